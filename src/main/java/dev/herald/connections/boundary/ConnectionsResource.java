@@ -1,0 +1,40 @@
+package dev.herald.connections.boundary;
+
+import dev.herald.connections.control.WebSocketManager;
+import dev.herald.platform.JsonBodies;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+/** {@code GET /api/connections/{userId}}: whether a user is connected, for role {@code herald-sender}. */
+@Path("connections/{userId}")
+@Produces(MediaType.APPLICATION_JSON)
+public class ConnectionsResource {
+
+    @Inject
+    WebSocketManager manager;
+
+    /** Creates the resource. */
+    public ConnectionsResource() {
+    }
+
+    /**
+     * @param userId the user, a positive number
+     * @return {@code {"userId":…,"connected":…,"sessions":n}}
+     */
+    @GET
+    public JsonObject connections(@PathParam("userId") String userId) {
+        long id = JsonBodies.userId(userId);
+        int sessions = manager.getConnections(id).size();
+        return Json.createObjectBuilder()
+                .add("userId", id)
+                .add("connected", sessions > 0)
+                .add("sessions", sessions)
+                .build();
+    }
+}

@@ -1,0 +1,34 @@
+package dev.herald.connections.control;
+
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.CloseReason.CloseCodes;
+
+/**
+ * The close codes and reasons Herald sends, as documented in the README. Browser clients decide from
+ * them whether to reconnect.
+ */
+public final class HeraldCloseCodes {
+
+    /** Application-range code for a session closed because it could not keep up (retryable). */
+    public static final int SLOW_CONSUMER_CODE = 4000;
+    /** Application-range code for a session that stopped answering pings (retryable). */
+    public static final int HEARTBEAT_TIMEOUT_CODE = 4001;
+
+    /** 1000: the server application called {@code disconnect}. */
+    public static final CloseReason DISCONNECTED = new CloseReason(CloseCodes.NORMAL_CLOSURE, "disconnected");
+    /** 1001: the application is stopping. */
+    public static final CloseReason GOING_AWAY = new CloseReason(CloseCodes.GOING_AWAY, "going away");
+    /** 1008: the handshake carried no identity Herald accepts. */
+    public static final CloseReason AUTHENTICATION_REQUIRED = new CloseReason(CloseCodes.VIOLATED_POLICY, "authentication required");
+    /** 1008: the user opened more sessions than allowed; this, the oldest, was closed. */
+    public static final CloseReason SESSION_LIMIT = new CloseReason(CloseCodes.VIOLATED_POLICY, "session limit");
+    /** 1011: a write failed. */
+    public static final CloseReason SEND_FAILED = new CloseReason(CloseCodes.UNEXPECTED_CONDITION, "send failed");
+    /** 4000: the send buffer or send time limit was exceeded. */
+    public static final CloseReason SLOW_CONSUMER = new CloseReason(CloseCodes.getCloseCode(SLOW_CONSUMER_CODE), "slow consumer");
+    /** 4001: no pong or other frame within the heartbeat timeout. */
+    public static final CloseReason HEARTBEAT_TIMEOUT = new CloseReason(CloseCodes.getCloseCode(HEARTBEAT_TIMEOUT_CODE), "heartbeat timeout");
+
+    private HeraldCloseCodes() {
+    }
+}

@@ -1,0 +1,93 @@
+package dev.herald.connections.control;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import jakarta.json.bind.Jsonb;
+import jakarta.json.bind.JsonbBuilder;
+import jakarta.json.bind.JsonbException;
+import jakarta.json.stream.JsonParsingException;
+import java.io.StringReader;
+import java.util.Optional;
+
+/**
+ * Turns application objects into JSON text (once per call, whatever the number of receivers) and
+ * reads inbound JSON.
+ */
+@ApplicationScoped
+public class MessageCodec {
+
+    private final Jsonb jsonb = JsonbBuilder.create();
+
+    /** Creates the codec and its JSON-B engine. */
+    public MessageCodec() {
+    }
+
+    /**
+     * Serializes a message.
+     *
+     * @param message a JSON-P {@link JsonValue}, an {@link OutboundMessage} (passed through), or anything
+     *                JSON-B serializes (Map, record, POJO)
+     * @return the serialized message
+     * @throws IllegalArgumentException when the message is null or JSON-B cannot serialize it
+     */
+    public OutboundMessage encode(Object message) {
+        if (message == null) {
+            throw new IllegalArgumentException("message must not be null");
+        }
+        if (message instanceof OutboundMessage encoded) {
+            return encoded;
+        }
+        if (message instanceof JsonValue value) {
+            return OutboundMessage.of(value.toString());
+        }
+        try {
+            return OutboundMessage.of(jsonb.toJson(message));
+        } catch (JsonbException e) {
+            throw new IllegalArgumentException("cannot serialize " + message.getClass().getName() + " to JSON: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Parses JSON text.
+     *
+     * @param json the text
+     * @return the value
+     * @throws JsonParsingException when the text is not one JSON value
+     */
+    public JsonValue parse(String json) {
+        try (var reader = Json.createReader(new StringReader(json))) {
+            return reader.readValue();
+        }
+    }
+
+    /**
+     * Reads the top-level {@code "message"} field, the seed's message type (e.g. {@code MFA_REQUIRED}).
+     *
+     * @param message a serialized message
+     * @return the field's value when the message is an object with a string {@code "message"}
+     */
+    public Optional<String> messageType(OutboundMessage message) {
+        try {
+            JsonValue value = parse(message.json());
+            if (value instanceof JsonObject object && object.get("message") instanceof JsonString type) {
+                return Optional.of(type.getString());
+            }
+        } catch (RuntimeException notJson) {
+            // serialized by JSON-B or JSON-P: cannot happen; an OutboundMessage.of(..) with bad text has no type
+        }
+        return Optional.empty();
+    }
+
+    @PreDestroy
+    void close() {
+        try {
+            jsonb.close();
+        } catch (Exception ignored) {
+            // nothing to release that matters at shutdown
+        }
+    }
+}

@@ -1,0 +1,237 @@
+package dev.herald.connections.control;
+
+import dev.herald.stats.control.HeraldStats;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.RemoteEndpoint;
+import jakarta.websocket.SendHandler;
+import jakarta.websocket.SendResult;
+import java.nio.ByteBuffer;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The one writer of one session: a FIFO queue drained by at most one in-flight
+ * {@link RemoteEndpoint.Async} send at a time, the next send chained from the previous one's
+ * {@link SendHandler}. No thread ever waits for the client; callers only enqueue.
+ *
+ * <p>Limits: when the queued bytes would exceed the buffer limit, or the in-flight write is older
+ * than the time limit ({@link #writeAgeNanos(long)}, checked by the manager's sweep), the sender
+ * terminates: every queued message is settled as not written and the {@link Listener} closes the
+ * session. A write that fails or throws terminates it likewise, so the queue never gets stuck.
+ */
+public final class SessionSender implements SendHandler {
+
+    /** Told once when the sender gives up on its session. */
+    @FunctionalInterface
+    public interface Listener {
+        /**
+         * @param reason why, e.g. {@link HeraldCloseCodes#SLOW_CONSUMER} or {@link HeraldCloseCodes#SEND_FAILED}
+         * @param cause  the failed write's exception, or null
+         */
+        void terminated(CloseReason reason, Throwable cause);
+    }
+
+    private static final ByteBuffer PING = ByteBuffer.wrap(new byte[]{'h', 'b'}).asReadOnlyBuffer();
+
+    private final RemoteEndpoint.Async remote;
+    private final long bufferLimit;
+    private final HeraldStats stats;
+    private final Listener listener;
+
+    private final Queue<Frame> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicLong queuedBytes = new AtomicLong();
+    private final AtomicBoolean writing = new AtomicBoolean();
+    private final AtomicBoolean terminated = new AtomicBoolean();
+    private final AtomicBoolean pingQueued = new AtomicBoolean();
+    private volatile Frame inFlight;
+    private volatile long inFlightSince;
+    private volatile Thread drainingThread;
+
+    /**
+     * @param remote      the session's async remote; only this sender may write to it
+     * @param bufferLimit bytes that may wait in the queue (the in-flight message included)
+     * @param stats       counters to update
+     * @param listener    told when the sender terminates
+     */
+    public SessionSender(RemoteEndpoint.Async remote, long bufferLimit, HeraldStats stats, Listener listener) {
+        this.remote = remote;
+        this.bufferLimit = bufferLimit;
+        this.stats = stats;
+        this.listener = listener;
+    }
+
+    /**
+     * Queues a message behind everything queued before it.
+     *
+     * @param message  the serialized message
+     * @param delivery settled once the write finishes or is given up
+     */
+    public void enqueue(OutboundMessage message, Delivery delivery) {
+        if (terminated.get()) {
+            delivery.settle(false);
+            return;
+        }
+        Frame frame = new Frame(message, delivery);
+        long queued = queuedBytes.addAndGet(message.bytes());
+        stats.queued(message.bytes());
+        queue.add(frame);
+        if (queued > bufferLimit) {
+            terminate(HeraldCloseCodes.SLOW_CONSUMER, null);
+            return;
+        }
+        if (terminated.get()) {
+            failQueued(); // lost a race with terminate(): settle what it may not have seen
+            return;
+        }
+        drain();
+    }
+
+    /** Queues a ping unless one is already waiting; it keeps the per-session single-writer rule. */
+    public void ping() {
+        if (!terminated.get() && pingQueued.compareAndSet(false, true)) {
+            queue.add(new Frame(null, null));
+            drain();
+        }
+    }
+
+    /**
+     * @param nowNanos the current {@link System#nanoTime()}
+     * @return how long the in-flight write has been running, or 0 when none is
+     */
+    public long writeAgeNanos(long nowNanos) {
+        long since = inFlightSince;
+        return since == 0 ? 0 : nowNanos - since;
+    }
+
+    /** @return true when nothing is queued or being written */
+    public boolean isIdle() {
+        return !writing.get() && queue.isEmpty();
+    }
+
+    /** @return true once the sender has given up on its session */
+    public boolean isTerminated() {
+        return terminated.get();
+    }
+
+    /** @return bytes queued now, the in-flight message included */
+    public long queuedBytes() {
+        return queuedBytes.get();
+    }
+
+    /**
+     * Gives up on the session: settles everything queued as not written and tells the listener, once.
+     *
+     * @param reason the close reason the listener should use
+     * @param cause  the failure behind it, or null
+     */
+    public void terminate(CloseReason reason, Throwable cause) {
+        if (terminated.compareAndSet(false, true)) {
+            Frame current = inFlight;
+            if (current != null) {
+                current.settle(false);
+            }
+            failQueued();
+            listener.terminated(reason, cause);
+        }
+    }
+
+    /** Settles the queue without telling the listener: the session is already going away. */
+    public void discard() {
+        if (terminated.compareAndSet(false, true)) {
+            Frame current = inFlight;
+            if (current != null) {
+                current.settle(false);
+            }
+            failQueued();
+        }
+    }
+
+    @Override
+    public void onResult(SendResult result) {
+        Frame frame = inFlight;
+        inFlight = null;
+        inFlightSince = 0;
+        if (frame != null) {
+            frame.settle(result.isOK());
+        }
+        writing.set(false);
+        if (!result.isOK()) {
+            stats.sendFailed();
+            terminate(HeraldCloseCodes.SEND_FAILED, result.getException());
+        }
+        if (drainingThread != Thread.currentThread()) {
+            drain(); // completed asynchronously: start the next write; inline completions loop in drain()
+        }
+    }
+
+    private void drain() {
+        while (!queue.isEmpty() && writing.compareAndSet(false, true)) {
+            Frame frame = queue.poll();
+            if (frame == null) {
+                writing.set(false);
+                continue;
+            }
+            if (terminated.get()) {
+                frame.settle(false);
+                writing.set(false);
+                continue;
+            }
+            inFlight = frame;
+            inFlightSince = System.nanoTime() | 1; // never 0 while a write is in flight
+            drainingThread = Thread.currentThread();
+            try {
+                frame.write();
+            } catch (Exception e) { // IllegalStateException, IOException from the container
+                onResult(new SendResult(e));
+            } finally {
+                drainingThread = null;
+            }
+        }
+    }
+
+    private void failQueued() {
+        Frame frame;
+        while ((frame = queue.poll()) != null) {
+            frame.settle(false);
+        }
+    }
+
+    /** A queued text message or ping; settled exactly once. */
+    private final class Frame extends AtomicBoolean {
+        private final OutboundMessage message;
+        private final Delivery delivery;
+
+        Frame(OutboundMessage message, Delivery delivery) {
+            this.message = message;
+            this.delivery = delivery;
+        }
+
+        void write() throws Exception {
+            if (message != null) {
+                remote.sendText(message.json(), SessionSender.this);
+            } else {
+                pingQueued.set(false);
+                remote.sendPing(PING.duplicate());
+                onResult(new SendResult());
+            }
+        }
+
+        void settle(boolean ok) {
+            if (!compareAndSet(false, true)) {
+                return;
+            }
+            if (message == null) {
+                pingQueued.set(false);
+                return;
+            }
+            queuedBytes.addAndGet(-message.bytes());
+            stats.queued(-message.bytes());
+            if (ok) {
+                stats.sent(message.bytes());
+            }
+            delivery.settle(ok);
+        }
+    }
+}

@@ -1,0 +1,142 @@
+package dev.herald.stats.control;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Herald's counters. Lock-free: {@link LongAdder}s on the hot paths, one {@link AtomicLong} for the
+ * queued-bytes gauge and its high-water mark.
+ */
+@ApplicationScoped
+public class HeraldStats {
+
+    private final AtomicLong openSessions = new AtomicLong();
+    private final LongAdder sessionsOpened = new LongAdder();
+    private final LongAdder sessionsClosed = new LongAdder();
+    private final LongAdder messagesSent = new LongAdder();
+    private final LongAdder bytesSent = new LongAdder();
+    private final LongAdder sendFailures = new LongAdder();
+    private final LongAdder slowConsumerCloses = new LongAdder();
+    private final LongAdder heartbeatCloses = new LongAdder();
+    private final LongAdder sessionLimitCloses = new LongAdder();
+    private final LongAdder malformedInbound = new LongAdder();
+    private final LongAdder rejectedHandshakes = new LongAdder();
+    private final AtomicLong queuedBytes = new AtomicLong();
+    private final AtomicLong queuedBytesHighWater = new AtomicLong();
+
+    /** Creates zeroed counters. */
+    public HeraldStats() {
+    }
+
+    /** A session was registered. */
+    public void sessionOpened() {
+        sessionsOpened.increment();
+        openSessions.incrementAndGet();
+    }
+
+    /** A registered session was removed. */
+    public void sessionClosed() {
+        sessionsClosed.increment();
+        openSessions.decrementAndGet();
+    }
+
+    /**
+     * One frame was written.
+     *
+     * @param bytes its size in UTF-8 bytes
+     */
+    public void sent(int bytes) {
+        messagesSent.increment();
+        bytesSent.add(bytes);
+    }
+
+    /** A write failed or threw. */
+    public void sendFailed() {
+        sendFailures.increment();
+    }
+
+    /** A session was closed for exceeding the send buffer or send time limit. */
+    public void slowConsumerClosed() {
+        slowConsumerCloses.increment();
+    }
+
+    /** A session was closed because it stopped answering pings. */
+    public void heartbeatClosed() {
+        heartbeatCloses.increment();
+    }
+
+    /** A user's oldest session was closed to make room for a new one. */
+    public void sessionLimitClosed() {
+        sessionLimitCloses.increment();
+    }
+
+    /** An inbound frame was not valid JSON. */
+    public void malformedInbound() {
+        malformedInbound.increment();
+    }
+
+    /** A handshake was refused or closed at once (no identity, shutting down). */
+    public void handshakeRejected() {
+        rejectedHandshakes.increment();
+    }
+
+    /**
+     * Moves the queued-bytes gauge.
+     *
+     * @param delta bytes added to (positive) or removed from (negative) the send queues
+     */
+    public void queued(long delta) {
+        long now = queuedBytes.addAndGet(delta);
+        if (delta > 0 && now > queuedBytesHighWater.get()) {
+            queuedBytesHighWater.accumulateAndGet(now, Math::max);
+        }
+    }
+
+    /** @return sessions registered now */
+    public long openSessions() {
+        return openSessions.get();
+    }
+
+    /** @return frames written since start */
+    public long messagesSent() {
+        return messagesSent.sum();
+    }
+
+    /** @return sessions closed as slow consumers since start */
+    public long slowConsumerCloses() {
+        return slowConsumerCloses.sum();
+    }
+
+    /** @return bytes waiting in send queues now */
+    public long queuedBytes() {
+        return queuedBytes.get();
+    }
+
+    /**
+     * A snapshot of every counter, as served by {@code GET /api/stats}.
+     *
+     * @param connectedUsers users with at least one registered session
+     * @return the counters as JSON
+     */
+    public JsonObject snapshot(int connectedUsers) {
+        return Json.createObjectBuilder()
+                .add("openSessions", openSessions.get())
+                .add("connectedUsers", connectedUsers)
+                .add("sessionsOpened", sessionsOpened.sum())
+                .add("sessionsClosed", sessionsClosed.sum())
+                .add("messagesSent", messagesSent.sum())
+                .add("bytesSent", bytesSent.sum())
+                .add("sendFailures", sendFailures.sum())
+                .add("slowConsumerCloses", slowConsumerCloses.sum())
+                .add("heartbeatCloses", heartbeatCloses.sum())
+                .add("sessionLimitCloses", sessionLimitCloses.sum())
+                .add("malformedInbound", malformedInbound.sum())
+                .add("rejectedHandshakes", rejectedHandshakes.sum())
+                .add("queuedBytes", queuedBytes.get())
+                .add("queuedBytesHighWater", queuedBytesHighWater.get())
+                .build();
+    }
+}

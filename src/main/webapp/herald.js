@@ -1,0 +1,377 @@
+/**
+ * Herald browser client: a small WebSocket notification client with
+ * ticket-based auth, exponential backoff with full jitter, close-code
+ * classification and offline awareness. Dependency-free ES module.
+ *
+ * @example
+ *   import { Herald } from '/herald/herald.js';
+ *   const h = new Herald({ ticketUrl: '/herald/ticket' });
+ *   h.on('MFA_REQUIRED', (msg) => showMfaDialog(msg));
+ *
+ * @module herald
+ */
+
+/** Event names handled by the client itself; any other name is a message type. */
+const LIFECYCLE = new Set(['message', 'open', 'close', 'reconnecting', 'final', 'error', 'parseerror']);
+
+/** Policy-violation (1008) reasons that mean "your credentials are not good". */
+const AUTH_REASONS = new Set(['authentication required', 'invalid or expired ticket']);
+
+/** Codes caused by this client misusing the protocol: retrying would repeat the mistake. */
+const FINAL_CODES = new Set([1002, 1003, 1007, 1009]);
+
+/**
+ * Reconnect delay with exponential backoff and full jitter:
+ * `random() * min(maxDelayMs, baseDelayMs * 2 ** attempt)`, floored to whole ms.
+ *
+ * @param {number} attempt 0-based number of consecutive failed attempts.
+ * @param {{baseDelayMs?: number, maxDelayMs?: number, random?: () => number}} [opts]
+ * @returns {number} delay in milliseconds, in `[0, cap)`.
+ */
+export function backoffDelay(attempt, { baseDelayMs = 500, maxDelayMs = 30000, random = Math.random } = {}) {
+  const cap = Math.min(maxDelayMs, baseDelayMs * 2 ** Math.max(0, attempt));
+  return Math.floor(random() * cap);
+}
+
+/**
+ * Classifies a WebSocket close.
+ *
+ * - `'final'`: stop for good (server-initiated disconnect, or protocol misuse by this client).
+ * - `'auth'`: credentials rejected; may retry once with a fresh ticket.
+ * - `'retry'`: transient; reconnect with backoff.
+ *
+ * @param {number} code close code.
+ * @param {string} [reason] close reason (compared case-insensitively, trimmed).
+ * @returns {'retry' | 'auth' | 'final'}
+ */
+export function classifyClose(code, reason = '') {
+  const r = String(reason ?? '').trim().toLowerCase();
+  if (code === 1000) return r === 'disconnected' ? 'final' : 'retry';
+  if (code === 1008) return AUTH_REASONS.has(r) ? 'auth' : 'retry';
+  if (FINAL_CODES.has(code)) return 'final';
+  return 'retry'; // 1001, 1006, 1011, 1012, 1013, 4000, 4001, unknown
+}
+
+/**
+ * Default endpoint: the `ws` sibling of the module's own URL, with http(s) mapped to ws(s).
+ * `https://host/herald/herald.js` becomes `wss://host/herald/ws`.
+ *
+ * @param {string | URL} moduleUrl usually `import.meta.url`.
+ * @returns {string}
+ */
+export function defaultUrl(moduleUrl) {
+  const u = new URL('ws', moduleUrl);
+  if (u.protocol === 'http:') u.protocol = 'ws:';
+  else if (u.protocol === 'https:') u.protocol = 'wss:';
+  return u.href;
+}
+
+/**
+ * Appends a URL-encoded `ticket` query parameter.
+ *
+ * @param {string | URL} url
+ * @param {string} ticket
+ * @returns {string}
+ */
+export function withTicket(url, ticket) {
+  const s = String(url);
+  return `${s}${s.includes('?') ? '&' : '?'}ticket=${encodeURIComponent(ticket)}`;
+}
+
+/**
+ * Reconnecting WebSocket client for Herald notifications.
+ *
+ * Events (`on(name, fn)`):
+ * - `message` fn(data, event): every parsed JSON frame.
+ * - `open` fn(event), `error` fn(eventOrError).
+ * - `close` fn({code, reason, wasClean, willRetry}): every socket close, and `close()`.
+ * - `reconnecting` fn({delayMs, attempt, code, reason, offline?}): before waiting;
+ *   `delayMs` is null (and `offline` true) when waiting for the browser's `online` event.
+ * - `final` fn({code, reason} | {status} | {error}): gave up; no further attempts.
+ * - `parseerror` fn({error, data}): a text frame that is not JSON (connection stays open).
+ * - any other name: frames whose top-level `"message"` field equals that name, fn(data, event).
+ */
+export class Herald {
+  #o;
+  #ws = null;
+  #timer = null;
+  #stableTimer = null;
+  #gen = 0; // bumped on every (re)start/stop; stale async callbacks compare against it
+  #state = 'closed';
+  #attempt = 0;
+  #authRetryUsed = false;
+  #target = null; // window-like EventTarget for online/offline
+  #lifecycle = new Map();
+  #types = new Map();
+
+  /**
+   * @param {object} [options]
+   * @param {string | URL} [options.url] ws(s) endpoint; default derived from this module's URL.
+   * @param {string | URL} [options.ticketUrl] POSTed before every connect; expects `{"ticket": "..."}`.
+   * @param {object | (() => object | Promise<object>)} [options.headers] headers for the ticket POST.
+   * @param {string[]} [options.protocols] WebSocket subprotocols.
+   * @param {number} [options.baseDelayMs=500]
+   * @param {number} [options.maxDelayMs=30000]
+   * @param {number} [options.stableAfterMs=10000] open time after which the backoff resets.
+   * @param {typeof WebSocket} [options.WebSocketImpl]
+   * @param {typeof fetch} [options.fetchImpl]
+   * @param {() => number} [options.random]
+   * @param {typeof setTimeout} [options.setTimeoutImpl]
+   * @param {typeof clearTimeout} [options.clearTimeoutImpl]
+   * @param {boolean} [options.autoConnect=true]
+   */
+  constructor(options = {}) {
+    const {
+      url, ticketUrl, headers, protocols,
+      baseDelayMs = 500, maxDelayMs = 30000, stableAfterMs = 10000,
+      WebSocketImpl = globalThis.WebSocket,
+      fetchImpl = (...args) => globalThis.fetch(...args),
+      random = Math.random,
+      setTimeoutImpl = (fn, ms) => globalThis.setTimeout(fn, ms),
+      clearTimeoutImpl = (id) => globalThis.clearTimeout(id),
+      autoConnect = true,
+    } = options;
+    this.#o = {
+      url: url != null ? String(url) : defaultUrl(import.meta.url),
+      ticketUrl, headers, protocols, baseDelayMs, maxDelayMs, stableAfterMs,
+      WebSocketImpl, fetchImpl, random, setTimeoutImpl, clearTimeoutImpl,
+    };
+    if (autoConnect) this.connect();
+  }
+
+  /** @returns {'connecting' | 'open' | 'reconnecting' | 'closed'} */
+  get state() {
+    return this.#state;
+  }
+
+  /**
+   * Subscribes to a lifecycle event or a message type.
+   * @param {string} name
+   * @param {Function} fn
+   * @returns {() => void} unsubscribe function.
+   */
+  on(name, fn) {
+    if (typeof fn !== 'function') throw new TypeError('listener must be a function');
+    const map = LIFECYCLE.has(name) ? this.#lifecycle : this.#types;
+    if (!map.has(name)) map.set(name, new Set());
+    map.get(name).add(fn);
+    return () => this.off(name, fn);
+  }
+
+  /**
+   * Removes a listener added with {@link Herald#on}.
+   * @param {string} name
+   * @param {Function} fn
+   */
+  off(name, fn) {
+    (LIFECYCLE.has(name) ? this.#lifecycle : this.#types).get(name)?.delete(fn);
+  }
+
+  /** Connects now (no-op while connecting or open; skips a pending backoff wait). */
+  connect() {
+    if (this.#state === 'connecting' || this.#state === 'open') return;
+    if (this.#state === 'closed') {
+      this.#attempt = 0;
+      this.#authRetryUsed = false;
+      this.#listenNetwork();
+    }
+    this.#clearTimer();
+    void this.#open();
+  }
+
+  /** Closes for good: cancels timers, closes the socket with 1000, emits `close`. */
+  close() {
+    if (this.#state === 'closed') return;
+    this.#stop();
+    this.#emit('close', { code: 1000, reason: '', wasClean: true, willRetry: false });
+  }
+
+  async #open() {
+    const gen = ++this.#gen;
+    this.#state = 'connecting';
+    let url = this.#o.url;
+    if (this.#o.ticketUrl) {
+      try {
+        url = withTicket(url, await this.#fetchTicket());
+      } catch (error) {
+        if (gen !== this.#gen) return;
+        if (error?.status === 401 || error?.status === 403) return this.#final({ status: error.status });
+        this.#emit('error', error);
+        if (gen === this.#gen) this.#retry({ code: null, reason: String(error?.message ?? error) });
+        return;
+      }
+      if (gen !== this.#gen) return; // closed or restarted while fetching
+    }
+
+    const { WebSocketImpl, protocols } = this.#o;
+    let ws;
+    try {
+      ws = protocols ? new WebSocketImpl(url, protocols) : new WebSocketImpl(url);
+    } catch (error) {
+      // Invalid URL or the like: retrying cannot help.
+      this.#emit('error', error);
+      if (gen === this.#gen) this.#final({ error });
+      return;
+    }
+    this.#ws = ws;
+
+    ws.onopen = (event) => {
+      if (ws !== this.#ws) return;
+      this.#state = 'open';
+      this.#authRetryUsed = false;
+      this.#stableTimer = this.#o.setTimeoutImpl(() => {
+        this.#stableTimer = null;
+        this.#attempt = 0;
+      }, this.#o.stableAfterMs);
+      this.#emit('open', event);
+    };
+
+    ws.onmessage = (event) => {
+      if (ws !== this.#ws || typeof event.data !== 'string') return;
+      let data;
+      try {
+        data = JSON.parse(event.data);
+      } catch (error) {
+        this.#emit('parseerror', { error, data: event.data });
+        return;
+      }
+      this.#emit('message', data, event);
+      if (ws === this.#ws && typeof data?.message === 'string') {
+        this.#dispatch(this.#types, data.message, [data, event]);
+      }
+    };
+
+    ws.onerror = (event) => {
+      if (ws === this.#ws) this.#emit('error', event);
+    };
+
+    ws.onclose = ({ code, reason = '', wasClean = false }) => {
+      if (ws !== this.#ws) return;
+      this.#ws = null;
+      this.#clearStable();
+      const kind = classifyClose(code, reason);
+      const willRetry = kind === 'retry' || (kind === 'auth' && !!this.#o.ticketUrl && !this.#authRetryUsed);
+      this.#state = willRetry ? 'reconnecting' : 'closed';
+      const gen = this.#gen;
+      this.#emit('close', { code, reason, wasClean, willRetry });
+      if (gen !== this.#gen) return; // a listener called close() or connect()
+      if (!willRetry) return this.#final({ code, reason });
+      if (kind === 'auth') this.#authRetryUsed = true;
+      this.#retry({ code, reason });
+    };
+  }
+
+  async #fetchTicket() {
+    const { ticketUrl, headers, fetchImpl } = this.#o;
+    const hdrs = typeof headers === 'function' ? await headers() : headers;
+    const res = await fetchImpl(String(ticketUrl), { method: 'POST', credentials: 'include', headers: hdrs });
+    if (!res.ok) {
+      throw Object.assign(new Error(`ticket request failed: HTTP ${res.status}`), { status: res.status });
+    }
+    const body = await res.json();
+    if (typeof body?.ticket !== 'string' || !body.ticket) throw new Error('ticket response has no "ticket"');
+    return body.ticket;
+  }
+
+  /** Schedules the next attempt (or waits for `online` when the browser is offline). */
+  #retry({ code, reason }) {
+    this.#state = 'reconnecting';
+    const delayMs = backoffDelay(this.#attempt, this.#o);
+    const attempt = ++this.#attempt;
+    if (this.#isOffline()) {
+      this.#emit('reconnecting', { delayMs: null, attempt, code, reason, offline: true });
+      return;
+    }
+    this.#timer = this.#o.setTimeoutImpl(() => {
+      this.#timer = null;
+      void this.#open();
+    }, delayMs);
+    this.#emit('reconnecting', { delayMs, attempt, code, reason });
+  }
+
+  #final(info) {
+    this.#stop();
+    this.#emit('final', info);
+  }
+
+  /** Cancels everything and detaches the socket without emitting events. */
+  #stop() {
+    this.#gen++;
+    this.#clearTimer();
+    this.#clearStable();
+    this.#unlistenNetwork();
+    const ws = this.#ws;
+    this.#ws = null;
+    this.#state = 'closed';
+    if (ws) {
+      ws.onopen = ws.onmessage = ws.onerror = ws.onclose = null;
+      try {
+        ws.close(1000);
+      } catch {
+        // already closing or closed
+      }
+    }
+  }
+
+  #isOffline() {
+    return this.#target !== null && globalThis.navigator?.onLine === false;
+  }
+
+  #onOnline = () => {
+    if (this.#state !== 'reconnecting') return;
+    this.#clearTimer();
+    void this.#open();
+  };
+
+  #onOffline = () => {
+    // A pending attempt would fail anyway; wait for 'online' instead.
+    if (this.#state === 'reconnecting') this.#clearTimer();
+  };
+
+  #listenNetwork() {
+    const t = globalThis.window ?? globalThis;
+    if (this.#target || typeof t?.addEventListener !== 'function') return;
+    this.#target = t;
+    t.addEventListener('online', this.#onOnline);
+    t.addEventListener('offline', this.#onOffline);
+  }
+
+  #unlistenNetwork() {
+    this.#target?.removeEventListener('online', this.#onOnline);
+    this.#target?.removeEventListener('offline', this.#onOffline);
+    this.#target = null;
+  }
+
+  #clearTimer() {
+    if (this.#timer !== null) this.#o.clearTimeoutImpl(this.#timer);
+    this.#timer = null;
+  }
+
+  #clearStable() {
+    if (this.#stableTimer !== null) this.#o.clearTimeoutImpl(this.#stableTimer);
+    this.#stableTimer = null;
+  }
+
+  #emit(name, ...args) {
+    this.#dispatch(this.#lifecycle, name, args);
+  }
+
+  #dispatch(map, name, args) {
+    const set = map.get(name);
+    if (!set) return;
+    for (const fn of [...set]) {
+      try {
+        fn(...args);
+      } catch (e) {
+        // A faulty listener must not break reconnect logic: report it like an uncaught error.
+        if (typeof globalThis.reportError === 'function') {
+          globalThis.reportError(e);
+        } else {
+          queueMicrotask(() => {
+            throw e;
+          });
+        }
+      }
+    }
+  }
+}

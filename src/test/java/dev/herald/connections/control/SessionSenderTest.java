@@ -1,0 +1,167 @@
+package dev.herald.connections.control;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.herald.stats.control.HeraldStats;
+import jakarta.websocket.CloseReason;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class SessionSenderTest {
+
+    private final HeraldStats stats = new HeraldStats();
+    private final AtomicReference<CloseReason> terminated = new AtomicReference<>();
+    private final ExecutorService pool = Executors.newFixedThreadPool(4);
+
+    @AfterEach
+    void stopPool() {
+        pool.shutdownNow();
+    }
+
+    private SessionSender sender(FakeSession fake, long limit) {
+        return new SessionSender(fake.remote, limit, stats, (reason, cause) -> assertNull(terminated.getAndSet(reason), "terminated twice"));
+    }
+
+    private static Delivery one(SessionSender sender, String json) {
+        Delivery delivery = new Delivery();
+        delivery.expect();
+        sender.enqueue(OutboundMessage.of(json), delivery);
+        return delivery.seal();
+    }
+
+    @Test
+    void writesOneAtATimeInOrder() {
+        FakeSession fake = new FakeSession(FakeSession.Mode.MANUAL);
+        SessionSender sender = sender(fake, 1 << 20);
+        Delivery a = one(sender, "\"a\"");
+        Delivery b = one(sender, "\"b\"");
+        Delivery c = one(sender, "\"c\"");
+        assertEquals(List.of("\"a\""), fake.texts, "the second write waits for the first");
+        assertTrue(sender.writeAgeNanos(System.nanoTime()) > 0);
+        fake.completeOne();
+        assertEquals(1, a.join());
+        assertFalse(b.isDone());
+        fake.completeOne();
+        fake.completeOne();
+        assertEquals(List.of("\"a\"", "\"b\"", "\"c\""), fake.texts);
+        assertEquals(1, c.join());
+        assertTrue(sender.isIdle());
+        assertEquals(0, sender.writeAgeNanos(System.nanoTime()));
+        assertEquals(0, stats.queuedBytes());
+        assertEquals(3, stats.messagesSent());
+    }
+
+    @Test
+    void keepsEachThreadsOrderAndNeverWritesConcurrently() throws Exception {
+        FakeSession fake = new FakeSession(FakeSession.Mode.EXECUTOR);
+        fake.executor = pool;
+        SessionSender sender = sender(fake, Long.MAX_VALUE);
+        int threads = 4;
+        int perThread = 2500;
+        CountDownLatch start = new CountDownLatch(1);
+        List<Thread> producers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int thread = t;
+            Thread producer = new Thread(() -> {
+                try {
+                    start.await();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                for (int i = 0; i < perThread; i++) {
+                    one(sender, "\"" + thread + ":" + i + "\"");
+                }
+            });
+            producer.start();
+            producers.add(producer);
+        }
+        start.countDown();
+        for (Thread producer : producers) {
+            producer.join();
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (fake.texts.size() < threads * perThread && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertEquals(threads * perThread, fake.texts.size());
+        assertEquals(1, fake.maxConcurrentWrites.get(), "never two writes in flight on one session");
+        int[] last = {-1, -1, -1, -1};
+        for (String text : fake.texts) {
+            String[] parts = text.replace("\"", "").split(":");
+            int thread = Integer.parseInt(parts[0]);
+            int n = Integer.parseInt(parts[1]);
+            assertEquals(last[thread] + 1, n, "thread " + thread + " out of order");
+            last[thread] = n;
+        }
+        assertNull(terminated.get());
+    }
+
+    @Test
+    void inlineCompletionsDoNotRecurse() {
+        FakeSession fake = new FakeSession(FakeSession.Mode.MANUAL);
+        SessionSender sender = sender(fake, Long.MAX_VALUE);
+        one(sender, "\"first\"");
+        for (int i = 0; i < 200_000; i++) {
+            one(sender, "\"m\"");
+        }
+        fake.mode = FakeSession.Mode.INLINE;
+        fake.completeOne(); // the remaining 200,000 complete inline, one after another
+        assertEquals(200_001, fake.texts.size());
+        assertTrue(sender.isIdle());
+    }
+
+    @Test
+    void exceedingTheBufferLimitTerminatesAndSettlesEverything() {
+        FakeSession fake = new FakeSession(FakeSession.Mode.MANUAL);
+        SessionSender sender = sender(fake, 100);
+        List<Delivery> deliveries = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            deliveries.add(one(sender, "\"0123456789\"")); // 12 bytes each
+        }
+        assertSame(HeraldCloseCodes.SLOW_CONSUMER, terminated.get());
+        assertTrue(sender.isTerminated());
+        for (Delivery delivery : deliveries) {
+            assertEquals(0, delivery.join(), "nothing was written: the client never read");
+        }
+        assertEquals(0, sender.queuedBytes());
+        assertEquals(0, stats.queuedBytes());
+        assertEquals(0, one(sender, "\"late\"").join(), "a terminated sender settles at once");
+        assertEquals(1, fake.texts.size(), "only the first write ever reached the socket");
+    }
+
+    @Test
+    void aThrowingWriteTerminatesWithoutGettingStuck() {
+        FakeSession fake = new FakeSession(FakeSession.Mode.THROW);
+        SessionSender sender = sender(fake, 1 << 20);
+        assertEquals(0, one(sender, "\"x\"").join());
+        assertSame(HeraldCloseCodes.SEND_FAILED, terminated.get());
+        assertEquals(0, one(sender, "\"y\"").join());
+        assertTrue(sender.isIdle());
+    }
+
+    @Test
+    void pingsTakeTheirTurnAndNeverPileUp() {
+        FakeSession fake = new FakeSession(FakeSession.Mode.MANUAL);
+        SessionSender sender = sender(fake, 1 << 20);
+        one(sender, "\"busy\"");
+        sender.ping();
+        sender.ping();
+        sender.ping();
+        assertEquals(0, fake.pings.get(), "the ping waits for the in-flight write");
+        fake.completeOne();
+        assertEquals(1, fake.pings.get(), "one ping, however often it was asked for");
+        sender.ping();
+        assertEquals(2, fake.pings.get());
+    }
+}

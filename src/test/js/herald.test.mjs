@@ -1,0 +1,531 @@
+// Unit tests for the Herald browser client. Run: node --test src/test/js/
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { Herald, backoffDelay, classifyClose, defaultUrl, withTicket } from '../../main/webapp/herald.js';
+
+const WS_URL = 'wss://app.example/herald/ws';
+const TICKET_URL = 'https://app.example/herald/ticket';
+
+/** Deterministic timers: nothing runs until advance(). */
+function fakeTimers() {
+  let now = 0;
+  let seq = 0;
+  const queue = new Map();
+  return {
+    setTimeout(fn, ms) {
+      queue.set(++seq, { fn, at: now + ms });
+      return seq;
+    },
+    clearTimeout(id) {
+      queue.delete(id);
+    },
+    get pending() {
+      return queue.size;
+    },
+    advance(ms) {
+      const end = now + ms;
+      for (;;) {
+        let next = null;
+        for (const entry of queue) if (entry[1].at <= end && (!next || entry[1].at < next[1].at)) next = entry;
+        if (!next) break;
+        queue.delete(next[0]);
+        now = next[1].at;
+        next[1].fn();
+      }
+      now = end;
+    },
+  };
+}
+
+/** Lets pending promise chains (fake fetch, res.json()) settle. */
+const flush = () => new Promise((resolve) => setImmediate(resolve));
+
+const okTicket = (ticket) => ({ ok: true, status: 200, json: async () => ({ ticket, expiresIn: 30 }) });
+const httpStatus = (status) => ({ ok: false, status, json: async () => ({}) });
+
+/**
+ * Builds a Herald wired to a fake WebSocket, fake fetch and fake timers, recording all events.
+ * `responses` is a list of fetch outcomes (response object or Error to reject with);
+ * once exhausted, tickets "t/N+=" are issued.
+ */
+function setup({ responses = [], ...options } = {}) {
+  const sockets = [];
+  class FakeWebSocket {
+    constructor(url, protocols) {
+      this.url = url;
+      this.protocols = protocols;
+      this.closedWith = null;
+      sockets.push(this);
+    }
+    close(code, reason) {
+      this.closedWith = { code, reason };
+    }
+    // test helpers simulating the server/browser
+    serverOpen() {
+      this.onopen?.({ type: 'open' });
+    }
+    serverSend(data) {
+      this.onmessage?.({ type: 'message', data });
+    }
+    serverClose(code, reason = '') {
+      this.onclose?.({ type: 'close', code, reason, wasClean: code !== 1006 });
+    }
+  }
+
+  const fetchCalls = [];
+  let issued = 0;
+  const fetchImpl = async (url, init) => {
+    fetchCalls.push({ url, init });
+    const next = responses.shift();
+    if (next instanceof Error) throw next;
+    return next ?? okTicket(`t/${++issued}+=`);
+  };
+
+  const timers = fakeTimers();
+  const h = new Herald({
+    url: WS_URL,
+    WebSocketImpl: FakeWebSocket,
+    fetchImpl,
+    random: () => 0.5,
+    setTimeoutImpl: timers.setTimeout,
+    clearTimeoutImpl: timers.clearTimeout,
+    baseDelayMs: 100,
+    maxDelayMs: 1000,
+    stableAfterMs: 5000,
+    ...options,
+  });
+  const events = [];
+  for (const name of ['open', 'close', 'reconnecting', 'final', 'error', 'parseerror', 'message']) {
+    h.on(name, (payload) => events.push([name, payload]));
+  }
+  const named = (name) => events.filter(([n]) => n === name).map(([, p]) => p);
+  return { h, sockets, fetchCalls, timers, events, named };
+}
+
+describe('backoffDelay', () => {
+  test('grows exponentially and caps at maxDelayMs', () => {
+    const opts = { baseDelayMs: 500, maxDelayMs: 30000, random: () => 1 };
+    assert.deepEqual(
+      [0, 1, 2, 3, 4, 5, 6, 7, 20].map((a) => backoffDelay(a, opts)),
+      [500, 1000, 2000, 4000, 8000, 16000, 30000, 30000, 30000],
+    );
+    assert.equal(backoffDelay(5000, opts), 30000); // 2**5000 is Infinity: still capped
+  });
+
+  test('full jitter: random()=0 gives 0, random()~1 gives just under the cap', () => {
+    for (const a of [0, 3, 10]) assert.equal(backoffDelay(a, { random: () => 0 }), 0);
+    const r = () => 0.999999;
+    assert.equal(backoffDelay(0, { baseDelayMs: 500, maxDelayMs: 30000, random: r }), 499);
+    assert.equal(backoffDelay(10, { baseDelayMs: 500, maxDelayMs: 30000, random: r }), 29999);
+    assert.equal(backoffDelay(2, { baseDelayMs: 100, maxDelayMs: 1000, random: () => 0.5 }), 200);
+  });
+});
+
+describe('classifyClose', () => {
+  const table = [
+    [1000, 'disconnected', 'final'],
+    [1000, '', 'retry'],
+    [1000, 'bye', 'retry'],
+    [1001, 'going away', 'retry'],
+    [1006, '', 'retry'],
+    [1011, '', 'retry'],
+    [1012, '', 'retry'],
+    [1013, '', 'retry'],
+    [4000, 'slow consumer', 'retry'],
+    [4001, 'heartbeat timeout', 'retry'],
+    [1008, 'authentication required', 'auth'],
+    [1008, 'invalid or expired ticket', 'auth'],
+    [1008, 'rate limit', 'retry'],
+    [1008, 'session limit', 'retry'],
+    [1008, '', 'retry'],
+    [1002, '', 'final'],
+    [1003, '', 'final'],
+    [1007, '', 'final'],
+    [1009, '', 'final'],
+    [1005, '', 'retry'],
+    [4999, 'whatever', 'retry'],
+  ];
+  for (const [code, reason, expected] of table) {
+    test(`${code} "${reason}" -> ${expected}`, () => assert.equal(classifyClose(code, reason), expected));
+  }
+  test('reason missing is tolerated', () => assert.equal(classifyClose(1008), 'retry'));
+});
+
+describe('URL helpers', () => {
+  test('defaultUrl maps the module directory to ws(s)', () => {
+    assert.equal(defaultUrl('https://app.example/herald/herald.js'), 'wss://app.example/herald/ws');
+    assert.equal(defaultUrl('http://localhost:8080/ctx/herald/herald.js'), 'ws://localhost:8080/ctx/herald/ws');
+  });
+  test('withTicket appends an encoded ticket', () => {
+    assert.equal(withTicket(WS_URL, 'a/b+c='), `${WS_URL}?ticket=a%2Fb%2Bc%3D`);
+    assert.equal(withTicket(`${WS_URL}?x=1`, 't'), `${WS_URL}?x=1&ticket=t`);
+  });
+});
+
+describe('Herald connection lifecycle', () => {
+  test('fetches a fresh ticket before every connect and appends it URL-encoded', async () => {
+    const { h, sockets, fetchCalls, timers, named } = setup({
+      ticketUrl: TICKET_URL,
+      headers: async () => ({ Authorization: 'Bearer abc' }),
+      protocols: ['herald.v1'],
+    });
+    assert.equal(h.state, 'connecting');
+    assert.equal(sockets.length, 0, 'no socket before the ticket arrives');
+    await flush();
+    assert.equal(fetchCalls.length, 1);
+    assert.deepEqual(fetchCalls[0], {
+      url: TICKET_URL,
+      init: { method: 'POST', credentials: 'include', headers: { Authorization: 'Bearer abc' } },
+    });
+    assert.equal(sockets[0].url, `${WS_URL}?ticket=${encodeURIComponent('t/1+=')}`);
+    assert.deepEqual(sockets[0].protocols, ['herald.v1']);
+
+    sockets[0].serverOpen();
+    assert.equal(h.state, 'open');
+    assert.equal(named('open').length, 1);
+    sockets[0].serverClose(1001, 'going away');
+    timers.advance(1000);
+    await flush();
+    assert.equal(fetchCalls.length, 2);
+    assert.equal(sockets[1].url, `${WS_URL}?ticket=${encodeURIComponent('t/2+=')}`);
+    h.close();
+  });
+
+  test('1001 emits reconnecting and opens a new socket after the delay', () => {
+    const { h, sockets, timers, named } = setup();
+    assert.equal(sockets.length, 1);
+    sockets[0].serverOpen();
+    sockets[0].serverClose(1001, 'going away');
+    assert.deepEqual(named('close'), [{ code: 1001, reason: 'going away', wasClean: true, willRetry: true }]);
+    assert.deepEqual(named('reconnecting'), [{ delayMs: 50, attempt: 1, code: 1001, reason: 'going away' }]);
+    assert.equal(h.state, 'reconnecting');
+    timers.advance(49);
+    assert.equal(sockets.length, 1);
+    timers.advance(1);
+    assert.equal(sockets.length, 2);
+    assert.equal(sockets[1].url, WS_URL);
+    assert.equal(h.state, 'connecting');
+    h.close();
+  });
+
+  test('failure before open (1006) retries; attempt resets only after stableAfterMs', () => {
+    const { h, sockets, timers, named } = setup();
+    const delays = () => named('reconnecting').map((e) => e.delayMs);
+
+    sockets[0].serverClose(1006); // never opened
+    timers.advance(50);
+    sockets[1].serverOpen();
+    sockets[1].serverClose(1006); // accepted, then dropped at once: no reset
+    timers.advance(100);
+    sockets[2].serverOpen();
+    timers.advance(4999);
+    sockets[2].serverClose(1011); // still short of stableAfterMs
+    assert.deepEqual(delays(), [50, 100, 200]);
+
+    timers.advance(200);
+    sockets[3].serverOpen();
+    timers.advance(5000); // stable now
+    sockets[3].serverClose(4001, 'heartbeat timeout');
+    assert.deepEqual(delays(), [50, 100, 200, 50]);
+    assert.equal(named('reconnecting').at(-1).attempt, 1);
+
+    // the cap applies
+    for (let i = 4; i < 10; i++) {
+      timers.advance(1000);
+      sockets[i].serverClose(1006);
+    }
+    assert.equal(delays().at(-1), 500);
+    h.close();
+  });
+
+  test('auth close -> one retry with fresh ticket -> second auth close -> final, nothing more', async () => {
+    const { h, sockets, fetchCalls, timers, named } = setup({ ticketUrl: TICKET_URL });
+    await flush();
+    sockets[0].serverClose(1008, 'invalid or expired ticket');
+    assert.equal(named('close')[0].willRetry, true);
+    assert.equal(named('reconnecting').length, 1);
+    timers.advance(50);
+    await flush();
+    assert.equal(fetchCalls.length, 2);
+    assert.match(sockets[1].url, /ticket=t%2F2%2B%3D$/);
+
+    sockets[1].serverClose(1008, 'authentication required');
+    assert.equal(named('close')[1].willRetry, false);
+    assert.deepEqual(named('final'), [{ code: 1008, reason: 'authentication required' }]);
+    assert.equal(h.state, 'closed');
+    assert.equal(timers.pending, 0);
+    timers.advance(60000);
+    await flush();
+    assert.equal(fetchCalls.length, 2);
+    assert.equal(sockets.length, 2);
+  });
+
+  test('a successful open restores the single auth retry', async () => {
+    const { h, sockets, timers, named } = setup({ ticketUrl: TICKET_URL });
+    await flush();
+    sockets[0].serverClose(1008, 'invalid or expired ticket');
+    timers.advance(50);
+    await flush();
+    sockets[1].serverOpen();
+    sockets[1].serverClose(1008, 'invalid or expired ticket');
+    assert.equal(named('final').length, 0);
+    assert.equal(h.state, 'reconnecting');
+    h.close();
+  });
+
+  test('auth close without ticketUrl is final immediately', () => {
+    const { h, sockets, timers, named } = setup();
+    sockets[0].serverOpen();
+    sockets[0].serverClose(1008, 'authentication required');
+    assert.deepEqual(named('final'), [{ code: 1008, reason: 'authentication required' }]);
+    assert.equal(named('reconnecting').length, 0);
+    assert.equal(h.state, 'closed');
+    timers.advance(60000);
+    assert.equal(sockets.length, 1);
+  });
+
+  test('1008 rate limit / session limit retry with backoff', () => {
+    const { h, sockets, timers, named } = setup();
+    sockets[0].serverClose(1008, 'rate limit');
+    timers.advance(50);
+    sockets[1].serverClose(1008, 'session limit');
+    assert.deepEqual(named('reconnecting').map((e) => e.delayMs), [50, 100]);
+    assert.equal(named('final').length, 0);
+    h.close();
+  });
+
+  for (const [code, reason] of [[1000, 'disconnected'], [1003, ''], [1009, '']]) {
+    test(`${code} ${reason} is final`, () => {
+      const { h, sockets, timers, named } = setup();
+      sockets[0].serverOpen();
+      sockets[0].serverClose(code, reason);
+      assert.deepEqual(named('final'), [{ code, reason }]);
+      assert.equal(named('close')[0].willRetry, false);
+      assert.equal(h.state, 'closed');
+      timers.advance(60000);
+      assert.equal(sockets.length, 1);
+    });
+  }
+
+  test('ticket POST 401/403 is final with {status}', async () => {
+    for (const status of [401, 403]) {
+      const { h, sockets, timers, named } = setup({ ticketUrl: TICKET_URL, responses: [httpStatus(status)] });
+      await flush();
+      assert.deepEqual(named('final'), [{ status }]);
+      assert.equal(h.state, 'closed');
+      timers.advance(60000);
+      assert.equal(sockets.length, 0);
+    }
+  });
+
+  test('ticket POST network error or 5xx is a failed attempt with backoff', async () => {
+    const { h, sockets, fetchCalls, timers, named } = setup({
+      ticketUrl: TICKET_URL,
+      responses: [new TypeError('Failed to fetch'), httpStatus(503)],
+    });
+    await flush();
+    assert.equal(named('reconnecting').length, 1);
+    assert.equal(named('reconnecting')[0].code, null);
+    assert.equal(named('error').length, 1);
+    timers.advance(50);
+    await flush();
+    assert.deepEqual(named('reconnecting').map((e) => e.delayMs), [50, 100]);
+    timers.advance(100);
+    await flush();
+    assert.equal(fetchCalls.length, 3);
+    assert.equal(sockets.length, 1);
+    assert.equal(named('final').length, 0);
+    h.close();
+  });
+});
+
+describe('Herald messages', () => {
+  test('parse error emits parseerror and keeps the socket open; binary frames ignored', () => {
+    const { h, sockets, named } = setup();
+    sockets[0].serverOpen();
+    sockets[0].serverSend('{not json');
+    const [pe] = named('parseerror');
+    assert.ok(pe.error instanceof SyntaxError);
+    assert.equal(pe.data, '{not json');
+    assert.equal(sockets[0].closedWith, null);
+    assert.equal(h.state, 'open');
+
+    sockets[0].serverSend(new ArrayBuffer(4));
+    sockets[0].serverSend('{"message":"PING"}');
+    assert.deepEqual(named('message'), [{ message: 'PING' }]);
+    h.close();
+  });
+
+  test('dispatches on the "message" field and to generic message listeners', () => {
+    const { h, sockets, named } = setup();
+    const mfa = [];
+    const other = [];
+    const generic = [];
+    const unsubscribe = h.on('MFA_REQUIRED', (data, event) => mfa.push([data, event.type]));
+    h.on('SESSION_REVOKED', (data) => other.push(data));
+    h.on('message', (data, event) => generic.push([data, event.type]));
+    sockets[0].serverOpen();
+
+    sockets[0].serverSend('{"message":"MFA_REQUIRED","payload":{"id":7}}');
+    assert.deepEqual(mfa, [[{ message: 'MFA_REQUIRED', payload: { id: 7 } }, 'message']]);
+    assert.equal(other.length, 0);
+    assert.equal(generic.length, 1);
+
+    sockets[0].serverSend('{"message":"close"}'); // a message type never triggers lifecycle listeners
+    sockets[0].serverSend('[1,2]');
+    sockets[0].serverSend('null');
+    assert.equal(named('close').length, 0);
+    assert.equal(generic.length, 4);
+
+    unsubscribe();
+    sockets[0].serverSend('{"message":"MFA_REQUIRED"}');
+    assert.equal(mfa.length, 1);
+    h.close();
+  });
+
+  test('a throwing listener does not break the client (error goes to reportError)', () => {
+    const { h, sockets, timers } = setup();
+    const reported = [];
+    const saved = Object.getOwnPropertyDescriptor(globalThis, 'reportError');
+    Object.defineProperty(globalThis, 'reportError', { value: (e) => reported.push(e), configurable: true, writable: true });
+    try {
+      const off = h.on('close', () => {
+        throw new Error('boom');
+      });
+      sockets[0].serverClose(1006);
+      off();
+    } finally {
+      if (saved) Object.defineProperty(globalThis, 'reportError', saved);
+      else delete globalThis.reportError;
+    }
+    assert.equal(reported[0]?.message, 'boom');
+    timers.advance(50);
+    assert.equal(sockets.length, 2);
+    h.close();
+  });
+});
+
+describe('Herald close()', () => {
+  test('close() while open closes with 1000 and stops reconnects', () => {
+    const { h, sockets, timers, named } = setup();
+    sockets[0].serverOpen();
+    h.close();
+    assert.deepEqual(sockets[0].closedWith, { code: 1000, reason: undefined });
+    assert.equal(h.state, 'closed');
+    assert.deepEqual(named('close'), [{ code: 1000, reason: '', wasClean: true, willRetry: false }]);
+    sockets[0].serverClose(1000); // late browser event is ignored
+    timers.advance(60000);
+    assert.equal(sockets.length, 1);
+    assert.equal(named('close').length, 1);
+    assert.equal(timers.pending, 0);
+  });
+
+  test('close() during the backoff wait cancels the attempt', () => {
+    const { h, sockets, timers } = setup();
+    sockets[0].serverClose(1006);
+    assert.equal(timers.pending, 1);
+    h.close();
+    assert.equal(timers.pending, 0);
+    timers.advance(60000);
+    assert.equal(sockets.length, 1);
+  });
+
+  test('close() while the ticket request is in flight prevents the socket', async () => {
+    const { h, sockets } = setup({ ticketUrl: TICKET_URL });
+    h.close();
+    await flush();
+    assert.equal(sockets.length, 0);
+    assert.equal(h.state, 'closed');
+  });
+
+  test('connect() after close() starts afresh; autoConnect:false waits for connect()', () => {
+    const { h, sockets } = setup({ autoConnect: false });
+    assert.equal(h.state, 'closed');
+    assert.equal(sockets.length, 0);
+    h.connect();
+    h.connect(); // no-op while connecting
+    assert.equal(sockets.length, 1);
+    h.close();
+    h.connect();
+    assert.equal(sockets.length, 2);
+    h.close();
+  });
+
+  test('instances are independent', () => {
+    const a = setup();
+    const b = setup();
+    a.sockets[0].serverOpen();
+    b.sockets[0].serverOpen();
+    a.h.close();
+    assert.equal(b.h.state, 'open');
+    b.sockets[0].serverClose(1001, 'going away');
+    assert.equal(a.named('reconnecting').length, 0);
+    assert.equal(b.named('reconnecting').length, 1);
+    b.h.close();
+  });
+});
+
+describe('Herald offline handling', () => {
+  /** Installs fake navigator/window globals for the duration of fn. */
+  async function withBrowserGlobals(fn) {
+    const saved = ['navigator', 'window'].map((k) => [k, Object.getOwnPropertyDescriptor(globalThis, k)]);
+    const navigator = { onLine: true };
+    const window = new EventTarget();
+    Object.defineProperty(globalThis, 'navigator', { value: navigator, configurable: true, writable: true });
+    Object.defineProperty(globalThis, 'window', { value: window, configurable: true, writable: true });
+    try {
+      await fn({ navigator, window });
+    } finally {
+      for (const [k, d] of saved) {
+        if (d) Object.defineProperty(globalThis, k, d);
+        else delete globalThis[k];
+      }
+    }
+  }
+
+  test('no attempt is scheduled while offline; reconnects at once on "online"', () =>
+    withBrowserGlobals(({ navigator, window }) => {
+      const { h, sockets, timers, named } = setup();
+      sockets[0].serverOpen();
+      navigator.onLine = false;
+      window.dispatchEvent(new Event('offline'));
+      sockets[0].serverClose(1006);
+      assert.equal(h.state, 'reconnecting');
+      assert.equal(timers.pending, 0);
+      assert.deepEqual(named('reconnecting'), [{ delayMs: null, attempt: 1, code: 1006, reason: '', offline: true }]);
+      timers.advance(60000);
+      assert.equal(sockets.length, 1);
+
+      navigator.onLine = true;
+      window.dispatchEvent(new Event('online'));
+      assert.equal(sockets.length, 2);
+      assert.equal(h.state, 'connecting');
+      h.close();
+    }));
+
+  test('"offline" during the backoff wait cancels the pending attempt', () =>
+    withBrowserGlobals(({ navigator, window }) => {
+      const { h, sockets, timers } = setup();
+      sockets[0].serverClose(1006);
+      assert.equal(timers.pending, 1);
+      navigator.onLine = false;
+      window.dispatchEvent(new Event('offline'));
+      timers.advance(60000);
+      assert.equal(sockets.length, 1);
+      navigator.onLine = true;
+      window.dispatchEvent(new Event('online'));
+      assert.equal(sockets.length, 2);
+      h.close();
+    }));
+
+  test('"online" after close() does not reconnect', () =>
+    withBrowserGlobals(({ navigator, window }) => {
+      const { h, sockets } = setup();
+      navigator.onLine = false;
+      sockets[0].serverClose(1006);
+      h.close();
+      navigator.onLine = true;
+      window.dispatchEvent(new Event('online'));
+      assert.equal(sockets.length, 1);
+    }));
+});
