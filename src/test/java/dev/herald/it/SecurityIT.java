@@ -359,7 +359,7 @@ class SecurityIT {
 
     /** Writes garbage on an authenticated socket, then half-closes it; returns what the server answered. */
     private int sendAndClose(byte[] garbage) throws Exception {
-        try (RawWebSocket raw = RawWebSocket.open(base, "alice")) {
+        try (RawClient raw = RawClient.upgrade(base, "alice", 65_536)) {
             try {
                 raw.write(garbage);
                 raw.endOutput();
@@ -373,11 +373,11 @@ class SecurityIT {
     @Test
     @Order(41)
     void invalidUtf8IsClosedWith1007() throws Exception {
-        try (RawWebSocket raw = RawWebSocket.open(base, "alice")) {
+        try (RawClient raw = RawClient.upgrade(base, "alice", 65_536)) {
             raw.frame(1, new byte[]{'{', '"', 'a', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'});
             assertEquals(1007, raw.awaitClose());
         }
-        try (RawWebSocket raw = RawWebSocket.open(base, "alice")) {
+        try (RawClient raw = RawClient.upgrade(base, "alice", 65_536)) {
             raw.frame(1, "{\"ok\":1}".getBytes(StandardCharsets.UTF_8));
             raw.frame(1, new byte[]{(byte) 0xED, (byte) 0xA0, (byte) 0x80}); // an encoded surrogate
             assertEquals(1007, raw.awaitClose());

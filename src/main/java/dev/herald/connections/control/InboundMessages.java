@@ -13,8 +13,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.logging.Logger;
 
 /**
- * Handles frames from clients and enforces the inbound limits. Each frame takes a token from the
- * session's {@link TokenBucket}; a session out of tokens is closed with 1008 "rate limit". A text
+ * Handles frames from clients and enforces the inbound limits. Each data frame takes a token from the
+ * session's {@link TokenBucket}; a session out of tokens is closed with 1008 "rate limit" (pongs do
+ * not count: they answer Herald's own pings, so their rate follows the server's). A text
  * message over {@code herald.inbound.max-bytes} closes the session with 1009, a binary frame with 1003.
  * Every refusal is counted and logged once at INFO; the session's registration is dropped through its
  * sender, so the user's other sessions are untouched. An accepted frame proves the client alive;
@@ -71,14 +72,6 @@ public class InboundMessages {
             return;
         }
         events.fire(new InboundMessage(connection.userId(), connection.session().getId(), payload));
-    }
-
-    /**
-     * @param connection the registration a pong arrived on
-     * @param bucket     the session's rate limit
-     */
-    public void pong(Connection connection, TokenBucket bucket) {
-        admit(connection, bucket);
     }
 
     /** @param connection the registration a binary frame arrived on; it is closed with 1003 */
