@@ -33,7 +33,7 @@ public final class SessionSender implements SendHandler {
         void terminated(CloseReason reason, Throwable cause);
     }
 
-    private static final ByteBuffer PING = ByteBuffer.wrap(new byte[]{'h', 'b'}).asReadOnlyBuffer();
+    private static final byte[] PING = {'h', 'b'};
 
     private final RemoteEndpoint.Async remote;
     private final long bufferLimit;
@@ -213,7 +213,7 @@ public final class SessionSender implements SendHandler {
                 remote.sendText(message.json(), SessionSender.this);
             } else {
                 pingQueued.set(false);
-                remote.sendPing(PING.duplicate());
+                remote.sendPing(ByteBuffer.wrap(PING.clone())); // writable: Open Liberty fails on read-only buffers
                 onResult(new SendResult());
             }
         }
