@@ -79,12 +79,13 @@ public class HeraldEndpoint {
     }
 
     /**
-     * @param pong the client's answer to a heartbeat ping
+     * @param pong the client's answer to a heartbeat or delivery probe
      */
     @OnMessage
     public void pong(PongMessage pong) {
         if (connection != null) {
             connection.seen();
+            connection.sender().acknowledge(pong.getApplicationData());
         }
     }
 

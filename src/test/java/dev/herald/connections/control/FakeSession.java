@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -26,8 +28,9 @@ final class FakeSession {
     private static final AtomicInteger IDS = new AtomicInteger();
 
     final String id = "s" + IDS.incrementAndGet();
-    final List<String> texts = new CopyOnWriteArrayList<>();
+    final List<String> texts = Collections.synchronizedList(new ArrayList<>());
     final AtomicInteger pings = new AtomicInteger();
+    final List<java.nio.ByteBuffer> pingPayloads = new CopyOnWriteArrayList<>();
     final AtomicInteger concurrentWrites = new AtomicInteger();
     final AtomicInteger maxConcurrentWrites = new AtomicInteger();
     final Queue<SendHandler> pending = new ConcurrentLinkedQueue<>();
@@ -48,6 +51,7 @@ final class FakeSession {
                             throw new ReadOnlyBufferException();
                         }
                         pings.incrementAndGet();
+                        pingPayloads.add((java.nio.ByteBuffer) args[0]);
                         return null;
                     }
                     default -> throw new UnsupportedOperationException(method.getName());
