@@ -3,6 +3,7 @@ package dev.herald.it;
 import java.io.File;
 import java.util.Map;
 import java.util.stream.Collectors;
+import dev.herald.it.hooks.TestHooks;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.asset.StringAsset;
 import org.jboss.shrinkwrap.api.importer.ZipImporter;
@@ -29,5 +30,13 @@ public final class Deployments {
             war.addAsResource(new StringAsset(properties), "META-INF/microprofile-config.properties");
         }
         return war;
+    }
+
+    /**
+     * @param config MicroProfile Config properties added to the WAR
+     * @return herald.war with the test-only hooks under {@code /test-hooks} (load, JVM probes, shutdown)
+     */
+    public static WebArchive heraldWithHooks(Map<String, String> config) {
+        return herald(config).addPackage(TestHooks.class.getPackage());
     }
 }

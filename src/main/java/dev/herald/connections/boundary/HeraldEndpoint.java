@@ -102,12 +102,13 @@ public class HeraldEndpoint {
     }
 
     /**
-     * @param pong the client's answer to a heartbeat ping
+     * @param pong the client's answer to a heartbeat or delivery probe
      */
     @OnMessage
     public void pong(PongMessage pong) {
         if (connection != null) {
-            inbound.pong(connection, bucket);
+            inbound.pong(connection, bucket); // rate limit; marks the client alive
+            connection.sender().acknowledge(pong.getApplicationData());
         }
     }
 

@@ -47,7 +47,11 @@ public final class Connection {
 
     /** Records that the client showed it is alive (a pong or any inbound frame). */
     public void seen() {
-        lastSeenNanos = System.nanoTime();
+        seen(System.nanoTime());
+    }
+
+    void seen(long nowNanos) {
+        lastSeenNanos = nowNanos;
     }
 
     long lastSeenNanos() {

@@ -16,10 +16,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link RemoteEndpoint.Async} send at a time, the next send chained from the previous one's
  * {@link SendHandler}. No thread ever waits for the client; callers only enqueue.
  *
- * <p>Limits: when the queued bytes would exceed the buffer limit, or the in-flight write is older
- * than the time limit ({@link #writeAgeNanos(long)}, checked by the manager's sweep), the sender
- * terminates: every queued message is settled as not written and the {@link Listener} closes the
- * session. A write that fails or throws terminates it likewise, so the queue never gets stuck.
+ * <p>Limits: the backlog is what is queued plus what the container accepted but the client has not
+ * confirmed ({@link DeliveryProbes}). When it would exceed the buffer limit, or the oldest unconfirmed
+ * data or the in-flight write is older than the time limit ({@link #deliveryAgeNanos(long)}, checked
+ * by the manager's sweep), the sender terminates: every queued message is settled as not written and
+ * the {@link Listener} closes the session. A write that fails or throws terminates it likewise, so
+ * the queue never gets stuck.
  */
 public final class SessionSender implements SendHandler {
 
@@ -33,12 +35,11 @@ public final class SessionSender implements SendHandler {
         void terminated(CloseReason reason, Throwable cause);
     }
 
-    private static final ByteBuffer PING = ByteBuffer.wrap(new byte[]{'h', 'b'}).asReadOnlyBuffer();
-
     private final RemoteEndpoint.Async remote;
     private final long bufferLimit;
     private final HeraldStats stats;
     private final Listener listener;
+    private final DeliveryProbes probes;
 
     private final Queue<Frame> queue = new ConcurrentLinkedQueue<>();
     private final AtomicLong queuedBytes = new AtomicLong();
@@ -51,7 +52,7 @@ public final class SessionSender implements SendHandler {
 
     /**
      * @param remote      the session's async remote; only this sender may write to it
-     * @param bufferLimit bytes that may wait in the queue (the in-flight message included)
+     * @param bufferLimit bytes that may be queued or unconfirmed by the client
      * @param stats       counters to update
      * @param listener    told when the sender terminates
      */
@@ -60,6 +61,7 @@ public final class SessionSender implements SendHandler {
         this.bufferLimit = bufferLimit;
         this.stats = stats;
         this.listener = listener;
+        this.probes = new DeliveryProbes(bufferLimit / 4);
     }
 
     /**
@@ -77,7 +79,7 @@ public final class SessionSender implements SendHandler {
         long queued = queuedBytes.addAndGet(message.bytes());
         stats.queued(message.bytes());
         queue.add(frame);
-        if (queued > bufferLimit) {
+        if (queued + probes.unconfirmedBytes() > bufferLimit) {
             terminate(HeraldCloseCodes.SLOW_CONSUMER, null);
             return;
         }
@@ -88,21 +90,39 @@ public final class SessionSender implements SendHandler {
         drain();
     }
 
-    /** Queues a ping unless one is already waiting; it keeps the per-session single-writer rule. */
+    /** Queues a ping (a delivery probe) unless one is already waiting, and writes it in its turn. */
     public void ping() {
-        if (!terminated.get() && pingQueued.compareAndSet(false, true)) {
-            queue.add(new Frame(null, null));
+        if (queuePing()) {
             drain();
         }
     }
 
+    private boolean queuePing() {
+        if (!terminated.get() && pingQueued.compareAndSet(false, true)) {
+            queue.add(new Frame(null, null));
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * Reads the client's pong to a probe.
+     *
+     * @param payload the pong's application data
+     */
+    public void acknowledge(ByteBuffer payload) {
+        probes.acknowledge(payload);
+    }
+
     /**
      * @param nowNanos the current {@link System#nanoTime()}
-     * @return how long the in-flight write has been running, or 0 when none is
+     * @return how long the oldest undelivered data has waited: the in-flight write, or data the
+     *         container accepted that the client has not confirmed; 0 when none waits
      */
-    public long writeAgeNanos(long nowNanos) {
+    public long deliveryAgeNanos(long nowNanos) {
         long since = inFlightSince;
-        return since == 0 ? 0 : nowNanos - since;
+        long writeAge = since == 0 ? 0 : nowNanos - since;
+        return Math.max(writeAge, probes.unconfirmedAgeNanos(nowNanos));
     }
 
     /** @return true when nothing is queued or being written */
@@ -118,6 +138,11 @@ public final class SessionSender implements SendHandler {
     /** @return bytes queued now, the in-flight message included */
     public long queuedBytes() {
         return queuedBytes.get();
+    }
+
+    /** @return bytes the container accepted that the client has not confirmed yet */
+    public long unconfirmedBytes() {
+        return probes.unconfirmedBytes();
     }
 
     /**
@@ -155,6 +180,9 @@ public final class SessionSender implements SendHandler {
         inFlightSince = 0;
         if (frame != null) {
             frame.settle(result.isOK());
+            if (result.isOK() && frame.message != null && probes.written(frame.message.bytes())) {
+                queuePing(); // written by the drain below, or by the loop that is writing inline
+            }
         }
         writing.set(false);
         if (!result.isOK()) {
@@ -213,7 +241,7 @@ public final class SessionSender implements SendHandler {
                 remote.sendText(message.json(), SessionSender.this);
             } else {
                 pingQueued.set(false);
-                remote.sendPing(PING.duplicate());
+                remote.sendPing(probes.probe(System.nanoTime()));
                 onResult(new SendResult());
             }
         }

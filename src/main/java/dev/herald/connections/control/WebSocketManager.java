@@ -234,6 +234,11 @@ public class WebSocketManager {
         return Map.copyOf(snapshot);
     }
 
+    /** @return the user's registrations, oldest first (for tests and diagnostics) */
+    List<Connection> connectionsOf(long userId) {
+        return List.of(users.getOrDefault(userId, NONE));
+    }
+
     /** @return users with at least one registered session */
     public int connectedUsers() {
         return users.size();
@@ -282,8 +287,8 @@ public class WebSocketManager {
     }
 
     /**
-     * One pass of the heartbeat and send-time watchdog: closes sessions whose write has run past
-     * {@code herald.send.time-limit-ms} (slow consumer) or that were silent past
+     * One pass of the heartbeat and send-time watchdog: closes sessions whose oldest undelivered
+     * data has waited past {@code herald.send.time-limit-ms} (slow consumer) or that were silent past
      * {@code herald.heartbeat.timeout-ms}, forgets sessions the container lost, and pings the rest
      * once per {@code herald.heartbeat.interval-ms}.
      *
@@ -298,7 +303,7 @@ public class WebSocketManager {
                 SessionSender sender = connection.sender();
                 if (!connection.session().isOpen()) {
                     unregister(connection, new CloseReason(CloseReason.CloseCodes.CLOSED_ABNORMALLY, "lost"));
-                } else if (sender.writeAgeNanos(nowNanos) > sendLimit) {
+                } else if (sender.deliveryAgeNanos(nowNanos) > sendLimit) {
                     sender.terminate(HeraldCloseCodes.SLOW_CONSUMER, null);
                 } else if (nowNanos - connection.lastSeenNanos() > silenceLimit) {
                     sender.terminate(HeraldCloseCodes.HEARTBEAT_TIMEOUT, null);
@@ -330,8 +335,8 @@ public class WebSocketManager {
         if (code == HeraldCloseCodes.SLOW_CONSUMER_CODE) {
             stats.slowConsumerClosed();
             LOG.warning(() -> "Closing slow consumer: user " + connection.userId() + " session " + connection.session().getId()
-                    + " (" + connection.sender().queuedBytes() + " bytes were queued, limit " + config.sendBufferLimit()
-                    + "; write time limit " + config.sendTimeLimitMs() + " ms)");
+                    + " (" + connection.sender().queuedBytes() + " bytes queued, " + connection.sender().unconfirmedBytes()
+                    + " unconfirmed; limits " + config.sendBufferLimit() + " bytes, " + config.sendTimeLimitMs() + " ms)");
         } else if (code == HeraldCloseCodes.HEARTBEAT_TIMEOUT_CODE) {
             stats.heartbeatClosed();
             LOG.info(() -> "Closing silent session: user " + connection.userId() + " session " + connection.session().getId()

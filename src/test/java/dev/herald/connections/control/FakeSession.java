@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -24,8 +26,9 @@ final class FakeSession {
     private static final AtomicInteger IDS = new AtomicInteger();
 
     final String id = "s" + IDS.incrementAndGet();
-    final List<String> texts = new CopyOnWriteArrayList<>();
+    final List<String> texts = Collections.synchronizedList(new ArrayList<>());
     final AtomicInteger pings = new AtomicInteger();
+    final List<java.nio.ByteBuffer> pingPayloads = new CopyOnWriteArrayList<>();
     final AtomicInteger concurrentWrites = new AtomicInteger();
     final AtomicInteger maxConcurrentWrites = new AtomicInteger();
     final Queue<SendHandler> pending = new ConcurrentLinkedQueue<>();
@@ -43,6 +46,7 @@ final class FakeSession {
                     }
                     case "sendPing" -> {
                         pings.incrementAndGet();
+                        pingPayloads.add((java.nio.ByteBuffer) args[0]);
                         return null;
                     }
                     default -> throw new UnsupportedOperationException(method.getName());

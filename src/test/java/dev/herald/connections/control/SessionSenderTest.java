@@ -48,7 +48,7 @@ class SessionSenderTest {
         Delivery b = one(sender, "\"b\"");
         Delivery c = one(sender, "\"c\"");
         assertEquals(List.of("\"a\""), fake.texts, "the second write waits for the first");
-        assertTrue(sender.writeAgeNanos(System.nanoTime()) > 0);
+        assertTrue(sender.deliveryAgeNanos(System.nanoTime()) > 0);
         fake.completeOne();
         assertEquals(1, a.join());
         assertFalse(b.isDone());
@@ -57,7 +57,7 @@ class SessionSenderTest {
         assertEquals(List.of("\"a\"", "\"b\"", "\"c\""), fake.texts);
         assertEquals(1, c.join());
         assertTrue(sender.isIdle());
-        assertEquals(0, sender.writeAgeNanos(System.nanoTime()));
+        assertEquals(0, sender.deliveryAgeNanos(System.nanoTime()));
         assertEquals(0, stats.queuedBytes());
         assertEquals(3, stats.messagesSent());
     }
@@ -148,6 +148,58 @@ class SessionSenderTest {
         assertSame(HeraldCloseCodes.SEND_FAILED, terminated.get());
         assertEquals(0, one(sender, "\"y\"").join());
         assertTrue(sender.isIdle());
+    }
+
+    @Test
+    void dataTheClientNeverConfirmsCountsAgainstTheLimitEvenWhenTheContainerBuffersIt() {
+        FakeSession fake = new FakeSession(FakeSession.Mode.INLINE); // like Payara: every send completes at once
+        SessionSender sender = sender(fake, 4000);
+        String kilobyte = "\"" + "x".repeat(998) + "\"";
+        for (int i = 0; i < 3; i++) {
+            assertEquals(1, one(sender, kilobyte).join());
+        }
+        assertEquals(3, fake.pings.get(), "a probe after every quarter of the limit");
+        assertNull(terminated.get());
+        one(sender, kilobyte);
+        one(sender, kilobyte);
+        assertSame(HeraldCloseCodes.SLOW_CONSUMER, terminated.get(), "4 KB unconfirmed plus 1 KB more exceeds 4 KB");
+    }
+
+    @Test
+    void pongsConfirmDeliveryAndFreeTheBacklog() {
+        FakeSession fake = new FakeSession(FakeSession.Mode.INLINE);
+        SessionSender sender = sender(fake, 4000);
+        String kilobyte = "\"" + "x".repeat(998) + "\"";
+        for (int i = 0; i < 100; i++) {
+            one(sender, kilobyte);
+            fake.pingPayloads.forEach(sender::acknowledge); // the client echoes every ping
+            fake.pingPayloads.clear();
+        }
+        assertNull(terminated.get(), "a client that keeps up is never cut off");
+        assertEquals(0, sender.unconfirmedBytes());
+        assertEquals(0, sender.deliveryAgeNanos(System.nanoTime()));
+    }
+
+    @Test
+    void unconfirmedDataAgesTowardsTheTimeLimit() {
+        FakeSession fake = new FakeSession(FakeSession.Mode.INLINE);
+        SessionSender sender = sender(fake, 4000);
+        one(sender, "\"" + "x".repeat(1200) + "\"");
+        long now = System.nanoTime();
+        assertTrue(sender.deliveryAgeNanos(now + 5_000_000_000L) >= 5_000_000_000L);
+        fake.pingPayloads.forEach(sender::acknowledge);
+        assertEquals(0, sender.deliveryAgeNanos(now + 5_000_000_000L));
+    }
+
+    @Test
+    void foreignOrUnsolicitedPongsAreIgnored() {
+        FakeSession fake = new FakeSession(FakeSession.Mode.INLINE);
+        SessionSender sender = sender(fake, 4000);
+        one(sender, "\"" + "x".repeat(1200) + "\"");
+        sender.acknowledge(java.nio.ByteBuffer.wrap(new byte[]{1, 2, 3}));
+        sender.acknowledge(java.nio.ByteBuffer.allocate(8).putLong(0, 999));
+        sender.acknowledge(null);
+        assertTrue(sender.unconfirmedBytes() > 0);
     }
 
     @Test

@@ -1,0 +1,216 @@
+package dev.herald.connections.control;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.herald.connections.entity.SessionClosed;
+import dev.herald.connections.entity.SessionOpened;
+import dev.herald.platform.HeraldConfig;
+import dev.herald.stats.control.HeraldStats;
+import jakarta.websocket.CloseReason;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class WebSocketManagerTest {
+
+    private final HeraldStats stats = new HeraldStats();
+    private final List<Object> events = new CopyOnWriteArrayList<>();
+    private final HeraldConfig config = new HeraldConfig(1 << 20, 10_000, 25_000, 0, 100, 3);
+    private final WebSocketManager manager = new WebSocketManager(new MessageCodec(), config, stats, Runnable::run, events::add);
+
+    private FakeSession connect(long userId) {
+        FakeSession fake = new FakeSession(FakeSession.Mode.INLINE);
+        manager.connect(userId, fake.session).orElseThrow();
+        return fake;
+    }
+
+    @Test
+    void everySessionOfTheUserReceivesAndNoOtherUser() {
+        FakeSession tab1 = connect(1);
+        FakeSession tab2 = connect(1);
+        FakeSession bob = connect(2);
+        Delivery delivery = manager.sendMessage(1, Map.of("message", "hi"));
+        assertEquals(2, delivery.sessions());
+        assertEquals(2, delivery.join());
+        assertEquals(List.of("{\"message\":\"hi\"}"), tab1.texts);
+        assertEquals(List.of("{\"message\":\"hi\"}"), tab2.texts);
+        assertTrue(bob.texts.isEmpty());
+        assertEquals(0, manager.sendMessage(3, Map.of("message", "nobody")).sessions());
+    }
+
+    @Test
+    void broadcastReachesEveryoneAndSerializesOnce() {
+        connect(1);
+        connect(2);
+        connect(3);
+        AtomicInteger serializations = new AtomicInteger();
+        Object counting = new Object() {
+            public String getMessage() {
+                serializations.incrementAndGet();
+                return "all";
+            }
+        };
+        assertEquals(3, manager.broadcast(counting).join());
+        assertEquals(1, serializations.get(), "serialized once, not once per session");
+    }
+
+    @Test
+    void aLateCloseOfAnOldSessionKeepsTheNewerOne() {
+        FakeSession old = connect(1);
+        FakeSession newer = connect(1);
+        assertTrue(manager.disconnect(1, old.session));
+        assertFalse(manager.disconnect(1, old.session), "second removal of the same session is a no-op");
+        assertEquals(List.of(newer.session), manager.getConnections(1));
+        assertSame(newer.session, manager.getConnection(1).orElseThrow());
+        assertEquals(HeraldCloseCodes.DISCONNECTED, old.closeReason);
+    }
+
+    @Test
+    void disconnectRemovesAndClosesEverySessionOfTheUser() {
+        FakeSession a = connect(1);
+        FakeSession b = connect(1);
+        FakeSession other = connect(2);
+        assertEquals(2, manager.disconnect(1));
+        assertFalse(manager.isConnected(1));
+        assertFalse(a.open);
+        assertFalse(b.open);
+        assertTrue(manager.isConnected(2));
+        assertTrue(other.open);
+        assertEquals(Map.of(2L, List.of(other.session)), manager.activeConnections());
+    }
+
+    @Test
+    void theOldestSessionIsClosedBeyondTheLimit() {
+        FakeSession first = connect(1);
+        FakeSession second = connect(1);
+        FakeSession third = connect(1);
+        FakeSession fourth = connect(1); // limit is 3 in this test
+        assertSame(HeraldCloseCodes.SESSION_LIMIT, first.closeReason);
+        assertEquals(List.of(second.session, third.session, fourth.session), manager.getConnections(1));
+        assertEquals(3, stats.openSessions());
+        assertTrue(events.contains(new SessionClosed(1, first.id, 1008, "session limit")));
+    }
+
+    @Test
+    void aSessionTheContainerClosedIsNotCountedAsLive() {
+        FakeSession fake = connect(1);
+        fake.open = false;
+        assertFalse(manager.isConnected(1));
+        assertEquals(0, manager.sendMessage(1, Map.of("message", "x")).sessions());
+        manager.sweep(System.nanoTime());
+        assertEquals(0, stats.openSessions(), "the sweep forgets sessions the container lost");
+    }
+
+    @Test
+    void silentSessionsAreDroppedAndOthersPinged() {
+        FakeSession silent = connect(1);
+        FakeSession chatty = connect(2);
+        long now = System.nanoTime();
+        manager.sweep(now + TimeUnit.MILLISECONDS.toNanos(25_001));
+        assertEquals(1, silent.pings.get());
+        assertEquals(1, chatty.pings.get());
+        manager.connectionsOf(2).forEach(c -> c.seen(now + TimeUnit.MILLISECONDS.toNanos(30_000))); // chatty answers
+        manager.sweep(now + TimeUnit.MILLISECONDS.toNanos(51_000));
+        assertSame(HeraldCloseCodes.HEARTBEAT_TIMEOUT, silent.closeReason);
+        assertFalse(manager.isConnected(1));
+        assertTrue(manager.isConnected(2));
+    }
+
+    @Test
+    void aWriteRunningPastTheTimeLimitClosesOnlyThatSession() {
+        FakeSession stuck = connect(1);
+        stuck.mode = FakeSession.Mode.MANUAL;
+        FakeSession healthy = connect(2);
+        manager.broadcast(Map.of("n", 1));
+        manager.sweep(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(10_001));
+        assertSame(HeraldCloseCodes.SLOW_CONSUMER, stuck.closeReason);
+        assertEquals(1, stats.slowConsumerCloses());
+        assertTrue(healthy.open);
+        assertEquals(1, manager.sendMessage(2, Map.of("n", 2)).join());
+    }
+
+    @Test
+    void eventsAreFiredForOpenAndClose() {
+        FakeSession fake = connect(7);
+        manager.connectionsOf(7).forEach(c -> manager.unregister(c, new CloseReason(CloseReason.CloseCodes.GOING_AWAY, "tab closed")));
+        assertEquals(List.of(new SessionOpened(7, fake.id), new SessionClosed(7, fake.id, 1001, "tab closed")), events);
+    }
+
+    @Test
+    void churnOnManyThreadsEndsWithNothingRegistered() throws Exception {
+        WebSocketManager roomy = new WebSocketManager(new MessageCodec(), new HeraldConfig(1 << 20, 10_000, 25_000, 0, 100, 1000),
+                stats, Runnable::run, e -> { });
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+            int thread = t;
+            Thread worker = new Thread(() -> {
+                for (int i = 0; i < 2000; i++) {
+                    FakeSession fake = new FakeSession(FakeSession.Mode.INLINE);
+                    Connection c = roomy.connect(i % 5, fake.session).orElseThrow();
+                    roomy.sendMessage(i % 5, Map.of("t", thread));
+                    roomy.unregister(c, new CloseReason(CloseReason.CloseCodes.NORMAL_CLOSURE, ""));
+                }
+            });
+            worker.start();
+            threads.add(worker);
+        }
+        for (Thread worker : threads) {
+            worker.join();
+        }
+        assertEquals(0, roomy.connectedUsers());
+        assertEquals(0, stats.openSessions());
+        assertEquals(0, stats.queuedBytes());
+        assertEquals(16_000, stats.snapshot(0).getJsonNumber("sessionsOpened").longValue());
+        assertEquals(16_000, stats.snapshot(0).getJsonNumber("sessionsClosed").longValue());
+    }
+
+    @Test
+    void shutdownClosesEverySessionWithGoingAwayAndRefusesNewOnes() {
+        FakeSession a = connect(1);
+        FakeSession b = connect(2);
+        manager.shutdown();
+        assertSame(HeraldCloseCodes.GOING_AWAY, a.closeReason);
+        assertSame(HeraldCloseCodes.GOING_AWAY, b.closeReason);
+        FakeSession late = new FakeSession(FakeSession.Mode.INLINE);
+        assertTrue(manager.connect(3, late.session).isEmpty());
+        assertSame(HeraldCloseCodes.GOING_AWAY, late.closeReason);
+        assertEquals(0, stats.openSessions());
+    }
+
+    @Test
+    void shutdownFlushesQueuesBeforeClosing() throws Exception {
+        FakeSession slow = connect(1);
+        slow.mode = FakeSession.Mode.MANUAL;
+        manager.sendMessage(1, Map.of("n", 1));
+        manager.sendMessage(1, Map.of("n", 2));
+        Thread completer = new Thread(() -> {
+            try {
+                Thread.sleep(30);
+            } catch (InterruptedException e) {
+                return;
+            }
+            while (slow.completeOne() || slow.texts.size() < 2) {
+                Thread.onSpinWait();
+            }
+        });
+        completer.start();
+        manager.shutdown();
+        completer.join();
+        assertEquals(2, slow.texts.size(), "both queued messages were written before the close");
+        assertSame(HeraldCloseCodes.GOING_AWAY, slow.closeReason);
+    }
+
+    @Test
+    void unserializableMessagesFailFast() {
+        connect(1);
+        assertThrows(IllegalArgumentException.class, () -> manager.sendMessage(1, null));
+    }
+}
