@@ -18,5 +18,5 @@ if [ "$installed" != "$wanted" ]; then
   npm ci --prefix "$browser_tests" --no-audit --no-fund
 fi
 
-/usr/bin/chromium --version
+/usr/bin/chromium --version 2>/dev/null
 echo "playwright-core $(node -p "require('./$browser_tests/node_modules/playwright-core/package.json').version")"
