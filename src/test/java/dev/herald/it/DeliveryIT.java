@@ -33,7 +33,10 @@ class DeliveryIT {
     static WebArchive deployment() {
         return Deployments.heraldWithHooks(Map.of(
                 "herald.send.buffer-limit", String.valueOf(BUFFER_LIMIT),
-                "herald.send.time-limit-ms", "120000", // only the byte limit acts in this test
+                // only the byte limit acts in this test, however slow a loaded machine makes it (a run under
+                // heavy load took over 2 minutes and the stalled client was dropped by a timer first)
+                "herald.send.time-limit-ms", "600000",
+                "herald.heartbeat.interval-ms", "600000",
                 "herald.max-sessions-per-user", "64"));
     }
 
