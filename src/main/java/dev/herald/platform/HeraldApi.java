@@ -3,6 +3,7 @@ package dev.herald.platform;
 import dev.herald.connections.boundary.ConnectionsResource;
 import dev.herald.notifications.boundary.NotificationsResource;
 import dev.herald.stats.boundary.StatsResource;
+import dev.herald.tickets.boundary.TicketResource;
 import jakarta.ws.rs.ApplicationPath;
 import jakarta.ws.rs.core.Application;
 import java.util.Set;
@@ -20,7 +21,7 @@ public class HeraldApi extends Application {
 
     @Override
     public Set<Class<?>> getClasses() {
-        return Set.of(NotificationsResource.class, ConnectionsResource.class, StatsResource.class,
+        return Set.of(NotificationsResource.class, ConnectionsResource.class, StatsResource.class, TicketResource.class,
                 ProblemMapper.class, UnexpectedErrorMapper.class);
     }
 }

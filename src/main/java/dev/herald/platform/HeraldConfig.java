@@ -2,6 +2,7 @@ package dev.herald.platform;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -37,6 +38,27 @@ public class HeraldConfig {
     @ConfigProperty(name = "herald.max-sessions-per-user", defaultValue = "16")
     int maxSessionsPerUser;
 
+    /** Absent: same origin as the handshake's Host header only. */
+    @Inject
+    @ConfigProperty(name = "herald.allowed-origins")
+    Optional<String> allowedOrigins = Optional.empty();
+
+    @Inject
+    @ConfigProperty(name = "herald.ticket.ttl", defaultValue = "30")
+    int ticketTtlSeconds = 30;
+
+    @Inject
+    @ConfigProperty(name = "herald.inbound.max-bytes", defaultValue = "65536")
+    int inboundMaxBytes = 65536;
+
+    @Inject
+    @ConfigProperty(name = "herald.inbound.rate", defaultValue = "20")
+    double inboundRate = 20;
+
+    @Inject
+    @ConfigProperty(name = "herald.inbound.burst", defaultValue = "40")
+    int inboundBurst = 40;
+
     /** Creates the bean; CDI fills the fields. */
     public HeraldConfig() {
     }
@@ -50,6 +72,7 @@ public class HeraldConfig {
      * @param heartbeatTimeoutMs  silence after which a session is dropped (0: two intervals)
      * @param shutdownDrainMs     how long queues are flushed on application stop
      * @param maxSessionsPerUser  sessions one user may hold; the oldest is closed beyond that
+     *                            (the security settings keep their defaults)
      */
     public HeraldConfig(long sendBufferLimit, long sendTimeLimitMs, long heartbeatIntervalMs,
                         long heartbeatTimeoutMs, long shutdownDrainMs, int maxSessionsPerUser) {
@@ -89,5 +112,33 @@ public class HeraldConfig {
     /** @return {@code herald.max-sessions-per-user}: sessions per user before the oldest is closed (default 16) */
     public int maxSessionsPerUser() {
         return maxSessionsPerUser;
+    }
+
+    /**
+     * @return {@code herald.allowed-origins}: comma-separated origins ({@code https://app.example}) or
+     *         {@code *}; empty means only the origin of the handshake's Host header (the default)
+     */
+    public Optional<String> allowedOrigins() {
+        return allowedOrigins == null ? Optional.empty() : allowedOrigins;
+    }
+
+    /** @return {@code herald.ticket.ttl}: seconds a connect ticket stays valid (default 30) */
+    public int ticketTtlSeconds() {
+        return ticketTtlSeconds;
+    }
+
+    /** @return {@code herald.inbound.max-bytes}: largest inbound text message in UTF-8 bytes (default 64 KiB) */
+    public int inboundMaxBytes() {
+        return inboundMaxBytes;
+    }
+
+    /** @return {@code herald.inbound.rate}: inbound frames per second per session, sustained (default 20) */
+    public double inboundRate() {
+        return inboundRate;
+    }
+
+    /** @return {@code herald.inbound.burst}: inbound frames a session may send at once (default 40) */
+    public int inboundBurst() {
+        return inboundBurst;
     }
 }

@@ -1,11 +1,14 @@
 package dev.herald.it;
 
 import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -13,9 +16,13 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * A WebSocket client written by hand on a plain socket: it performs the upgrade and then does
- * whatever a misbehaving client does (never read, never answer pings, send garbage).
+ * whatever a misbehaving client does (never read, never answer pings, send garbage or hand-made
+ * frames), and can wait for the server's close frame.
  */
 public final class RawClient implements AutoCloseable {
+
+    /** What {@link #awaitClose()} returns when the connection ended without a close frame. */
+    public static final int NO_CLOSE_FRAME = 1006;
 
     private final Socket socket;
     private final String responseHead;
@@ -79,6 +86,83 @@ public final class RawClient implements AutoCloseable {
     public void write(byte[] bytes) throws IOException {
         socket.getOutputStream().write(bytes);
         socket.getOutputStream().flush();
+    }
+
+    /**
+     * Writes one final, masked frame.
+     *
+     * @param opcode  1 text, 2 binary, 8 close, 9 ping, 10 pong
+     * @param payload the payload as it is (not checked)
+     * @throws IOException when the server has closed the connection
+     */
+    public void frame(int opcode, byte[] payload) throws IOException {
+        ByteArrayOutputStream frame = new ByteArrayOutputStream();
+        frame.write(0x80 | opcode);
+        if (payload.length < 126) {
+            frame.write(0x80 | payload.length);
+        } else {
+            frame.write(0x80 | 126);
+            frame.write(payload.length >>> 8);
+            frame.write(payload.length & 0xff);
+        }
+        byte[] mask = new byte[4];
+        ThreadLocalRandom.current().nextBytes(mask);
+        frame.write(mask);
+        for (int i = 0; i < payload.length; i++) {
+            frame.write(payload[i] ^ mask[i % 4]);
+        }
+        write(frame.toByteArray());
+    }
+
+    /**
+     * Half-closes the connection: the server reads the end of the stream.
+     *
+     * @throws IOException when the socket is closed already
+     */
+    public void endOutput() throws IOException {
+        socket.shutdownOutput();
+    }
+
+    /**
+     * Reads the server's frames, skipping all but a close frame, until one arrives or the connection ends.
+     *
+     * @return the close frame's code, or {@link #NO_CLOSE_FRAME} when the connection ended without one
+     * @throws IOException when the server neither closed nor sent anything within the socket timeout
+     */
+    public int awaitClose() throws IOException {
+        InputStream in = socket.getInputStream();
+        try {
+            while (true) {
+                int first = in.read();
+                if (first < 0) {
+                    return NO_CLOSE_FRAME;
+                }
+                long length = readByte(in) & 0x7f;
+                int lengthBytes = length == 126 ? 2 : length == 127 ? 8 : 0;
+                if (lengthBytes > 0) {
+                    length = 0;
+                    for (int i = 0; i < lengthBytes; i++) {
+                        length = (length << 8) | readByte(in);
+                    }
+                }
+                byte[] payload = in.readNBytes((int) length);
+                if ((first & 0x0f) == 8) {
+                    return payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005;
+                }
+            }
+        } catch (EOFException | SocketException ended) {
+            return NO_CLOSE_FRAME;
+        } catch (SocketTimeoutException silent) {
+            throw new IOException("the server neither closed the connection nor sent a close frame", silent);
+        }
+    }
+
+    private static int readByte(InputStream in) throws IOException {
+        int b = in.read();
+        if (b < 0) {
+            throw new EOFException();
+        }
+        return b;
     }
 
     @Override

@@ -1,9 +1,10 @@
 package dev.herald.connections.boundary;
 
 import dev.herald.connections.control.Connection;
+import dev.herald.connections.control.HandshakeIdentity;
 import dev.herald.connections.control.HeraldCloseCodes;
 import dev.herald.connections.control.InboundMessages;
-import dev.herald.connections.control.UserIdResolver;
+import dev.herald.connections.control.TokenBucket;
 import dev.herald.connections.control.WebSocketManager;
 import dev.herald.stats.control.HeraldStats;
 import jakarta.enterprise.context.Dependent;
@@ -17,19 +18,21 @@ import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
 import java.io.IOException;
-import java.util.OptionalLong;
+import java.nio.ByteBuffer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The WebSocket endpoint at {@code /ws}: takes the user id from the authenticated handshake
- * principal (never from the URL), registers the session with the {@link WebSocketManager}, and hands
- * inbound frames on. One instance per connection; all shared state lives in the manager.
- * {@code @Dependent} because WildFly and Open Liberty only inject into endpoints that carry a
- * bean-defining annotation.
+ * The WebSocket endpoint at {@code /ws}: takes the user id from the authenticated handshake principal
+ * or a consumed connect ticket ({@link HandshakeIdentity}; never from anything else in the URL),
+ * registers the session with the {@link WebSocketManager}, and hands inbound frames to
+ * {@link InboundMessages}, which enforces the size, type and rate limits. One instance per connection;
+ * all shared state lives in the manager. {@link HandshakeFilter} checks the origin and authentication
+ * before the upgrade; {@link HandshakeConfigurator} repeats the origin check. {@code @Dependent}
+ * because WildFly and Open Liberty only inject into endpoints that carry a bean-defining annotation.
  */
 @Dependent
-@ServerEndpoint("/ws")
+@ServerEndpoint(value = "/ws", configurator = HandshakeConfigurator.class)
 public class HeraldEndpoint {
 
     private static final Logger LOG = Logger.getLogger(HeraldEndpoint.class.getName());
@@ -37,44 +40,64 @@ public class HeraldEndpoint {
     @Inject
     WebSocketManager manager;
     @Inject
-    UserIdResolver resolver;
+    HandshakeIdentity identity;
     @Inject
     InboundMessages inbound;
     @Inject
     HeraldStats stats;
 
     private Connection connection;
+    private TokenBucket bucket;
 
     /** Creates one endpoint instance per connection (the container does). */
     public HeraldEndpoint() {
     }
 
     /**
-     * Registers the session for the principal's user, or closes it with 1008.
+     * Registers the session for its user, or closes it with 1008 (no identity, an invalid ticket, or a
+     * refused origin that got past the filter).
      *
      * @param session the new session
      * @throws IOException when closing a refused session fails
      */
     @OnOpen
     public void open(Session session) throws IOException {
-        OptionalLong userId = resolver.resolve(session.getUserPrincipal());
-        if (userId.isEmpty()) {
-            stats.handshakeRejected();
-            LOG.info(() -> "Refused WebSocket session " + session.getId() + ": no principal that maps to a user id");
-            session.close(HeraldCloseCodes.AUTHENTICATION_REQUIRED);
+        if (HandshakeConfigurator.originRefused(session)) {
+            stats.originRejected();
+            LOG.info(() -> "Refused WebSocket session " + session.getId() + ": origin not allowed");
+            session.close(HeraldCloseCodes.ORIGIN_NOT_ALLOWED);
             return;
         }
-        connection = manager.connect(userId.getAsLong(), session).orElse(null);
+        HandshakeIdentity.Outcome who = identity.identify(session);
+        if (who.refusal() != null) {
+            session.close(who.refusal());
+            return;
+        }
+        bucket = inbound.newBucket();
+        connection = manager.connect(who.userId(), session).orElse(null);
     }
 
     /**
-     * @param text    an inbound text frame
+     * @param text    an inbound text message
      * @param session the session it arrived on
      */
     @OnMessage
     public void message(String text, Session session) {
         if (connection != null) {
-            inbound.accept(connection, text);
+            inbound.accept(connection, bucket, text);
+        }
+    }
+
+    /**
+     * Binary frames are refused (1003) at their first part, before the container buffers a message.
+     *
+     * @param part a part of an inbound binary message
+     * @param last whether it is the last part
+     */
+    @OnMessage
+    public void binary(ByteBuffer part, boolean last) {
+        if (connection != null) {
+            inbound.binary(connection);
         }
     }
 
@@ -101,14 +124,15 @@ public class HeraldEndpoint {
     }
 
     /**
-     * Transport errors (a client vanishing mid-write, a protocol error) are normal at scale: logged at
-     * FINE; the container closes the session and {@link #close} deregisters it.
+     * Transport errors (a client vanishing mid-write, a protocol error, invalid UTF-8) are normal at
+     * scale: counted, logged at FINE; the container closes the session and {@link #close} deregisters it.
      *
      * @param session the session
      * @param error   what went wrong
      */
     @OnError
     public void error(Session session, Throwable error) {
+        stats.inboundError();
         LOG.log(Level.FINE, error, () -> "WebSocket error on " + (connection != null ? connection : "session " + session.getId()));
     }
 }

@@ -22,6 +22,16 @@ public final class HeraldCloseCodes {
     public static final CloseReason AUTHENTICATION_REQUIRED = new CloseReason(CloseCodes.VIOLATED_POLICY, "authentication required");
     /** 1008: the user opened more sessions than allowed; this, the oldest, was closed. */
     public static final CloseReason SESSION_LIMIT = new CloseReason(CloseCodes.VIOLATED_POLICY, "session limit");
+    /** 1008: the handshake's {@code ticket} was unknown, expired or already used. */
+    public static final CloseReason INVALID_TICKET = new CloseReason(CloseCodes.VIOLATED_POLICY, "invalid or expired ticket");
+    /** 1008: the handshake's Origin is not allowed (only when the handshake filter did not refuse it first). */
+    public static final CloseReason ORIGIN_NOT_ALLOWED = new CloseReason(CloseCodes.VIOLATED_POLICY, "origin not allowed");
+    /** 1008: the client sent more frames than {@code herald.inbound.rate} and {@code herald.inbound.burst} allow. */
+    public static final CloseReason RATE_LIMIT = new CloseReason(CloseCodes.VIOLATED_POLICY, "rate limit");
+    /** 1003: the client sent a binary frame; Herald accepts text only. */
+    public static final CloseReason BINARY_NOT_ACCEPTED = new CloseReason(CloseCodes.CANNOT_ACCEPT, "binary frames not accepted");
+    /** 1009: a text message was larger than {@code herald.inbound.max-bytes}. */
+    public static final CloseReason MESSAGE_TOO_BIG = new CloseReason(CloseCodes.TOO_BIG, "message too big");
     /** 1011: a write failed. */
     public static final CloseReason SEND_FAILED = new CloseReason(CloseCodes.UNEXPECTED_CONDITION, "send failed");
     /** 4000: the send buffer or send time limit was exceeded. */

@@ -24,6 +24,13 @@ public class HeraldStats {
     private final LongAdder sessionLimitCloses = new LongAdder();
     private final LongAdder malformedInbound = new LongAdder();
     private final LongAdder rejectedHandshakes = new LongAdder();
+    private final LongAdder originRejections = new LongAdder();
+    private final LongAdder ticketsIssued = new LongAdder();
+    private final LongAdder ticketRejections = new LongAdder();
+    private final LongAdder inboundTooBig = new LongAdder();
+    private final LongAdder inboundBinary = new LongAdder();
+    private final LongAdder inboundRateLimited = new LongAdder();
+    private final LongAdder inboundErrors = new LongAdder();
     private final AtomicLong queuedBytes = new AtomicLong();
     private final AtomicLong queuedBytesHighWater = new AtomicLong();
 
@@ -83,6 +90,43 @@ public class HeraldStats {
         rejectedHandshakes.increment();
     }
 
+    /** A handshake was refused for its Origin (also counted as a rejected handshake). */
+    public void originRejected() {
+        originRejections.increment();
+        rejectedHandshakes.increment();
+    }
+
+    /** A connect ticket was issued. */
+    public void ticketIssued() {
+        ticketsIssued.increment();
+    }
+
+    /** A handshake's ticket was unknown, expired or replayed (also counted as a rejected handshake). */
+    public void ticketRejected() {
+        ticketRejections.increment();
+        rejectedHandshakes.increment();
+    }
+
+    /** A session was closed with 1009 for a text message over the inbound size limit. */
+    public void inboundTooBig() {
+        inboundTooBig.increment();
+    }
+
+    /** A session was closed with 1003 for sending a binary frame. */
+    public void inboundBinary() {
+        inboundBinary.increment();
+    }
+
+    /** A session was closed with 1008 for exceeding the inbound frame rate. */
+    public void inboundRateLimited() {
+        inboundRateLimited.increment();
+    }
+
+    /** The container reported a broken inbound stream (protocol error, invalid UTF-8, transport failure). */
+    public void inboundError() {
+        inboundErrors.increment();
+    }
+
     /**
      * Moves the queued-bytes gauge.
      *
@@ -135,6 +179,13 @@ public class HeraldStats {
                 .add("sessionLimitCloses", sessionLimitCloses.sum())
                 .add("malformedInbound", malformedInbound.sum())
                 .add("rejectedHandshakes", rejectedHandshakes.sum())
+                .add("originRejections", originRejections.sum())
+                .add("ticketsIssued", ticketsIssued.sum())
+                .add("ticketRejections", ticketRejections.sum())
+                .add("inboundTooBig", inboundTooBig.sum())
+                .add("inboundBinary", inboundBinary.sum())
+                .add("inboundRateLimited", inboundRateLimited.sum())
+                .add("inboundErrors", inboundErrors.sum())
                 .add("queuedBytes", queuedBytes.get())
                 .add("queuedBytesHighWater", queuedBytesHighWater.get())
                 .build();

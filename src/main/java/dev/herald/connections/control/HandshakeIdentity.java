@@ -1,0 +1,97 @@
+package dev.herald.connections.control;
+
+import dev.herald.stats.control.HeraldStats;
+import dev.herald.tickets.control.TicketStore;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.Session;
+import java.security.Principal;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.logging.Logger;
+
+/**
+ * Who a new WebSocket session belongs to. Only two sources count: the principal the container
+ * authenticated on the upgrade request, or else a connect ticket in the {@code ticket} query parameter,
+ * consumed here. Any ticket on the handshake is used up, even when the principal wins. Nothing else in
+ * the URL is ever read. Refusals are counted and logged at INFO, without the ticket.
+ */
+@ApplicationScoped
+public class HandshakeIdentity {
+
+    /** The query parameter that carries a connect ticket. */
+    public static final String TICKET_PARAMETER = "ticket";
+
+    private static final Logger LOG = Logger.getLogger(HandshakeIdentity.class.getName());
+
+    @Inject
+    UserIdResolver resolver;
+    @Inject
+    TicketStore tickets;
+    @Inject
+    HeraldStats stats;
+
+    /** Creates the bean; CDI injects its collaborators. */
+    public HandshakeIdentity() {
+    }
+
+    /**
+     * A session's identity outside a container (unit tests).
+     *
+     * @param resolver principal to user id
+     * @param tickets  the ticket store
+     * @param stats    counters
+     */
+    public HandshakeIdentity(UserIdResolver resolver, TicketStore tickets, HeraldStats stats) {
+        this.resolver = resolver;
+        this.tickets = tickets;
+        this.stats = stats;
+    }
+
+    /**
+     * The user of a session, or why it must be closed.
+     *
+     * @param userId  the user, when {@code refusal} is null
+     * @param refusal the close reason for a session without an identity, or null
+     */
+    public record Outcome(long userId, CloseReason refusal) {
+    }
+
+    /**
+     * @param session a session that has just opened
+     * @return the user id, or {@link HeraldCloseCodes#AUTHENTICATION_REQUIRED} /
+     *         {@link HeraldCloseCodes#INVALID_TICKET}
+     */
+    public Outcome identify(Session session) {
+        List<String> ticketValues = session.getRequestParameterMap().getOrDefault(TICKET_PARAMETER, List.of());
+        OptionalLong ticketUser = OptionalLong.empty();
+        for (String ticket : ticketValues) {
+            OptionalLong user = tickets.consume(ticket);
+            ticketUser = ticketValues.size() == 1 ? user : OptionalLong.empty();
+        }
+        Principal principal = session.getUserPrincipal();
+        if (principal != null) {
+            OptionalLong user = resolver.resolve(principal);
+            if (user.isPresent()) {
+                return new Outcome(user.getAsLong(), null);
+            }
+            return refused(session, HeraldCloseCodes.AUTHENTICATION_REQUIRED, "its principal maps to no user id");
+        }
+        if (ticketValues.isEmpty()) {
+            return refused(session, HeraldCloseCodes.AUTHENTICATION_REQUIRED, "no principal and no ticket");
+        }
+        if (ticketUser.isEmpty()) {
+            stats.ticketRejected();
+            LOG.info(() -> "Refused WebSocket session " + session.getId() + ": unknown, expired or already used ticket");
+            return new Outcome(0, HeraldCloseCodes.INVALID_TICKET);
+        }
+        return new Outcome(ticketUser.getAsLong(), null);
+    }
+
+    private Outcome refused(Session session, CloseReason reason, String why) {
+        stats.handshakeRejected();
+        LOG.info(() -> "Refused WebSocket session " + session.getId() + ": " + why);
+        return new Outcome(0, reason);
+    }
+}

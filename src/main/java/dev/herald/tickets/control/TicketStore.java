@@ -1,0 +1,118 @@
+package dev.herald.tickets.control;
+
+import dev.herald.platform.HeraldConfig;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+
+/**
+ * Single-use connect tickets, in memory: a browser that authenticates with a bearer token (and so
+ * cannot set headers on a WebSocket) trades its token for a ticket at {@code POST /api/ws/ticket} and
+ * opens {@code /ws?ticket=…}.
+ *
+ * <p>A ticket is 256 bits from {@link SecureRandom}, URL-safe Base64 (43 characters), bound to one
+ * user id and valid for {@code herald.ticket.ttl} seconds. {@link #consume(String)} removes it
+ * atomically, so of two handshakes racing with one ticket exactly one gets the user id. Expired
+ * tickets are purged at most once per time-to-live, on issue. Ticket values are never logged.
+ */
+@ApplicationScoped
+public class TicketStore {
+
+    private static final int TICKET_BYTES = 32;
+    private static final int TICKET_CHARS = 43;
+
+    private final SecureRandom random = new SecureRandom();
+    private final Base64.Encoder encoder = Base64.getUrlEncoder().withoutPadding();
+    private final ConcurrentHashMap<String, Entry> tickets = new ConcurrentHashMap<>();
+    private final AtomicLong lastPurgeNanos = new AtomicLong();
+
+    @Inject
+    HeraldConfig config;
+
+    private LongSupplier clock = System::nanoTime;
+    private long ttlNanos;
+
+    /** Creates the bean; the time-to-live is read from {@link HeraldConfig}. */
+    public TicketStore() {
+    }
+
+    /**
+     * A store outside a container (unit tests).
+     *
+     * @param ttlSeconds how long a ticket stays valid
+     * @param clock      the current time in nanoseconds, like {@link System#nanoTime()}
+     */
+    public TicketStore(int ttlSeconds, LongSupplier clock) {
+        this.clock = clock;
+        this.ttlNanos = TimeUnit.SECONDS.toNanos(ttlSeconds);
+        this.lastPurgeNanos.set(clock.getAsLong());
+    }
+
+    @PostConstruct
+    void init() {
+        ttlNanos = TimeUnit.SECONDS.toNanos(config.ticketTtlSeconds());
+        lastPurgeNanos.set(clock.getAsLong());
+    }
+
+    /** @return seconds a ticket stays valid, as told to the client */
+    public long ttlSeconds() {
+        return TimeUnit.NANOSECONDS.toSeconds(ttlNanos);
+    }
+
+    /**
+     * @param userId the user the ticket will authenticate as
+     * @return a new ticket
+     */
+    public String issue(long userId) {
+        byte[] bytes = new byte[TICKET_BYTES];
+        random.nextBytes(bytes);
+        String ticket = encoder.encodeToString(bytes);
+        long now = clock.getAsLong();
+        tickets.put(ticket, new Entry(userId, now + ttlNanos));
+        purgeExpired(now);
+        return ticket;
+    }
+
+    /**
+     * Uses up a ticket: it never authenticates again, whatever the result.
+     *
+     * @param ticket the value from the handshake's query, or null
+     * @return the user id it was issued for, or empty when it is unknown, expired or already used
+     */
+    public OptionalLong consume(String ticket) {
+        if (ticket == null || ticket.length() != TICKET_CHARS) {
+            return OptionalLong.empty();
+        }
+        Entry entry = tickets.remove(ticket);
+        if (entry == null || entry.expired(clock.getAsLong())) {
+            return OptionalLong.empty();
+        }
+        return OptionalLong.of(entry.userId());
+    }
+
+    /** @return tickets held now, expired ones not yet purged included */
+    public int size() {
+        return tickets.size();
+    }
+
+    private void purgeExpired(long now) {
+        long last = lastPurgeNanos.get();
+        if (now - last >= ttlNanos && lastPurgeNanos.compareAndSet(last, now)) {
+            tickets.values().removeIf(entry -> entry.expired(now));
+        }
+    }
+
+    /** A ticket's user and expiry time. */
+    private record Entry(long userId, long expiresAtNanos) {
+        boolean expired(long now) {
+            return now - expiresAtNanos >= 0;
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package dev.herald.it;
+
+import static dev.herald.it.CoreIT.json;
+import static dev.herald.it.SecurityIT.assertDelivered;
+import static dev.herald.it.SecurityIT.closeOf;
+import static dev.herald.it.SecurityIT.status;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.net.URL;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The security settings honoured: an origin allow-list, a 1 s ticket lifetime, small inbound limits. */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class ConfiguredSecurityIT {
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return Deployments.herald(Map.of(
+                "herald.allowed-origins", "https://app.example, http://admin.example:8080",
+                "herald.ticket.ttl", "1",
+                "herald.inbound.max-bytes", "1000",
+                "herald.inbound.rate", "1",
+                "herald.inbound.burst", "2"));
+    }
+
+    @ArquillianResource
+    URL base;
+
+    @Test
+    void theAllowListIsHonouredAndReplacesSameOrigin() throws Exception {
+        for (String allowed : List.of("https://app.example", "HTTPS://APP.EXAMPLE:443", "http://admin.example:8080")) {
+            try (WsClient client = WsClient.connect(base, "ws", "alice", Map.of("Origin", allowed))) {
+                assertDelivered(base, client, 1);
+            }
+        }
+        String sameOrigin = base.getProtocol() + "://" + base.getHost() + ":" + base.getPort();
+        for (String refused : List.of(sameOrigin, "http://app.example", "https://admin.example:8080", "https://evil.example")) {
+            ExecutionException e = assertThrows(ExecutionException.class,
+                    () -> WsClient.connect(base, "ws", "alice", Map.of("Origin", refused)), refused);
+            assertEquals(403, status(e), refused);
+        }
+        try (WsClient noOrigin = WsClient.connect(base, "alice")) {
+            assertDelivered(base, noOrigin, 1);
+        }
+    }
+
+    @Test
+    void anExpiredTicketIsClosedWith1008() throws Exception {
+        HttpResponse<String> response = Rest.post(base, "alice", "ws/ticket", "");
+        assertEquals(1, json(response.body()).getInt("expiresIn"));
+        String ticket = json(response.body()).getString("ticket");
+        TimeUnit.MILLISECONDS.sleep(1500); // let the 1 s lifetime pass
+        try (WsClient late = WsClient.connect(base, "ws?ticket=" + ticket, null, Map.of())) {
+            assertEquals(new WsClient.Close(1008, "invalid or expired ticket"), closeOf(late));
+        }
+    }
+
+    @Test
+    void theInboundLimitsAreHonoured() throws Exception {
+        try (WsClient small = WsClient.connect(base, "alice"); WsClient big = WsClient.connect(base, "alice")) {
+            small.send("{\"pad\":\"" + "x".repeat(1000 - 10) + "\"}");
+            big.send("{\"pad\":\"" + "x".repeat(1000 - 9) + "\"}");
+            assertEquals(new WsClient.Close(1009, "message too big"), closeOf(big));
+            assertDelivered(base, small, 1);
+        }
+        try (WsClient chatty = WsClient.connect(base, "alice")) {
+            for (int i = 0; i < 10 && !chatty.closed().isDone(); i++) { // the default burst (40) would allow these
+                try {
+                    chatty.send("{}");
+                } catch (Exception closedMeanwhile) {
+                    break;
+                }
+            }
+            assertEquals(new WsClient.Close(1008, "rate limit"), closeOf(chatty));
+        }
+    }
+}

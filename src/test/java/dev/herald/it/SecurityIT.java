@@ -1,0 +1,430 @@
+package dev.herald.it;
+
+import static dev.herald.it.CoreIT.json;
+import static dev.herald.it.CoreIT.waitFor;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import jakarta.json.JsonObject;
+import java.net.URL;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocketHandshakeException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Issue 4 over real sockets on Payara Micro with the default settings: origin checks, connect tickets,
+ * inbound limits, garbage on the wire and REST roles. Bob and carol hold "healthy" sessions from the
+ * first test to the last; every attack runs as alice (or anonymously), and the last test proves the
+ * healthy sessions were never closed and still receive.
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SecurityIT {
+
+    private static WsClient healthyBob;
+    private static WsClient healthyCarol;
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return Deployments.herald(Map.of());
+    }
+
+    @ArquillianResource
+    URL base;
+
+    // ---- helpers -------------------------------------------------------------------------------
+
+    /** Sends a notification with a fresh marker to a user and waits until the client receives it. */
+    static void assertDelivered(URL base, WsClient client, long userId) throws Exception {
+        String marker = UUID.randomUUID().toString();
+        HttpResponse<String> sent = Rest.post(base, "ops", "notifications/" + userId, "{\"message\":\"probe\",\"marker\":\"" + marker + "\"}");
+        assertEquals(200, sent.statusCode(), sent.body());
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (System.currentTimeMillis() < deadline) {
+            String message = client.next(200);
+            if (message != null && message.contains(marker)) {
+                return;
+            }
+        }
+        fail("user " + userId + " did not receive " + marker);
+    }
+
+    /** Proves a client is not user {@code otherId}: a message to that user arrives before none of the client's own. */
+    static void assertIsUser(URL base, WsClient client, long userId, long otherId) throws Exception {
+        client.drain();
+        String foreign = UUID.randomUUID().toString();
+        Rest.post(base, "ops", "notifications/" + otherId, "{\"message\":\"probe\",\"marker\":\"" + foreign + "\"}");
+        String own = UUID.randomUUID().toString();
+        Rest.post(base, "ops", "notifications/" + userId, "{\"message\":\"probe\",\"marker\":\"" + own + "\"}");
+        String first = client.next(10_000);
+        assertTrue(first != null && first.contains(own), "expected user " + userId + "'s message first, got " + first);
+    }
+
+    static String ticket(URL base, String user) throws Exception {
+        HttpResponse<String> response = Rest.post(base, user, "ws/ticket", "");
+        assertEquals(201, response.statusCode(), response.body());
+        return json(response.body()).getString("ticket");
+    }
+
+    static long stat(URL base, String name) throws Exception {
+        return json(Rest.get(base, "ops", "stats").body()).getJsonNumber(name).longValue();
+    }
+
+    static WsClient.Close closeOf(WsClient client) throws Exception {
+        return client.closed().get(15, TimeUnit.SECONDS);
+    }
+
+    static int status(ExecutionException refused) {
+        return ((WebSocketHandshakeException) refused.getCause()).getResponse().statusCode();
+    }
+
+    private String origin() {
+        return base.getProtocol() + "://" + base.getHost() + ":" + base.getPort();
+    }
+
+    private int sessionsOf(long userId) throws Exception {
+        return json(Rest.get(base, "ops", "connections/" + userId).body()).getInt("sessions");
+    }
+
+    // ---- healthy sessions ----------------------------------------------------------------------
+
+    @Test
+    @Order(1)
+    void healthySessionsOpen() throws Exception {
+        healthyBob = WsClient.connect(base, "bob");
+        healthyCarol = WsClient.connect(base, "carol");
+        assertDelivered(base, healthyBob, 2);
+        assertDelivered(base, healthyCarol, 3);
+    }
+
+    // ---- origin --------------------------------------------------------------------------------
+
+    @Test
+    @Order(10)
+    void crossOriginHandshakeIsRefusedWith403() throws Exception {
+        long before = stat(base, "originRejections");
+        for (String foreign : List.of("https://evil.example", "http://localhost.evil.example:" + base.getPort(),
+                base.getProtocol() + "://" + base.getHost() + ":1", "null")) {
+            ExecutionException refused = assertThrows(ExecutionException.class,
+                    () -> WsClient.connect(base, "ws", "alice", Map.of("Origin", foreign)), foreign);
+            assertEquals(403, status(refused), foreign);
+        }
+        assertEquals(before + 4, stat(base, "originRejections"));
+        assertDelivered(base, healthyCarol, 3);
+    }
+
+    @Test
+    @Order(11)
+    void sameOriginAndNoOriginAreAllowed() throws Exception {
+        try (WsClient sameOrigin = WsClient.connect(base, "ws", "alice", Map.of("Origin", origin()));
+             WsClient noOrigin = WsClient.connect(base, "alice")) {
+            assertDelivered(base, sameOrigin, 1);
+            assertDelivered(base, noOrigin, 1);
+        }
+    }
+
+    // ---- tickets -------------------------------------------------------------------------------
+
+    @Test
+    @Order(20)
+    void ticketOpensASessionForItsUser() throws Exception {
+        HttpResponse<String> response = Rest.post(base, "alice", "ws/ticket", "");
+        assertEquals(201, response.statusCode(), response.body());
+        assertTrue(response.headers().firstValue("Cache-Control").orElse("").contains("no-store"), response.headers().toString());
+        JsonObject body = json(response.body());
+        assertEquals(30, body.getInt("expiresIn"));
+        String ticket = body.getString("ticket");
+        assertEquals(32, Base64.getUrlDecoder().decode(ticket).length, "256 bits, URL-safe");
+        assertNotEquals(ticket, ticket(base, "alice"), "every ticket is new");
+        try (WsClient browser = WsClient.connect(base, "ws?ticket=" + ticket, null, Map.of("Origin", origin()))) {
+            assertIsUser(base, browser, 1, 2);
+            assertFalse(browser.closed().isDone());
+        }
+    }
+
+    @Test
+    @Order(21)
+    void replayedForgedAndMissingTicketsAreClosedWith1008() throws Exception {
+        String ticket = ticket(base, "alice");
+        try (WsClient first = WsClient.connect(base, "ws?ticket=" + ticket, null, Map.of())) {
+            assertDelivered(base, first, 1);
+        }
+        long before = stat(base, "ticketRejections");
+        byte[] forged = new byte[32];
+        new Random(4).nextBytes(forged);
+        List<String> bad = List.of(ticket, Base64.getUrlEncoder().withoutPadding().encodeToString(forged), "abc", "",
+                ticket + "&ticket=" + ticket(base, "alice"));
+        for (String value : bad) {
+            try (WsClient refused = WsClient.connect(base, "ws?ticket=" + value, null, Map.of())) {
+                assertEquals(new WsClient.Close(1008, "invalid or expired ticket"), closeOf(refused), value);
+            }
+        }
+        assertEquals(before + bad.size(), stat(base, "ticketRejections"));
+    }
+
+    @Test
+    @Order(22)
+    void concurrentHandshakesWithOneTicketOpenExactlyOneSession() throws Exception {
+        waitFor(() -> sessionsOf(1) == 0);
+        String ticket = ticket(base, "alice");
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        List<WsClient> clients = new ArrayList<>();
+        try {
+            List<CompletableFuture<WsClient>> attempts = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                attempts.add(CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return WsClient.connect(base, "ws?ticket=" + ticket, null, Map.of());
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }, pool));
+            }
+            for (CompletableFuture<WsClient> attempt : attempts) {
+                clients.add(attempt.get(30, TimeUnit.SECONDS));
+            }
+            waitFor(() -> clients.stream().filter(c -> c.closed().isDone()).count() == 3);
+            WsClient winner = clients.stream().filter(c -> !c.closed().isDone()).findFirst().orElseThrow();
+            for (WsClient client : clients) {
+                if (client != winner) {
+                    assertEquals(new WsClient.Close(1008, "invalid or expired ticket"), closeOf(client));
+                }
+            }
+            assertIsUser(base, winner, 1, 2);
+            assertEquals(1, sessionsOf(1));
+        } finally {
+            clients.forEach(WsClient::close);
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    @Order(23)
+    void aTicketNeverYieldsAnotherUser() throws Exception {
+        // the ticket endpoint ignores any id in the request; the handshake ignores ids in the query
+        HttpResponse<String> response = Rest.post(base, "alice", "ws/ticket?userId=2&user=2", "{\"userId\":2}");
+        assertEquals(201, response.statusCode());
+        String ticket = json(response.body()).getString("ticket");
+        try (WsClient client = WsClient.connect(base, "ws?userId=2&user_id=2&user=2&ticket=" + ticket, null, Map.of())) {
+            assertIsUser(base, client, 1, 2);
+        }
+        // with a principal on the handshake the principal wins, and the ticket is used up all the same
+        String alicesTicket = ticket(base, "alice");
+        try (WsClient bob = WsClient.connect(base, "ws?ticket=" + alicesTicket, "bob", Map.of())) {
+            assertIsUser(base, bob, 2, 1);
+        }
+        try (WsClient replay = WsClient.connect(base, "ws?ticket=" + alicesTicket, null, Map.of())) {
+            assertEquals(1008, closeOf(replay).code());
+        }
+        healthyBob.drain();
+    }
+
+    @Test
+    @Order(24)
+    void anonymousHandshakeWithoutTicketGetsTheLoginChallenge() {
+        ExecutionException refused = assertThrows(ExecutionException.class, () -> WsClient.connect(base, "ws?userId=1", null, Map.of()));
+        assertEquals(401, status(refused));
+        assertTrue(((WebSocketHandshakeException) refused.getCause()).getResponse().headers()
+                .firstValue("WWW-Authenticate").orElse("").startsWith("Basic"));
+    }
+
+    // ---- inbound limits ------------------------------------------------------------------------
+
+    @Test
+    @Order(30)
+    void oversizedTextIsClosedWith1009AndTheUsersOtherSessionKeepsReceiving() throws Exception {
+        long before = stat(base, "inboundTooBig");
+        try (WsClient big = WsClient.connect(base, "alice");
+             WsClient multiByte = WsClient.connect(base, "alice");
+             WsClient atLimit = WsClient.connect(base, "alice");
+             WsClient other = WsClient.connect(base, "alice")) {
+            String prefix = "{\"pad\":\"";
+            atLimit.send(prefix + "x".repeat(65_536 - prefix.length() - 2) + "\"}");
+            big.send(prefix + "x".repeat(70_000) + "\"}");
+            multiByte.send(prefix + "é".repeat(33_000) + "\"}"); // 33 010 characters, 66 010 bytes
+            assertEquals(new WsClient.Close(1009, "message too big"), closeOf(big));
+            assertEquals(new WsClient.Close(1009, "message too big"), closeOf(multiByte));
+            assertDelivered(base, atLimit, 1);
+            assertDelivered(base, other, 1);
+            assertFalse(atLimit.closed().isDone(), "exactly herald.inbound.max-bytes is allowed");
+        }
+        assertEquals(before + 2, stat(base, "inboundTooBig"));
+    }
+
+    @Test
+    @Order(31)
+    void binaryFrameIsClosedWith1003() throws Exception {
+        long before = stat(base, "inboundBinary");
+        try (WsClient binary = WsClient.connect(base, "alice"); WsClient other = WsClient.connect(base, "alice")) {
+            binary.socket().sendBinary(ByteBuffer.wrap(new byte[]{1, 2, 3}), true).get(10, TimeUnit.SECONDS);
+            assertEquals(new WsClient.Close(1003, "binary frames not accepted"), closeOf(binary));
+            assertDelivered(base, other, 1);
+        }
+        assertEquals(before + 1, stat(base, "inboundBinary"));
+    }
+
+    @Test
+    @Order(32)
+    void floodIsClosedWith1008AndTheServerKeepsServingOthers() throws Exception {
+        long before = stat(base, "inboundRateLimited");
+        try (WsClient flood = WsClient.connect(base, "alice")) {
+            for (int i = 0; i < 200 && !flood.closed().isDone(); i++) {
+                try {
+                    flood.send("{\"n\":" + i + "}");
+                } catch (Exception closedMeanwhile) {
+                    break;
+                }
+            }
+            assertEquals(new WsClient.Close(1008, "rate limit"), closeOf(flood));
+        }
+        assertEquals(before + 1, stat(base, "inboundRateLimited"));
+        assertDelivered(base, healthyBob, 2);
+        assertDelivered(base, healthyCarol, 3);
+    }
+
+    @Test
+    @Order(33)
+    void theSeventeenthSessionClosesTheOldest() throws Exception {
+        waitFor(() -> sessionsOf(1) == 0);
+        long before = stat(base, "sessionLimitCloses");
+        List<WsClient> tabs = new ArrayList<>();
+        try {
+            for (int i = 0; i < 17; i++) {
+                tabs.add(WsClient.connect(base, "alice"));
+            }
+            assertEquals(new WsClient.Close(1008, "session limit"), closeOf(tabs.get(0)));
+            assertEquals(16, sessionsOf(1));
+            for (WsClient tab : tabs.subList(1, 17)) {
+                assertFalse(tab.closed().isDone());
+            }
+            assertDelivered(base, tabs.get(16), 1);
+            assertDelivered(base, tabs.get(1), 1);
+        } finally {
+            tabs.forEach(WsClient::close);
+        }
+        assertEquals(before + 1, stat(base, "sessionLimitCloses"));
+    }
+
+    // ---- garbage on the wire -------------------------------------------------------------------
+
+    @Test
+    @Order(40)
+    void randomBytesAfterTheHandshakeNeverBreakTheServer() throws Exception {
+        waitFor(() -> sessionsOf(1) == 0);
+        List<Integer> codes = new ArrayList<>();
+        for (int seed = 1; seed <= 8; seed++) {
+            byte[] junk = new byte[2048];
+            new Random(seed).nextBytes(junk);
+            codes.add(sendAndClose(junk));
+        }
+        // a header that announces a 2^62-byte frame
+        codes.add(sendAndClose(new byte[]{(byte) 0x81, (byte) 0xFF, 0x40, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4}));
+        // an unmasked text frame (clients must mask)
+        codes.add(sendAndClose(new byte[]{(byte) 0x81, 0x02, '{', '}'}));
+        System.out.println("SecurityIT: close codes after garbage: " + codes);
+        waitFor(() -> sessionsOf(1) == 0);
+        assertDelivered(base, healthyBob, 2);
+        assertDelivered(base, healthyCarol, 3);
+        try (WsClient alice = WsClient.connect(base, "alice")) {
+            assertDelivered(base, alice, 1);
+        }
+    }
+
+    /** Writes garbage on an authenticated socket, then half-closes it; returns what the server answered. */
+    private int sendAndClose(byte[] garbage) throws Exception {
+        try (RawClient raw = RawClient.upgrade(base, "alice", 65_536)) {
+            try {
+                raw.write(garbage);
+                raw.endOutput();
+            } catch (java.io.IOException closedEarly) {
+                // the server may hang up while we write
+            }
+            return raw.awaitClose();
+        }
+    }
+
+    @Test
+    @Order(41)
+    void invalidUtf8IsClosedWith1007() throws Exception {
+        try (RawClient raw = RawClient.upgrade(base, "alice", 65_536)) {
+            raw.frame(1, new byte[]{'{', '"', 'a', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'});
+            assertEquals(1007, raw.awaitClose());
+        }
+        try (RawClient raw = RawClient.upgrade(base, "alice", 65_536)) {
+            raw.frame(1, "{\"ok\":1}".getBytes(StandardCharsets.UTF_8));
+            raw.frame(1, new byte[]{(byte) 0xED, (byte) 0xA0, (byte) 0x80}); // an encoded surrogate
+            assertEquals(1007, raw.awaitClose());
+        }
+        waitFor(() -> sessionsOf(1) == 0);
+        assertDelivered(base, healthyCarol, 3);
+    }
+
+    // ---- REST ----------------------------------------------------------------------------------
+
+    @Test
+    @Order(50)
+    void restRolesAndTheTicketEndpoint() throws Exception {
+        assertEquals(401, Rest.post(base, null, "ws/ticket", "").statusCode());
+        HttpResponse<String> dave = Rest.post(base, "dave", "ws/ticket", "");
+        assertEquals(403, dave.statusCode(), "dave is authenticated but has no user id");
+        assertEquals("application/problem+json", dave.headers().firstValue("Content-Type").orElse("").split(";")[0]);
+        assertEquals(403, Rest.post(base, "ops", "ws/ticket", "").statusCode(), "the sender role has no user id either");
+        assertEquals(405, Rest.get(base, "alice", "ws/ticket").statusCode());
+        assertEquals(403, Rest.post(base, "alice", "notifications/2", "{\"message\":\"spoof\"}").statusCode());
+        assertEquals(403, Rest.post(base, "alice", "notifications", "{\"message\":\"spoof\"}").statusCode());
+        assertEquals(403, Rest.get(base, "bob", "stats").statusCode());
+        assertEquals(403, Rest.get(base, "bob", "connections/1").statusCode());
+        assertEquals(401, Rest.post(base, null, "notifications", "{\"message\":\"spoof\"}").statusCode());
+    }
+
+    // ---- nothing lost --------------------------------------------------------------------------
+
+    @Test
+    @Order(100)
+    void afterAllOfTheseEveryHealthyUserStillReceives() throws Exception {
+        assertFalse(healthyBob.closed().isDone(), "bob's session survived every attack");
+        assertFalse(healthyCarol.closed().isDone(), "carol's session survived every attack");
+        try (WsClient alice = WsClient.connect(base, "alice")) {
+            healthyBob.drain();
+            healthyCarol.drain();
+            HttpResponse<String> broadcast = Rest.post(base, "ops", "notifications", "{\"message\":\"after the attacks\"}");
+            assertEquals(200, broadcast.statusCode());
+            for (WsClient client : new WsClient[]{alice, healthyBob, healthyCarol}) {
+                assertEquals("after the attacks", json(client.next(10_000)).getString("message"));
+            }
+            assertDelivered(base, alice, 1);
+            assertDelivered(base, healthyBob, 2);
+            assertDelivered(base, healthyCarol, 3);
+        } finally {
+            healthyBob.close();
+            healthyCarol.close();
+        }
+    }
+}

@@ -1,0 +1,127 @@
+package dev.herald.tickets.control;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class TicketStoreTest {
+
+    private final AtomicLong now = new AtomicLong(1_000);
+    private final TicketStore store = new TicketStore(30, now::get);
+
+    @Test
+    void aTicketIs256RandomBitsInUrlSafeText() {
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < 1000; i++) {
+            String ticket = store.issue(1);
+            assertTrue(ticket.matches("[A-Za-z0-9_-]{43}"), ticket);
+            assertEquals(32, Base64.getUrlDecoder().decode(ticket).length);
+            assertTrue(seen.add(ticket), "tickets never repeat");
+        }
+    }
+
+    @Test
+    void aTicketYieldsItsOwnUserOnce() {
+        String alice = store.issue(1);
+        String bob = store.issue(2);
+        assertEquals(OptionalLong.of(2), store.consume(bob));
+        assertEquals(OptionalLong.of(1), store.consume(alice));
+        assertEquals(OptionalLong.empty(), store.consume(alice), "replayed");
+        assertEquals(OptionalLong.empty(), store.consume(bob), "replayed");
+    }
+
+    @Test
+    void unknownAndMalformedTicketsYieldNobody() {
+        store.issue(1);
+        assertEquals(OptionalLong.empty(), store.consume(null));
+        assertEquals(OptionalLong.empty(), store.consume(""));
+        assertEquals(OptionalLong.empty(), store.consume("x".repeat(43)));
+        assertEquals(OptionalLong.empty(), store.consume("x".repeat(100_000)));
+    }
+
+    @Test
+    void aTicketExpiresAfterItsTimeToLive() {
+        String valid = store.issue(1);
+        String expired = store.issue(1);
+        now.addAndGet(TimeUnit.SECONDS.toNanos(30) - 1);
+        assertEquals(OptionalLong.of(1), store.consume(valid), "still valid 1 ns before expiry");
+        now.addAndGet(1);
+        assertEquals(OptionalLong.empty(), store.consume(expired));
+        assertEquals(30, store.ttlSeconds());
+    }
+
+    @Test
+    void expiredTicketsArePurgedOnIssue() {
+        for (int i = 0; i < 100; i++) {
+            store.issue(i + 1);
+        }
+        now.addAndGet(TimeUnit.SECONDS.toNanos(31));
+        String fresh = store.issue(7);
+        assertEquals(1, store.size(), "only the fresh ticket is left");
+        assertEquals(OptionalLong.of(7), store.consume(fresh));
+    }
+
+    @Test
+    void ofManyConcurrentConsumersOfOneTicketExactlyOneWins() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            for (int round = 0; round < 200; round++) {
+                String ticket = store.issue(42);
+                CountDownLatch start = new CountDownLatch(1);
+                List<Future<OptionalLong>> results = new ArrayList<>();
+                for (int i = 0; i < 8; i++) {
+                    results.add(pool.submit(() -> {
+                        start.await();
+                        return store.consume(ticket);
+                    }));
+                }
+                start.countDown();
+                int winners = 0;
+                for (Future<OptionalLong> result : results) {
+                    OptionalLong user = result.get(10, TimeUnit.SECONDS);
+                    if (user.isPresent()) {
+                        assertEquals(42, user.getAsLong());
+                        winners++;
+                    }
+                }
+                assertEquals(1, winners, "round " + round);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void concurrentIssuesNeverCollide() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<String>> issued = new ArrayList<>();
+            for (int i = 0; i < 2000; i++) {
+                long user = i % 5 + 1;
+                issued.add(pool.submit(() -> store.issue(user)));
+            }
+            Set<String> tickets = new HashSet<>();
+            for (Future<String> ticket : issued) {
+                tickets.add(ticket.get(10, TimeUnit.SECONDS));
+            }
+            assertEquals(2000, tickets.size());
+            assertNotEquals(0, store.size());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}
