@@ -29,9 +29,17 @@ public final class RedisServer implements AutoCloseable {
      * @throws Exception when it does not start
      */
     public static RedisServer start() throws Exception {
-        RedisServer server = new RedisServer(freePort());
+        RedisServer server = onFreePort();
         server.restart();
         return server;
+    }
+
+    /**
+     * @return a server on a free port, not started yet (its URI is known before it runs)
+     * @throws IOException when no port or log file can be had
+     */
+    public static RedisServer onFreePort() throws IOException {
+        return new RedisServer(freePort());
     }
 
     /** @return a TCP port nobody listens on now */

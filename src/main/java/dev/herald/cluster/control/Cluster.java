@@ -53,6 +53,8 @@ import java.util.logging.Logger;
 public class Cluster {
 
     private static final Logger LOG = Logger.getLogger(Cluster.class.getName());
+    /** A subscription without a pong for this long (or the presence TTL, if longer) is replaced. */
+    private static final long MIN_PONG_SILENCE_MS = 5000;
 
     @Inject
     ClusterConfig config;
@@ -133,6 +135,11 @@ public class Cluster {
     /** @return true in cluster mode while Redis is known to be unreachable */
     public boolean isRedisDown() {
         return enabled && link.isDown();
+    }
+
+    /** @return true in cluster mode while this node receives the other nodes' publications */
+    public boolean isSubscribed() {
+        return enabled && subscriber.isSubscribed();
     }
 
     /**
@@ -256,8 +263,7 @@ public class Cluster {
                 book.flush();
                 presence.refresh(false);
             }
-            long beatNanos = TimeUnit.MILLISECONDS.toNanos(config.presenceTtlMs() / 3);
-            subscriber.check(2 * beatNanos + TimeUnit.MILLISECONDS.toNanos(config.redisTimeoutMs()));
+            subscriber.check(TimeUnit.MILLISECONDS.toNanos(Math.max(MIN_PONG_SILENCE_MS, config.presenceTtlMs())));
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "Herald's cluster heartbeat failed; it runs again", e);
         }
@@ -283,9 +289,12 @@ public class Cluster {
         stop();
     }
 
-    /** Same as {@link #onStop}, in case the bean is destroyed first; runs once. */
+    /**
+     * Leaves the cluster now (the container calls it when the application stops; see
+     * {@link #onStop}). Runs once; afterwards this node answers as a single node.
+     */
     @PreDestroy
-    void stop() {
+    public void stop() {
         if (!enabled || !stopped.compareAndSet(false, true)) {
             return;
         }

@@ -27,7 +27,10 @@ public class StatsResource {
     public StatsResource() {
     }
 
-    /** @return every counter as JSON; in cluster mode also {@code "cluster":{"node":…,"redis":"up"|"down"}} */
+    /**
+     * @return every counter as JSON; in cluster mode also
+     *         {@code "cluster":{"node":…,"redis":"up"|"down","subscribed":true|false}}
+     */
     @GET
     public JsonObject stats() {
         JsonObject counters = stats.snapshot(manager.connectedUsers());
@@ -37,7 +40,8 @@ public class StatsResource {
         return Json.createObjectBuilder(counters)
                 .add("cluster", Json.createObjectBuilder()
                         .add("node", cluster.nodeId())
-                        .add("redis", cluster.isRedisDown() ? "down" : "up"))
+                        .add("redis", cluster.isRedisDown() ? "down" : "up")
+                        .add("subscribed", cluster.isSubscribed()))
                 .build();
     }
 }
