@@ -5,7 +5,7 @@
  *
  * @example
  *   import { Herald } from '/herald/herald.js';
- *   const h = new Herald({ ticketUrl: '/herald/ticket' });
+ *   const h = new Herald({ ticketUrl: '/herald/api/ws/ticket' });
  *   h.on('MFA_REQUIRED', (msg) => showMfaDialog(msg));
  *
  * @module herald
@@ -16,6 +16,13 @@ const LIFECYCLE = new Set(['message', 'open', 'close', 'reconnecting', 'final', 
 
 /** Policy-violation (1008) reasons that mean "your credentials are not good". */
 const AUTH_REASONS = new Set(['authentication required', 'invalid or expired ticket']);
+
+/**
+ * Policy-violation (1008) reasons that a new connection would meet again: a page from a disallowed
+ * origin, or a session dropped because the same user opened newer ones (reconnecting would evict
+ * another tab of the same user, which would reconnect in turn).
+ */
+const FINAL_REASONS = new Set(['session limit', 'origin not allowed']);
 
 /** Codes caused by this client misusing the protocol: retrying would repeat the mistake. */
 const FINAL_CODES = new Set([1002, 1003, 1007, 1009]);
@@ -36,7 +43,8 @@ export function backoffDelay(attempt, { baseDelayMs = 500, maxDelayMs = 30000, r
 /**
  * Classifies a WebSocket close.
  *
- * - `'final'`: stop for good (server-initiated disconnect, or protocol misuse by this client).
+ * - `'final'`: stop for good (server-initiated disconnect, session limit, disallowed origin, or
+ *   protocol misuse by this client).
  * - `'auth'`: credentials rejected; may retry once with a fresh ticket.
  * - `'retry'`: transient; reconnect with backoff.
  *
@@ -47,9 +55,9 @@ export function backoffDelay(attempt, { baseDelayMs = 500, maxDelayMs = 30000, r
 export function classifyClose(code, reason = '') {
   const r = String(reason ?? '').trim().toLowerCase();
   if (code === 1000) return r === 'disconnected' ? 'final' : 'retry';
-  if (code === 1008) return AUTH_REASONS.has(r) ? 'auth' : 'retry';
+  if (code === 1008) return AUTH_REASONS.has(r) ? 'auth' : FINAL_REASONS.has(r) ? 'final' : 'retry';
   if (FINAL_CODES.has(code)) return 'final';
-  return 'retry'; // 1001, 1006, 1011, 1012, 1013, 4000, 4001, unknown
+  return 'retry'; // 1001, 1006, 1011, 1012, 1013, 4000, 4001, unknown; 1008 rate limit
 }
 
 /**

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { Herald, backoffDelay, classifyClose, defaultUrl, withTicket } from '../../main/webapp/herald.js';
 
 const WS_URL = 'wss://app.example/herald/ws';
-const TICKET_URL = 'https://app.example/herald/ticket';
+const TICKET_URL = 'https://app.example/herald/api/ws/ticket';
 
 /** Deterministic timers: nothing runs until advance(). */
 function fakeTimers() {
@@ -136,7 +136,8 @@ describe('classifyClose', () => {
     [1008, 'authentication required', 'auth'],
     [1008, 'invalid or expired ticket', 'auth'],
     [1008, 'rate limit', 'retry'],
-    [1008, 'session limit', 'retry'],
+    [1008, 'session limit', 'final'],
+    [1008, 'Origin Not Allowed', 'final'],
     [1008, '', 'retry'],
     [1002, '', 'final'],
     [1003, '', 'final'],
@@ -284,17 +285,17 @@ describe('Herald connection lifecycle', () => {
     assert.equal(sockets.length, 1);
   });
 
-  test('1008 rate limit / session limit retry with backoff', () => {
+  test('1008 rate limit and unknown 1008 reasons retry with backoff', () => {
     const { h, sockets, timers, named } = setup();
     sockets[0].serverClose(1008, 'rate limit');
     timers.advance(50);
-    sockets[1].serverClose(1008, 'session limit');
+    sockets[1].serverClose(1008, 'policy');
     assert.deepEqual(named('reconnecting').map((e) => e.delayMs), [50, 100]);
     assert.equal(named('final').length, 0);
     h.close();
   });
 
-  for (const [code, reason] of [[1000, 'disconnected'], [1003, ''], [1009, '']]) {
+  for (const [code, reason] of [[1000, 'disconnected'], [1003, ''], [1009, ''], [1008, 'session limit'], [1008, 'origin not allowed']]) {
     test(`${code} ${reason} is final`, () => {
       const { h, sockets, timers, named } = setup();
       sockets[0].serverOpen();

@@ -33,7 +33,8 @@ class DeliveryIT {
     static WebArchive deployment() {
         return Deployments.heraldWithHooks(Map.of(
                 "herald.send.buffer-limit", String.valueOf(BUFFER_LIMIT),
-                "herald.send.time-limit-ms", "120000", // only the byte limit acts in this test
+                "herald.send.time-limit-ms", "600000", // only the byte limit acts in this test,
+                "herald.heartbeat.interval-ms", "600000", // not the time limit or the heartbeat
                 "herald.max-sessions-per-user", "64"));
     }
 

@@ -21,13 +21,19 @@ public class HandshakeConfigurator extends ServerEndpointConfig.Configurator {
 
     private static final String ORIGIN_REFUSED = HandshakeConfigurator.class.getName() + ".originRefused";
 
+    private volatile OriginPolicy origins;
+
     /** Created by the container, once per endpoint. */
     public HandshakeConfigurator() {
     }
 
     @Override
     public void modifyHandshake(ServerEndpointConfig config, HandshakeRequest request, HandshakeResponse response) {
-        OriginPolicy origins = CDI.current().select(OriginPolicy.class).get();
+        OriginPolicy origins = this.origins;
+        if (origins == null) {
+            origins = CDI.current().select(OriginPolicy.class).get(); // the application-scoped proxy, stable for the deployment
+            this.origins = origins;
+        }
         boolean allowed = origins.allows(header(request.getHeaders(), "Origin"), header(request.getHeaders(), "Host"));
         config.getUserProperties().put(ORIGIN_REFUSED, !allowed);
     }

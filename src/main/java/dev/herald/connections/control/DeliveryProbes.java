@@ -58,7 +58,7 @@ final class DeliveryProbes {
         while (outstanding.size() > MAX_OUTSTANDING) {
             outstanding.pollFirst(); // a client that never answers is closed by the time limit long before this
         }
-        ByteBuffer payload = ByteBuffer.allocate(Long.BYTES).putLong(id);
+        ByteBuffer payload = ByteBuffer.allocate(Long.BYTES).putLong(id); // writable: Liberty cannot send read-only buffers
         payload.flip();
         return payload;
     }

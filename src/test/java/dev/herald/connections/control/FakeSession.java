@@ -6,6 +6,8 @@ import jakarta.websocket.SendHandler;
 import jakarta.websocket.SendResult;
 import jakarta.websocket.Session;
 import java.lang.reflect.Proxy;
+import java.nio.ByteBuffer;
+import java.nio.ReadOnlyBufferException;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -45,6 +47,9 @@ final class FakeSession {
                         return null;
                     }
                     case "sendPing" -> {
+                        if (!((ByteBuffer) args[0]).hasArray()) { // as Open Liberty, which writes from the array
+                            throw new ReadOnlyBufferException();
+                        }
                         pings.incrementAndGet();
                         pingPayloads.add((java.nio.ByteBuffer) args[0]);
                         return null;

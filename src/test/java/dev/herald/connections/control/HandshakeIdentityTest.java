@@ -8,9 +8,13 @@ import dev.herald.tickets.control.TicketStore;
 import jakarta.websocket.Session;
 import java.lang.reflect.Proxy;
 import java.security.Principal;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 
 class HandshakeIdentityTest {
@@ -72,5 +76,43 @@ class HandshakeIdentityTest {
         assertEquals(HeraldCloseCodes.AUTHENTICATION_REQUIRED, identity.identify(session(null, Map.of("userId", List.of("1")))).refusal());
         assertEquals(HeraldCloseCodes.AUTHENTICATION_REQUIRED, identity.identify(session("dave", Map.of())).refusal());
         assertEquals(2, rejected());
+    }
+
+    @Test
+    void ticketsNeverReachTheLog() {
+        List<String> logged = new ArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                logged.add(record.getMessage() + " " + record.getParameters() + " " + record.getThrown());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger logger = Logger.getLogger(HandshakeIdentity.class.getName());
+        logger.addHandler(capture);
+        try {
+            String used = tickets.issue(1);
+            identity.identify(session(null, Map.of("ticket", List.of(used))));
+            identity.identify(session(null, Map.of("ticket", List.of(used))));
+            String forged = "f".repeat(43);
+            identity.identify(session(null, Map.of("ticket", List.of(forged))));
+            String davesOwn = tickets.issue(1);
+            identity.identify(session("dave", Map.of("ticket", List.of(davesOwn))));
+            assertEquals(3, logged.size(), logged.toString());
+            for (String line : logged) {
+                for (String ticket : List.of(used, forged, davesOwn)) {
+                    assertEquals(-1, line.indexOf(ticket), line);
+                }
+            }
+        } finally {
+            logger.removeHandler(capture);
+        }
     }
 }

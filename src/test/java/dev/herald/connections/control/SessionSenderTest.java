@@ -216,4 +216,14 @@ class SessionSenderTest {
         sender.ping();
         assertEquals(2, fake.pings.get());
     }
+
+    @Test
+    void aPingIsAWritableBufferThatEveryServerCanSend() {
+        FakeSession fake = new FakeSession(FakeSession.Mode.INLINE);
+        SessionSender sender = sender(fake, 1 << 20);
+        sender.ping();
+        sender.ping();
+        assertEquals(2, fake.pings.get());
+        assertNull(terminated.get(), "the ping did not fail the session");
+    }
 }

@@ -1,0 +1,98 @@
+package dev.herald.bench.harness;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.io.IOException;
+import java.io.StringReader;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/** The harness's calls to the benchmark WAR's {@code /bench} API. */
+final class ServerControl {
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final URI base;
+
+    /** @param port the server's HTTP port */
+    ServerControl(int port) {
+        this.base = URI.create("http://127.0.0.1:" + port + "/herald/bench/");
+    }
+
+    /**
+     * Waits for the deployment to answer.
+     *
+     * @param server  the process, to notice when it died
+     * @param limitMs the longest wait
+     * @throws IOException when the server died or did not come up in time
+     */
+    void awaitReady(ServerProcess server, long limitMs) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(limitMs);
+        while (System.nanoTime() < deadline) {
+            if (!server.isAlive()) {
+                throw new IOException("the server exited during start: see server.log");
+            }
+            if (server.deploymentFailed()) {
+                throw new IOException("the benchmark WAR failed to deploy: see server.log");
+            }
+            try {
+                HttpResponse<String> response = http.send(HttpRequest.newBuilder(base.resolve("info")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200) {
+                    return;
+                }
+            } catch (ConnectException notYet) {
+                // still starting
+            }
+            Thread.sleep(500);
+        }
+        throw new IOException("the server did not answer within " + limitMs + " ms: see server.log");
+    }
+
+    /** @return the server JVM's facts ({@code GET /bench/info}) */
+    JsonObject info() throws IOException, InterruptedException {
+        return call("GET", "info");
+    }
+
+    /**
+     * @param gc full GC first
+     * @return heap, RSS, files, sessions, Herald's counters
+     */
+    JsonObject memory(boolean gc) throws IOException, InterruptedException {
+        return call("GET", "memory?gc=" + gc);
+    }
+
+    /** @return the P1 run's counts, once the run is over */
+    JsonObject p1(String peer, int users, long run, long durationMs, int window, int size) throws IOException, InterruptedException {
+        return call("POST", "p1?peer=" + peer + "&users=" + users + "&run=" + run + "&durationMs=" + durationMs
+                + "&window=" + window + "&size=" + size);
+    }
+
+    /** @return false when the previous broadcast is still running */
+    boolean broadcast(String peer, long round, int size) throws IOException, InterruptedException {
+        return call("POST", "broadcast?peer=" + peer + "&round=" + round + "&size=" + size).getBoolean("started");
+    }
+
+    /** @return bytes the container accepted per stalled session before its writes stopped completing */
+    JsonObject fill(String peer, String userIds) throws IOException, InterruptedException {
+        return call("POST", "fill?peer=" + peer + "&users=" + userIds);
+    }
+
+    private JsonObject call(String method, String path) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(base.resolve(path))
+                .method(method, HttpRequest.BodyPublishers.noBody())
+                .timeout(Duration.ofMinutes(5))
+                .build();
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() / 100 != 2 && response.statusCode() != 409) {
+            throw new IOException(method + " " + path + " answered " + response.statusCode() + ": " + response.body());
+        }
+        try (var reader = Json.createReader(new StringReader(response.body()))) {
+            return reader.readObject();
+        }
+    }
+}

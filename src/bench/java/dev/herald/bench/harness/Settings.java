@@ -1,0 +1,56 @@
+package dev.herald.bench.harness;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The harness's settings: system properties {@code bench.*}, with defaults for the full run
+ * ({@code bench.mode=full}) or the CI smoke run ({@code bench.mode=smoke}, seconds of load).
+ */
+record Settings(boolean smoke, int port, Path war, Path microJar, Path out, List<String> serverJvm, boolean jfr,
+                Set<String> scenarios, int connectConcurrency, int messageSize,
+                int p1Users, long p1WarmupMs, long p1DurationMs, int p1Repetitions, int p1Window,
+                int p2Clients, int p2Stalled, int p2WarmupRounds, int p2Rounds, int p2Repetitions, long p2RoundLimitMs,
+                int p2StalledMaxRounds,
+                int p3Connections, int p3Step, long p3IdleMs, boolean p3FreshServer) {
+
+    static Settings fromSystemProperties() {
+        boolean smoke = "smoke".equals(System.getProperty("bench.mode", "full"));
+        int p2Clients = integer("bench.p2.clients", smoke ? 100 : 10_000);
+        return new Settings(smoke,
+                integer("bench.port", 8095),
+                Path.of(System.getProperty("bench.war", "target/herald-bench.war")),
+                Path.of(System.getProperty("bench.micro.jar", "target/payara-micro.jar")),
+                Path.of(System.getProperty("bench.out", "target/bench")),
+                List.of(System.getProperty("bench.server.jvm", smoke ? "-Xmx768m" : "-Xmx3g").trim().split("\\s+")),
+                Boolean.getBoolean("bench.jfr"),
+                Set.of(System.getProperty("bench.scenarios", "P1,P2,P3").toUpperCase().split(",")),
+                integer("bench.connect-concurrency", 200),
+                integer("bench.message-size", 200),
+                integer("bench.p1.users", smoke ? 20 : 1_000),
+                integer("bench.p1.warmup-ms", smoke ? 500 : 5_000),
+                integer("bench.p1.duration-ms", smoke ? 1_000 : 10_000),
+                integer("bench.p1.repetitions", smoke ? 1 : 3),
+                integer("bench.p1.window", 64),
+                p2Clients,
+                integer("bench.p2.stalled", Math.max(1, p2Clients / 100)),
+                integer("bench.p2.warmup-rounds", smoke ? 2 : 10),
+                integer("bench.p2.rounds", smoke ? 5 : 30),
+                integer("bench.p2.repetitions", smoke ? 1 : 3),
+                integer("bench.p2.round-limit-ms", smoke ? 5_000 : 10_000),
+                integer("bench.p2.stalled-max-rounds", smoke ? 20 : 2_000),
+                integer("bench.p3.connections", smoke ? 200 : 100_000),
+                integer("bench.p3.step", smoke ? 100 : 10_000),
+                integer("bench.p3.idle-ms", smoke ? 1_000 : 30_000),
+                Boolean.parseBoolean(System.getProperty("bench.p3.fresh-server", Boolean.toString(!smoke))));
+    }
+
+    boolean runs(String scenario) {
+        return scenarios.contains(scenario);
+    }
+
+    private static int integer(String name, int fallback) {
+        return Integer.parseInt(System.getProperty(name, Integer.toString(fallback)).replace("_", ""));
+    }
+}

@@ -1,0 +1,92 @@
+// The demo page as a person uses it, in its own browser context (its own cookies and credentials).
+
+/** Waits that are deadlines for something to happen, not assertions about time. */
+const PAGE_DEADLINE_MS = 60_000;
+
+export class DemoPage {
+  /** Uncaught exceptions in the page; a correct page has none. */
+  errors = [];
+
+  constructor(context, page) {
+    this.context = context;
+    this.page = page;
+    page.setDefaultTimeout(PAGE_DEADLINE_MS);
+    page.on('pageerror', (error) => this.errors.push(error));
+  }
+
+  /** Opens the demo in a fresh browser context. */
+  static async open(browser, url) {
+    const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(url);
+    return new DemoPage(context, page);
+  }
+
+  /** Clicks the user's sign-in button and waits until the page shows the connection as up. */
+  async signIn(user) {
+    await this.page.click(`#signin button[data-user="${user}"]`);
+    await this.waitForState('open');
+  }
+
+  /**
+   * @param {'open' | 'reconnecting' | 'final' | 'connecting' | 'signed-out'} state
+   * @param {number} [timeout]
+   */
+  async waitForState(state, timeout = PAGE_DEADLINE_MS) {
+    await this.page.waitForSelector(`#state[data-state="${state}"]`, { timeout });
+  }
+
+  /** @returns {Promise<string>} the connection state as shown */
+  stateText() {
+    return this.page.textContent('#state');
+  }
+
+  /** Sends with the page's form; `to` is a user id or '' for everyone. Resolves with the shown API result. */
+  async send({ to, type = 'INFO', text }) {
+    await this.page.selectOption('#send-to', String(to));
+    await this.page.fill('#send-type', type);
+    await this.page.fill('#send-text', text);
+    return this.#submitAndReadResult('#send-form button[type="submit"]');
+  }
+
+  /** Runs the MFA flow for a user id. Resolves with the shown API result. */
+  async requireMfa(to) {
+    await this.page.selectOption('#mfa-to', String(to));
+    return this.#submitAndReadResult('#mfa-form button[type="submit"]');
+  }
+
+  /** Waits until a notification with this text is in the feed. */
+  async waitForNotification(text) {
+    await this.page.locator('#feed li').filter({ has: this.page.locator('.text', { hasText: text }) }).first().waitFor();
+  }
+
+  /** @returns {Promise<{type: string, text: string}[]>} the feed, oldest first */
+  async feed() {
+    const items = await this.page.$$eval('#feed li', (lis) => lis.map((li) => ({ type: li.dataset.type, text: li.dataset.text })));
+    return items.reverse();
+  }
+
+  /** @returns {import('playwright-core').Locator} the MFA code prompt */
+  get mfaPrompt() {
+    return this.page.locator('#mfa-prompt');
+  }
+
+  async screenshot(path) {
+    await this.page.screenshot({ path, fullPage: true });
+  }
+
+  async close() {
+    await this.context.close();
+  }
+
+  async #submitAndReadResult(button) {
+    const before = await this.page.locator('#results li').count();
+    await this.page.click(button);
+    await this.page.waitForFunction((n) => document.querySelectorAll('#results li').length > n, before);
+    return this.page.$eval('#results li:first-child', (li) => ({
+      status: Number(li.dataset.status),
+      code: li.dataset.code,
+      text: li.innerText,
+    }));
+  }
+}

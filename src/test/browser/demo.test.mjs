@@ -1,0 +1,182 @@
+// Browser tests of the demo page and herald.js: headless Chromium (Debian's) against the demo WAR on Payara Micro.
+// Run by `mvn verify` (after the WAR is built); one-time setup: .ci/browser-setup.sh.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { DemoPage } from './demo-page.mjs';
+import { DemoServer } from './demo-server.mjs';
+
+const CHROMIUM = '/usr/bin/chromium';
+const SHOTS = fileURLToPath(new URL('../../../target/browser/', import.meta.url));
+const RECONNECT_DEADLINE_MS = 180_000;
+const ALICE = 1;
+const BOB = 2;
+const CAROL = 3;
+
+let server;
+let browser;
+const pages = [];
+/** Signed-in pages by user name, shared by the tests (a test opens the ones it needs if missing). */
+const signedIn = new Map();
+
+async function launchChromium() {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run .ci/browser-setup.sh`);
+  let chromium;
+  try {
+    ({ chromium } = await import('playwright-core'));
+  } catch (error) {
+    throw new Error(`playwright-core is not installed: run .ci/browser-setup.sh (${error.message})`);
+  }
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+}
+
+async function openPage() {
+  const page = await DemoPage.open(browser, server.url);
+  pages.push(page);
+  return page;
+}
+
+/** The page on which `user` is signed in and connected, opened now if there is none. */
+async function pageOf(user) {
+  if (!signedIn.has(user)) {
+    const page = await openPage();
+    await page.signIn(user);
+    signedIn.set(user, page);
+  }
+  return signedIn.get(user);
+}
+
+async function closePageOf(user) {
+  await signedIn.get(user)?.close();
+  signedIn.delete(user);
+}
+
+/** Asks the server (as ops) whether a user has a live session. */
+async function connected(userId) {
+  const res = await fetch(new URL(`api/connections/${userId}`, server.url), {
+    headers: { Authorization: `Basic ${Buffer.from('ops:ops').toString('base64')}` },
+  });
+  assert.equal(res.status, 200);
+  return (await res.json()).connected;
+}
+
+/** Polls a condition until it holds; fails after a deadline so that a broken feature cannot hang the build. */
+async function waitUntil(what, condition, deadlineMs = 60_000) {
+  const end = Date.now() + deadlineMs;
+  while (!(await condition())) {
+    if (Date.now() > end) throw new Error(`gave up waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+before(async () => {
+  browser = await launchChromium();
+  server = await DemoServer.create();
+  await server.start();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+test('a targeted notification appears only on its user\'s page, a broadcast on every page', async () => {
+  const alice = await pageOf('alice');
+  const bob = await pageOf('bob');
+
+  const targeted = await alice.send({ to: BOB, text: 'For bob only' });
+  assert.equal(targeted.status, 200);
+  assert.match(targeted.text, /delivered to 1 session\(s\) of bob/);
+  const broadcast = await alice.send({ to: '', type: 'NEWS', text: 'Hello everyone' });
+  assert.equal(broadcast.status, 200);
+
+  await bob.waitForNotification('Hello everyone');
+  await alice.waitForNotification('Hello everyone');
+  // Each session receives in send order, so alice's broadcast is behind anything else sent to her.
+  assert.deepEqual(await alice.feed(), [{ type: 'NEWS', text: 'Hello everyone' }]);
+  assert.deepEqual(await bob.feed(), [{ type: 'INFO', text: 'For bob only' }, { type: 'NEWS', text: 'Hello everyone' }]);
+});
+
+test('a signed-in user without a Herald user id is told the connection stopped for good', async () => {
+  const dave = await openPage();
+  await dave.page.click('#signin button[data-user="dave"]');
+  await dave.waitForState('final');
+  assert.match(await dave.stateText(), /stopped: the ticket request was refused \(HTTP 403\)/);
+  await dave.close();
+});
+
+test('MFA flow: the code prompt shows on the connected user\'s page', async () => {
+  const alice = await pageOf('alice');
+  const bob = await pageOf('bob');
+  assert.equal(await bob.mfaPrompt.isVisible(), false);
+
+  const result = await alice.requireMfa(BOB);
+  assert.equal(result.status, 200);
+  assert.match(result.text, /MFA for bob\s+delivered to 1 session\(s\) of bob/);
+
+  await bob.mfaPrompt.waitFor({ state: 'visible' });
+  assert.match(await bob.mfaPrompt.innerText(), /enter the 6-digit code/);
+  await bob.page.fill('#mfa-code', '123456');
+  await bob.page.click('#mfa-code-form button[type="submit"]');
+  await bob.page.locator('#mfa-done', { hasText: 'Code 123456 entered' }).waitFor();
+  await bob.screenshot(`${SHOTS}demo-mfa-prompt.png`);
+  assert.equal(await alice.mfaPrompt.isVisible(), false);
+});
+
+test('MFA flow: the 400 problem shows when the user\'s page is closed', async () => {
+  const alice = await pageOf('alice');
+  await pageOf('bob');
+  await closePageOf('bob');
+  // Closing the page closes its socket; wait until the server has seen that.
+  await waitUntil('bob is disconnected', async () => !(await connected(BOB)));
+
+  const result = await alice.requireMfa(BOB);
+  assert.equal(result.status, 400);
+  assert.equal(result.code, 'MFA_REQUIRED');
+  assert.match(result.text, /400 Bad Request: No active WebSocket connection for user 2 \[MFA_REQUIRED\]/);
+  assert.equal(await connected(ALICE), true, 'alice stays connected');
+});
+
+test('after a server restart the pages reconnect by themselves and receive the next message', async () => {
+  const alice = await pageOf('alice');
+  const bob = await pageOf('bob');
+  const carol = await pageOf('carol');
+  await carol.context.setOffline(true); // carol's browser loses the network as well
+
+  await server.stop();
+  await Promise.all([alice.waitForState('reconnecting'), bob.waitForState('reconnecting'), carol.waitForState('offline')]);
+  assert.match(await alice.stateText(), /reconnecting (in \d+ s|now) \(attempt \d+\)/);
+  assert.equal(await carol.stateText(), 'offline: waiting for the network');
+  await alice.screenshot(`${SHOTS}demo-reconnecting.png`);
+
+  await server.start();
+  await Promise.all([alice.waitForState('open', RECONNECT_DEADLINE_MS), bob.waitForState('open', RECONNECT_DEADLINE_MS)]);
+  const targeted = await alice.send({ to: BOB, text: 'Welcome back, bob' });
+  assert.match(targeted.text, /delivered to 1 session\(s\) of bob/);
+  await alice.send({ to: ALICE, text: 'Welcome back, alice' });
+
+  // While offline the client made no attempt: carol is still waiting, and connects when the network returns.
+  assert.equal(await carol.stateText(), 'offline: waiting for the network');
+  assert.equal(await connected(CAROL), false);
+  await carol.context.setOffline(false);
+  await carol.waitForState('open');
+
+  await alice.send({ to: '', type: 'NEWS', text: 'The server restarted' });
+  await Promise.all([alice, bob, carol].map((page) => page.waitForNotification('The server restarted')));
+  assert.deepEqual((await bob.feed()).slice(-2), [
+    { type: 'INFO', text: 'Welcome back, bob' },
+    { type: 'NEWS', text: 'The server restarted' },
+  ]);
+  assert.deepEqual((await alice.feed()).slice(-2).map((n) => n.text), ['Welcome back, alice', 'The server restarted']);
+  assert.deepEqual((await carol.feed()).map((n) => n.text), ['The server restarted']);
+
+  await alice.screenshot(`${SHOTS}demo.png`);
+});
+
+test('no page threw an uncaught error', () => {
+  for (const page of pages) assert.deepEqual(page.errors, []);
+});
