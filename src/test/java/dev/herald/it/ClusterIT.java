@@ -75,12 +75,8 @@ class ClusterIT {
     }
 
     @BeforeAll
-    static void startRedisAndNodesBAndC() throws Exception {
+    static void startRedis() throws Exception {
         REDIS.restart();
-        nodeB = MicroNode.start("cluster-node-b", deployment(), Map.of(
-                "herald.cluster.node-id", "node-b",
-                "herald.cluster.presence-ttl-ms", Long.toString(B_TTL_MS)));
-        nodeC = MicroNode.start("cluster-node-c", deployment(), Map.of("herald.cluster.node-id", "node-c"));
     }
 
     @AfterAll
@@ -90,8 +86,17 @@ class ClusterIT {
         }
     }
 
+    /** B, started after A is up (one server boots at a time: the machine has 2 cores); C starts once B is up. */
     private static URL b() throws Exception {
-        return awaitSubscribed(nodeB.awaitReady().base());
+        URL b = awaitSubscribed(nodeB.awaitReady().base());
+        startNodeC();
+        return b;
+    }
+
+    private static void startNodeC() throws Exception {
+        if (nodeC == null) {
+            nodeC = MicroNode.start("cluster-node-c", deployment(), Map.of("herald.cluster.node-id", "node-c"));
+        }
     }
 
     /** Waits until the node reads the other nodes' publications. */
@@ -145,8 +150,11 @@ class ClusterIT {
 
     @Test
     @Order(1)
-    void deployNodeA() {
+    void deployNodeA() throws Exception {
         deployer.deploy(A);
+        nodeB = MicroNode.start("cluster-node-b", deployment(), Map.of(
+                "herald.cluster.node-id", "node-b",
+                "herald.cluster.presence-ttl-ms", Long.toString(B_TTL_MS)));
     }
 
     @Test
@@ -301,6 +309,7 @@ class ClusterIT {
     @Test
     @Order(8)
     void aCleanStopLeavesThePresenceAtOnce(@ArquillianResource @OperateOnDeployment(A) URL a) throws Exception {
+        startNodeC(); // if no earlier test did
         URL c = awaitSubscribed(nodeC.awaitReady().base());
         try (RedisClient redis = REDIS.client();
              WsClient carol = WsClient.connect(c, "carol")) {

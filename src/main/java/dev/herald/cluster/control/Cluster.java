@@ -255,6 +255,9 @@ public class Cluster {
 
     /** The heartbeat: presence writes and expiry, the subscriber's ping, and, during an outage, the probe. */
     private void beat() {
+        if (!enabled) {
+            return; // stopping: never write an entry back after it was deleted
+        }
         try {
             if (link.isDown()) {
                 book.resync();
