@@ -42,6 +42,14 @@ class CoreIT {
         }
     }
 
+    /**
+     * Waits until the server registered a user's sessions: on some servers (Liberty) the handshake's
+     * 101 reaches the client before {@code @OnOpen} has run.
+     */
+    static void awaitSessions(URL base, long userId, int sessions) throws Exception {
+        waitFor(() -> json(Rest.get(base, "ops", "connections/" + userId).body()).getInt("sessions") == sessions);
+    }
+
     private HttpResponse<String> notify(long userId, String body) throws Exception {
         return Rest.post(base, "ops", "notifications/" + userId, body);
     }
@@ -49,6 +57,7 @@ class CoreIT {
     @Test
     void authenticatedUserReceivesATargetedNotification() throws Exception {
         try (WsClient alice = WsClient.connect(base, "alice")) {
+            awaitSessions(base, 1, 1);
             HttpResponse<String> response = notify(1, "{\"message\":\"hello\",\"n\":1}");
             assertEquals(200, response.statusCode(), response.body());
             JsonObject result = json(response.body());
@@ -64,6 +73,8 @@ class CoreIT {
         try (WsClient tab1 = WsClient.connect(base, "alice");
              WsClient tab2 = WsClient.connect(base, "alice");
              WsClient bob = WsClient.connect(base, "bob")) {
+            awaitSessions(base, 1, 2);
+            awaitSessions(base, 2, 1);
             JsonObject result = json(notify(1, "{\"message\":\"for alice\"}").body());
             assertEquals(2, result.getInt("sessions"));
             assertEquals("for alice", json(tab1.next(5000)).getString("message"));
@@ -98,6 +109,7 @@ class CoreIT {
     @Test
     void anIdInTheQueryNeverSetsTheIdentity() throws Exception {
         try (WsClient bob = WsClient.connect(base, "ws?userId=1&user_id=1&user=1", "bob", Map.of())) {
+            awaitSessions(base, 2, 1);
             notify(1, "{\"message\":\"for alice\"}");
             notify(2, "{\"message\":\"for bob\"}");
             assertEquals("for bob", json(bob.next(5000)).getString("message"));
@@ -122,6 +134,7 @@ class CoreIT {
     @Test
     void mfaRequiredToAnOnlineUserIsDelivered() throws Exception {
         try (WsClient carol = WsClient.connect(base, "carol")) {
+            awaitSessions(base, 3, 1);
             HttpResponse<String> response = notify(3, "{\"message\":\"MFA_REQUIRED\",\"challenge\":\"c2\"}");
             assertEquals(200, response.statusCode());
             assertTrue(json(response.body()).getBoolean("delivered"));
@@ -142,6 +155,9 @@ class CoreIT {
         try (WsClient alice = WsClient.connect(base, "alice");
              WsClient bob = WsClient.connect(base, "bob");
              WsClient carol = WsClient.connect(base, "carol")) {
+            for (long user = 1; user <= 3; user++) {
+                awaitSessions(base, user, 1);
+            }
             HttpResponse<String> response = Rest.post(base, "ops", "notifications", "{\"message\":\"all\"}");
             assertEquals(200, response.statusCode(), response.body());
             assertTrue(json(response.body()).getInt("sessions") >= 3);
@@ -154,6 +170,7 @@ class CoreIT {
     @Test
     void malformedJsonFromAClientKeepsTheSocketOpen() throws Exception {
         try (WsClient alice = WsClient.connect(base, "alice")) {
+            awaitSessions(base, 1, 1);
             long before = malformedInbound();
             alice.send("{not json");
             // counted when the container has read the frame, which no REST call waits for (WildFly may answer first)
@@ -173,6 +190,7 @@ class CoreIT {
     void closingAnOldSessionKeepsTheNewerOneRegistered() throws Exception {
         WsClient old = WsClient.connect(base, "carol");
         try (WsClient newer = WsClient.connect(base, "carol")) {
+            awaitSessions(base, 3, 2);
             old.close();
             waitFor(() -> json(Rest.get(base, "ops", "connections/3").body()).getInt("sessions") == 1);
             JsonObject connections = json(Rest.get(base, "ops", "connections/3").body());

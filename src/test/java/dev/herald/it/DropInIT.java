@@ -63,6 +63,7 @@ class DropInIT {
     void theHostsOwnResourceNotifiesThroughTheInjectedService() throws Exception {
         assertTrue(base.getPath().startsWith("/hostapp"), base.toString());
         try (WsClient alice = WsClient.connect(base, "alice")) {
+            CoreIT.awaitSessions(base, 1, 1);
             assertTrue(hostNotify(1, "LOGIN_APPROVED").getBoolean("sent"));
             JsonObject received = json(alice.next(5000));
             assertEquals("LOGIN_APPROVED", received.getString("message"));
@@ -86,6 +87,7 @@ class DropInIT {
         assertEquals(401, ((WebSocketHandshakeException) anonymous.getCause()).getResponse().statusCode());
         assertEquals(403, Rest.post(base, "alice", "notifications/1", "{}").statusCode());
         try (WsClient bob = WsClient.connect(base, "bob")) {
+            CoreIT.awaitSessions(base, 2, 1);
             HttpResponse<String> response = Rest.post(base, "ops", "notifications/2", "{\"message\":\"via api\"}");
             assertEquals(200, response.statusCode(), response.body());
             assertEquals("via api", json(bob.next(5000)).getString("message"));
