@@ -72,6 +72,11 @@ final class ServerControl {
                 + "&window=" + window + "&size=" + size);
     }
 
+    /** @return the P4 run's counts, once the run is over ({@code rate} 0: as fast as possible) */
+    JsonObject p4(int users, long run, long durationMs, int rate, int size) throws IOException, InterruptedException {
+        return call("POST", "p4?users=" + users + "&run=" + run + "&durationMs=" + durationMs + "&rate=" + rate + "&size=" + size);
+    }
+
     /** @return false when the previous broadcast is still running */
     boolean broadcast(String peer, long round, int size) throws IOException, InterruptedException {
         return call("POST", "broadcast?peer=" + peer + "&round=" + round + "&size=" + size).getBoolean("started");

@@ -13,7 +13,8 @@ record Settings(boolean smoke, int port, Path war, Path microJar, Path out, List
                 int p1Users, long p1WarmupMs, long p1DurationMs, int p1Repetitions, int p1Window,
                 int p2Clients, int p2Stalled, int p2WarmupRounds, int p2Rounds, int p2Repetitions, long p2RoundLimitMs,
                 int p2StalledMaxRounds,
-                int p3Connections, int p3Step, long p3IdleMs, boolean p3FreshServer) {
+                int p3Connections, int p3Step, long p3IdleMs, boolean p3FreshServer,
+                int p4Users, long p4WarmupMs, long p4DurationMs, int p4Rate) {
 
     static Settings fromSystemProperties() {
         boolean smoke = "smoke".equals(System.getProperty("bench.mode", "full"));
@@ -25,7 +26,7 @@ record Settings(boolean smoke, int port, Path war, Path microJar, Path out, List
                 Path.of(System.getProperty("bench.out", "target/bench")),
                 List.of(System.getProperty("bench.server.jvm", smoke ? "-Xmx768m" : "-Xmx3g").trim().split("\\s+")),
                 Boolean.getBoolean("bench.jfr"),
-                Set.of(System.getProperty("bench.scenarios", "P1,P2,P3").toUpperCase().split(",")),
+                Set.of(System.getProperty("bench.scenarios", "P1,P2,P3,P4").toUpperCase().split(",")),
                 integer("bench.connect-concurrency", 200),
                 integer("bench.message-size", 200),
                 integer("bench.p1.users", smoke ? 20 : 1_000),
@@ -43,7 +44,26 @@ record Settings(boolean smoke, int port, Path war, Path microJar, Path out, List
                 integer("bench.p3.connections", smoke ? 200 : 100_000),
                 integer("bench.p3.step", smoke ? 100 : 10_000),
                 integer("bench.p3.idle-ms", smoke ? 1_000 : 30_000),
-                Boolean.parseBoolean(System.getProperty("bench.p3.fresh-server", Boolean.toString(!smoke))));
+                Boolean.parseBoolean(System.getProperty("bench.p3.fresh-server", Boolean.toString(!smoke))),
+                integer("bench.p4.users", smoke ? 20 : 1_000),
+                integer("bench.p4.warmup-ms", smoke ? 500 : 5_000),
+                integer("bench.p4.duration-ms", smoke ? 1_000 : 10_000),
+                integer("bench.p4.rate", 5_000));
+    }
+
+    /**
+     * @param otherPort  the HTTP port of another server
+     * @param properties JVM system properties added to its command line
+     * @return these settings for that server (P4's cluster nodes)
+     */
+    Settings forServer(int otherPort, List<String> properties) {
+        List<String> jvm = new java.util.ArrayList<>(serverJvm);
+        jvm.addAll(properties);
+        return new Settings(smoke, otherPort, war, microJar, out, List.copyOf(jvm), jfr, scenarios, connectConcurrency, messageSize,
+                p1Users, p1WarmupMs, p1DurationMs, p1Repetitions, p1Window,
+                p2Clients, p2Stalled, p2WarmupRounds, p2Rounds, p2Repetitions, p2RoundLimitMs, p2StalledMaxRounds,
+                p3Connections, p3Step, p3IdleMs, p3FreshServer,
+                p4Users, p4WarmupMs, p4DurationMs, p4Rate);
     }
 
     boolean runs(String scenario) {

@@ -1,5 +1,6 @@
 package dev.herald.connections.boundary;
 
+import dev.herald.cluster.control.Cluster;
 import dev.herald.connections.control.WebSocketManager;
 import dev.herald.platform.JsonBodies;
 import jakarta.inject.Inject;
@@ -11,13 +12,15 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
-/** {@code GET /api/connections/{userId}}: whether a user is connected, for role {@code herald-sender}. */
+/** {@code GET /api/connections/{userId}}: whether a user is connected anywhere, for role {@code herald-sender}. */
 @Path("connections/{userId}")
 @Produces(MediaType.APPLICATION_JSON)
 public class ConnectionsResource {
 
     @Inject
     WebSocketManager manager;
+    @Inject
+    Cluster cluster;
 
     /** Creates the resource. */
     public ConnectionsResource() {
@@ -25,12 +28,13 @@ public class ConnectionsResource {
 
     /**
      * @param userId the user, a positive number
-     * @return {@code {"userId":…,"connected":…,"sessions":n}}
+     * @return {@code {"userId":…,"connected":…,"sessions":n}}: live sessions on every node (in a
+     *         cluster, per the shared presence; this node's only while Redis is unreachable)
      */
     @GET
     public JsonObject connections(@PathParam("userId") String userId) {
         long id = JsonBodies.userId(userId);
-        int sessions = manager.getConnections(id).size();
+        int sessions = manager.getConnections(id).size() + cluster.sessionsElsewhere(id);
         return Json.createObjectBuilder()
                 .add("userId", id)
                 .add("connected", sessions > 0)

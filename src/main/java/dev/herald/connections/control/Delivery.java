@@ -4,22 +4,49 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The outcome of one {@code sendMessage} or {@code broadcast}: how many sessions it was queued on now,
- * and, as a future, how many of them were written to once their writes finish. Sessions closed by a
- * limit before their write finished are not counted. It never completes exceptionally.
+ * The outcome of one {@code sendMessage} or {@code broadcast}: how many sessions of this node it was
+ * queued on now, and, as a future, how many of them were written to once their writes finish.
+ * Sessions closed by a limit before their write finished are not counted. It never completes
+ * exceptionally.
  */
 public final class Delivery extends CompletableFuture<Integer> {
 
     private final AtomicInteger pending = new AtomicInteger(1); // 1: held until seal()
     private final AtomicInteger written = new AtomicInteger();
     private int sessions;
+    private volatile int remoteSessions;
 
     Delivery() {
     }
 
-    /** @return the number of live sessions the message was queued on */
+    /** @return the number of live sessions of this node the message was queued on */
     public int sessions() {
         return sessions;
+    }
+
+    /**
+     * @return the user's live sessions on other cluster nodes, which the message was published to, as
+     *         cluster presence knows them (set by {@code NotificationService}; 0 on a single node and
+     *         while Redis is unreachable)
+     */
+    public int remoteSessions() {
+        return remoteSessions;
+    }
+
+    /** @return true when the message was queued on a session of this node or published to a node that holds one */
+    public boolean delivered() {
+        return sessions > 0 || remoteSessions > 0;
+    }
+
+    /**
+     * Records how many of the user's sessions other nodes hold (cluster presence).
+     *
+     * @param count sessions on other nodes
+     * @return this delivery
+     */
+    public Delivery withRemoteSessions(int count) {
+        remoteSessions = count;
+        return this;
     }
 
     /** Counts one more target session; called by the sending thread before it enqueues on that session. */

@@ -1,5 +1,6 @@
 package dev.herald.connections.control;
 
+import dev.herald.connections.entity.MessageSent;
 import dev.herald.connections.entity.SessionClosed;
 import dev.herald.connections.entity.SessionOpened;
 import dev.herald.platform.HeraldConfig;
@@ -80,7 +81,7 @@ public class WebSocketManager {
      * @param config limits
      * @param stats  counters
      * @param closer runs session closes (which may block on a dead peer)
-     * @param events receives the {@link SessionOpened} and {@link SessionClosed} events
+     * @param events receives the {@link SessionOpened}, {@link SessionClosed} and {@link MessageSent} events
      */
     public WebSocketManager(MessageCodec codec, HeraldConfig config, HeraldStats stats, Executor closer, Consumer<Object> events) {
         this.codec = codec;
@@ -245,35 +246,65 @@ public class WebSocketManager {
     }
 
     /**
-     * The seed's {@code send_message}: queues JSON on every live session of one user.
+     * The seed's {@code send_message}: queues JSON on every live session of one user on this node,
+     * then fires {@link MessageSent} (in cluster mode: published once, and every other node queues it
+     * on its own sessions of the user).
      *
      * @param userId  the user
      * @param message anything {@link MessageCodec#encode(Object)} accepts; serialized once
-     * @return how many sessions it was queued on, and when they were written
+     * @return how many sessions of this node it was queued on, and when they were written
      * @throws IllegalArgumentException when the message cannot be serialized
      */
     public Delivery sendMessage(long userId, Object message) {
         OutboundMessage encoded = codec.encode(message);
+        Delivery delivery = sendLocal(userId, encoded);
+        fire(new MessageSent(userId, encoded.json()));
+        return delivery;
+    }
+
+    /**
+     * Queues an already serialized message on this node's live sessions of one user, without firing
+     * {@link MessageSent}: for messages that another cluster node already published.
+     *
+     * @param userId  the user
+     * @param message the message
+     * @return how many sessions it was queued on, and when they were written
+     */
+    public Delivery sendLocal(long userId, OutboundMessage message) {
         Delivery delivery = new Delivery();
         for (Connection connection : users.getOrDefault(userId, NONE)) {
-            enqueue(connection, encoded, delivery);
+            enqueue(connection, message, delivery);
         }
         return delivery.seal();
     }
 
     /**
-     * The seed's {@code broadcast}: queues JSON on every live session of every user.
+     * The seed's {@code broadcast}: queues JSON on every live session of every user on this node,
+     * then fires {@link MessageSent} (in cluster mode: published once to every other node).
      *
      * @param message anything {@link MessageCodec#encode(Object)} accepts; serialized once
-     * @return how many sessions it was queued on, and when they were written
+     * @return how many sessions of this node it was queued on, and when they were written
      * @throws IllegalArgumentException when the message cannot be serialized
      */
     public Delivery broadcast(Object message) {
         OutboundMessage encoded = codec.encode(message);
+        Delivery delivery = broadcastLocal(encoded);
+        fire(new MessageSent(MessageSent.EVERYONE, encoded.json()));
+        return delivery;
+    }
+
+    /**
+     * Queues an already serialized message on every live session of this node, without firing
+     * {@link MessageSent}: for broadcasts that another cluster node already published.
+     *
+     * @param message the message
+     * @return how many sessions it was queued on, and when they were written
+     */
+    public Delivery broadcastLocal(OutboundMessage message) {
         Delivery delivery = new Delivery();
         for (Connection[] connections : users.values()) {
             for (Connection connection : connections) {
-                enqueue(connection, encoded, delivery);
+                enqueue(connection, message, delivery);
             }
         }
         return delivery.seal();

@@ -1,5 +1,6 @@
 package dev.herald.notifications.boundary;
 
+import dev.herald.cluster.control.Cluster;
 import dev.herald.connections.control.Delivery;
 import dev.herald.connections.control.MessageCodec;
 import dev.herald.connections.control.OutboundMessage;
@@ -8,7 +9,8 @@ import jakarta.ejb.Stateless;
 import jakarta.inject.Inject;
 
 /**
- * The seed's {@code notify_frontend} as an enterprise bean: inject it anywhere in the application.
+ * The seed's {@code notify_frontend} as an enterprise bean: inject it anywhere in the application. In
+ * cluster mode it reaches the user's sessions on every node.
  */
 @Stateless
 public class NotificationService {
@@ -17,29 +19,32 @@ public class NotificationService {
     WebSocketManager manager;
     @Inject
     MessageCodec codec;
+    @Inject
+    Cluster cluster;
 
     /** Creates the bean (the container does). */
     public NotificationService() {
     }
 
     /**
-     * Sends JSON to every live session of a user. Returns as soon as it is queued; it never waits
-     * for a client.
+     * Sends JSON to every live session of a user, on every node of a cluster. Returns as soon as it is
+     * queued (and, in a cluster, published); it never waits for a client.
      *
      * @param userId   the user
      * @param jsonData anything JSON-B serializes, or a JSON-P value
-     * @return true when the user has at least one live session, false when none
+     * @return true when the user has at least one live session (on any node of a cluster), false when none
      * @throws MfaRequiredException     when the JSON's top-level {@code "message"} is
      *                                  {@code "MFA_REQUIRED"} and the user has no live session
      * @throws IllegalArgumentException when the data cannot be serialized to JSON
      */
     public boolean notifyFrontend(long userId, Object jsonData) {
-        return notify(userId, jsonData).sessions() > 0;
+        return notify(userId, jsonData).delivered();
     }
 
     /**
      * Like {@link #notifyFrontend(long, Object)}, with the number of sessions and a future of the
-     * writes.
+     * writes on this node. In a cluster, {@link Delivery#remoteSessions()} tells how many sessions
+     * other nodes hold; while Redis is unreachable it is 0, so the MFA check sees this node only.
      *
      * @param userId   the user
      * @param jsonData anything JSON-B serializes, or a JSON-P value
@@ -48,15 +53,23 @@ public class NotificationService {
      */
     public Delivery notify(long userId, Object jsonData) {
         OutboundMessage message = codec.encode(jsonData);
-        Delivery delivery = manager.sendMessage(userId, message);
-        if (delivery.sessions() == 0 && codec.messageType(message).filter(MfaRequiredException.CODE::equals).isPresent()) {
+        Delivery delivery = manager.sendMessage(userId, message).withRemoteSessions(cluster.sessionsElsewhere(userId));
+        if (!delivery.delivered() && codec.messageType(message).filter(MfaRequiredException.CODE::equals).isPresent()) {
             throw new MfaRequiredException(userId);
         }
         return delivery;
     }
 
     /**
-     * Sends JSON to every live session of every user.
+     * @param userId a user
+     * @return true when the user has a live session on this node or, in a cluster, on any other
+     */
+    public boolean isConnected(long userId) {
+        return cluster.isConnected(userId);
+    }
+
+    /**
+     * Sends JSON to every live session of every user (on every node of a cluster).
      *
      * @param jsonData anything JSON-B serializes, or a JSON-P value
      * @return the delivery

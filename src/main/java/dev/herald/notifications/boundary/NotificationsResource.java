@@ -31,7 +31,8 @@ public class NotificationsResource {
     /**
      * @param userId the target user, a positive number
      * @param body   any JSON
-     * @return {@code {"userId":…,"delivered":…,"sessions":n}}
+     * @return {@code {"userId":…,"delivered":…,"sessions":n}}: sessions on this node plus, in a
+     *         cluster, the user's sessions on the other nodes
      */
     @POST
     @Path("{userId}")
@@ -40,14 +41,14 @@ public class NotificationsResource {
         Delivery delivery = notifications.notify(id, JsonBodies.parse(body));
         return Json.createObjectBuilder()
                 .add("userId", id)
-                .add("delivered", delivery.sessions() > 0)
-                .add("sessions", delivery.sessions())
+                .add("delivered", delivery.delivered())
+                .add("sessions", delivery.sessions() + delivery.remoteSessions())
                 .build();
     }
 
     /**
      * @param body any JSON
-     * @return {@code {"sessions":n}}
+     * @return {@code {"sessions":n}}: sessions on this node it was queued on
      */
     @POST
     public JsonObject broadcast(String body) {

@@ -1,8 +1,10 @@
 package dev.herald.stats.boundary;
 
+import dev.herald.cluster.control.Cluster;
 import dev.herald.connections.control.WebSocketManager;
 import dev.herald.stats.control.HeraldStats;
 import jakarta.inject.Inject;
+import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -18,14 +20,28 @@ public class StatsResource {
     HeraldStats stats;
     @Inject
     WebSocketManager manager;
+    @Inject
+    Cluster cluster;
 
     /** Creates the resource. */
     public StatsResource() {
     }
 
-    /** @return every counter as JSON */
+    /**
+     * @return every counter as JSON; in cluster mode also
+     *         {@code "cluster":{"node":…,"redis":"up"|"down","subscribed":true|false}}
+     */
     @GET
     public JsonObject stats() {
-        return stats.snapshot(manager.connectedUsers());
+        JsonObject counters = stats.snapshot(manager.connectedUsers());
+        if (!cluster.isEnabled()) {
+            return counters;
+        }
+        return Json.createObjectBuilder(counters)
+                .add("cluster", Json.createObjectBuilder()
+                        .add("node", cluster.nodeId())
+                        .add("redis", cluster.isRedisDown() ? "down" : "up")
+                        .add("subscribed", cluster.isSubscribed()))
+                .build();
     }
 }

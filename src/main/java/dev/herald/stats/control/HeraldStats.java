@@ -31,6 +31,14 @@ public class HeraldStats {
     private final LongAdder inboundBinary = new LongAdder();
     private final LongAdder inboundRateLimited = new LongAdder();
     private final LongAdder inboundErrors = new LongAdder();
+    private final LongAdder clusterPublished = new LongAdder();
+    private final LongAdder clusterPublishFailures = new LongAdder();
+    private final LongAdder clusterReceived = new LongAdder();
+    private final LongAdder clusterMalformed = new LongAdder();
+    private final LongAdder presenceFallbacks = new LongAdder();
+    private final LongAdder redisOutages = new LongAdder();
+    private final LongAdder redisErrors = new LongAdder();
+    private final LongAdder redisSkipped = new LongAdder();
     private final AtomicLong queuedBytes = new AtomicLong();
     private final AtomicLong queuedBytesHighWater = new AtomicLong();
 
@@ -127,6 +135,46 @@ public class HeraldStats {
         inboundErrors.increment();
     }
 
+    /** A message was published to the other cluster nodes. */
+    public void clusterPublished() {
+        clusterPublished.increment();
+    }
+
+    /** A message could not be published to the other cluster nodes (Redis failed, or is down and was skipped). */
+    public void clusterPublishFailed() {
+        clusterPublishFailures.increment();
+    }
+
+    /** A message published by another node was delivered to this node's sessions. */
+    public void clusterReceived() {
+        clusterReceived.increment();
+    }
+
+    /** Something on Herald's Redis channel was not a Herald envelope. */
+    public void clusterMalformed() {
+        clusterMalformed.increment();
+    }
+
+    /** A presence check could not reach Redis and counted this node's sessions only. */
+    public void presenceFallback() {
+        presenceFallbacks.increment();
+    }
+
+    /** Redis became unreachable (once per outage). */
+    public void redisOutage() {
+        redisOutages.increment();
+    }
+
+    /** A Redis call failed. */
+    public void redisError() {
+        redisErrors.increment();
+    }
+
+    /** A Redis call was not made because Redis is known to be down (the caller did not wait). */
+    public void redisSkipped() {
+        redisSkipped.increment();
+    }
+
     /**
      * Moves the queued-bytes gauge.
      *
@@ -186,6 +234,14 @@ public class HeraldStats {
                 .add("inboundBinary", inboundBinary.sum())
                 .add("inboundRateLimited", inboundRateLimited.sum())
                 .add("inboundErrors", inboundErrors.sum())
+                .add("clusterPublished", clusterPublished.sum())
+                .add("clusterPublishFailures", clusterPublishFailures.sum())
+                .add("clusterReceived", clusterReceived.sum())
+                .add("clusterMalformed", clusterMalformed.sum())
+                .add("presenceFallbacks", presenceFallbacks.sum())
+                .add("redisOutages", redisOutages.sum())
+                .add("redisErrors", redisErrors.sum())
+                .add("redisSkipped", redisSkipped.sum())
                 .add("queuedBytes", queuedBytes.get())
                 .add("queuedBytesHighWater", queuedBytesHighWater.get())
                 .build();

@@ -1,5 +1,6 @@
 package dev.herald.tickets.control;
 
+import dev.herald.cluster.control.Cluster;
 import dev.herald.platform.HeraldConfig;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,6 +22,10 @@ import java.util.function.LongSupplier;
  * user id and valid for {@code herald.ticket.ttl} seconds. {@link #consume(String)} removes it
  * atomically, so of two handshakes racing with one ticket exactly one gets the user id. Expired
  * tickets are purged at most once per time-to-live, on issue. Ticket values are never logged.
+ *
+ * <p>In cluster mode tickets live in Redis ({@link Cluster#storeTicket}), so a ticket issued by one node
+ * opens a session once on any node. While Redis is unreachable new tickets stay in this node's memory
+ * and work on this node only; a ticket held in Redis cannot be used until Redis is back.
  */
 @ApplicationScoped
 public class TicketStore {
@@ -35,6 +40,8 @@ public class TicketStore {
 
     @Inject
     HeraldConfig config;
+    @Inject
+    Cluster cluster;
 
     private LongSupplier clock = System::nanoTime;
     private long ttlNanos;
@@ -74,6 +81,9 @@ public class TicketStore {
         byte[] bytes = new byte[TICKET_BYTES];
         random.nextBytes(bytes);
         String ticket = encoder.encodeToString(bytes);
+        if (cluster != null && cluster.storeTicket(ticket, userId, ttlSeconds())) {
+            return ticket;
+        }
         long now = clock.getAsLong();
         tickets.put(ticket, new Entry(userId, now + ttlNanos));
         purgeExpired(now);
@@ -91,13 +101,16 @@ public class TicketStore {
             return OptionalLong.empty();
         }
         Entry entry = tickets.remove(ticket);
+        if (entry == null && cluster != null) {
+            return cluster.takeTicket(ticket);
+        }
         if (entry == null || entry.expired(clock.getAsLong())) {
             return OptionalLong.empty();
         }
         return OptionalLong.of(entry.userId());
     }
 
-    /** @return tickets held now, expired ones not yet purged included */
+    /** @return tickets held in this node's memory now, expired ones not yet purged included */
     public int size() {
         return tickets.size();
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.herald.connections.entity.MessageSent;
 import dev.herald.connections.entity.SessionClosed;
 import dev.herald.connections.entity.SessionOpened;
 import dev.herald.platform.HeraldConfig;
@@ -44,6 +45,23 @@ class WebSocketManagerTest {
         assertEquals(List.of("{\"message\":\"hi\"}"), tab2.texts);
         assertTrue(bob.texts.isEmpty());
         assertEquals(0, manager.sendMessage(3, Map.of("message", "nobody")).sessions());
+    }
+
+    @Test
+    void sendsFireMessageSentOnceAndRelayedMessagesNever() {
+        FakeSession alice = connect(1);
+        FakeSession bob = connect(2);
+        events.clear();
+        manager.sendMessage(1, Map.of("message", "hi"));
+        manager.broadcast(Map.of("message", "all"));
+        assertEquals(List.of(new MessageSent(1, "{\"message\":\"hi\"}"), new MessageSent(MessageSent.EVERYONE, "{\"message\":\"all\"}")), events);
+        assertTrue(((MessageSent) events.get(1)).isBroadcast());
+        events.clear();
+        assertEquals(1, manager.sendLocal(2, OutboundMessage.of("{\"from\":\"node b\"}")).sessions());
+        assertEquals(2, manager.broadcastLocal(OutboundMessage.of("{\"from\":\"node c\"}")).sessions());
+        assertEquals(List.of(), events, "what other nodes published is not published again");
+        assertEquals(List.of("{\"message\":\"hi\"}", "{\"message\":\"all\"}", "{\"from\":\"node c\"}"), alice.texts);
+        assertEquals(List.of("{\"message\":\"all\"}", "{\"from\":\"node b\"}", "{\"from\":\"node c\"}"), bob.texts);
     }
 
     @Test

@@ -10,6 +10,6 @@ public class TestHooksApi extends Application {
 
     @Override
     public Set<Class<?>> getClasses() {
-        return Set.of(TestHooks.class);
+        return Set.of(TestHooks.class, ClusterHooks.class);
     }
 }

@@ -2,6 +2,7 @@ package dev.herald.bench.peers.boundary;
 
 import dev.herald.bench.peers.control.BroadcastRounds;
 import dev.herald.bench.peers.control.NaiveManager;
+import dev.herald.bench.peers.control.NotifyLoad;
 import dev.herald.bench.peers.control.ProcessFacts;
 import dev.herald.bench.peers.control.RawSessions;
 import dev.herald.bench.peers.control.StalledFill;
@@ -43,6 +44,8 @@ public class BenchResource {
     RawSessions raw;
     @Inject
     NaiveManager naive;
+    @Inject
+    NotifyLoad notify;
 
     /** Created per request. */
     public BenchResource() {
@@ -122,5 +125,22 @@ public class BenchResource {
                            @QueryParam("stallMs") @DefaultValue("1000") long stallMs) throws InterruptedException {
         List<Long> ids = Arrays.stream(users.split(",")).map(String::trim).filter(s -> !s.isEmpty()).map(Long::valueOf).toList();
         return fill.fill(peer == BroadcastRounds.Peer.NAIVE, ids, stallMs, 16L * 1024 * 1024);
+    }
+
+    /**
+     * One P4 run (notifications, possibly to users on another cluster node); answers when it is over.
+     *
+     * @param users      user ids 1..users
+     * @param run        run id
+     * @param durationMs how long
+     * @param rate       messages per second, 0 for as fast as possible
+     * @param size       message bytes
+     * @return the run's counts
+     */
+    @POST
+    @Path("p4")
+    public JsonObject p4(@QueryParam("users") int users, @QueryParam("run") long run, @QueryParam("durationMs") long durationMs,
+                         @QueryParam("rate") int rate, @QueryParam("size") int size) {
+        return notify.run(users, run, durationMs, rate, size);
     }
 }

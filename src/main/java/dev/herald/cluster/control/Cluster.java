@@ -1,0 +1,318 @@
+package dev.herald.cluster.control;
+
+import dev.herald.connections.control.OutboundMessage;
+import dev.herald.connections.control.WebSocketManager;
+import dev.herald.connections.entity.MessageSent;
+import dev.herald.connections.entity.SessionClosed;
+import dev.herald.connections.entity.SessionOpened;
+import dev.herald.stats.control.HeraldStats;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.BeforeDestroyed;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.security.SecureRandom;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * This node's place in a Herald cluster on Redis, when {@code herald.redis.uri} is set; without it,
+ * nothing here touches Redis or Jedis and every answer is the single-node one.
+ *
+ * <ul>
+ * <li><b>Delivery.</b> A {@code sendMessage} or {@code broadcast} is delivered to this node's sessions
+ * first, then published once on {@code <prefix>:deliver}; every other node delivers it to its own
+ * sessions, and a node ignores its own publications, so nothing is delivered twice. Publishes from
+ * one thread reach Redis in order and are read by one subscriber thread, so per-session order holds.
+ * At most once across nodes: what is published while a node is not subscribed is lost to it.</li>
+ * <li><b>Presence.</b> Which users have live sessions on which node ({@link RedisPresence}), kept by a
+ * {@link PresenceBook} and a heartbeat every third of {@code herald.cluster.presence-ttl-ms}.</li>
+ * <li><b>Tickets.</b> Connect tickets in Redis ({@link RedisTickets}).</li>
+ * <li><b>Outages.</b> Callers never wait for Redis beyond {@code herald.redis.timeout-ms}, and not at
+ * all while it is known to be down ({@link RedisLink}); local delivery and presence go on.</li>
+ * </ul>
+ *
+ * <p>Started when the application starts and stopped before its beans are destroyed: the subscriber
+ * thread ends, the presence entry is deleted, and the pool is closed.
+ */
+@ApplicationScoped
+public class Cluster {
+
+    private static final Logger LOG = Logger.getLogger(Cluster.class.getName());
+    /** A subscription without a pong for this long (or the presence TTL, if longer) is replaced. */
+    private static final long MIN_PONG_SILENCE_MS = 5000;
+
+    @Inject
+    ClusterConfig config;
+    @Inject
+    WebSocketManager manager;
+    @Inject
+    HeraldStats stats;
+    @Resource
+    ManagedScheduledExecutorService scheduler;
+    @Resource
+    ManagedThreadFactory threads;
+
+    private final AtomicBoolean stopped = new AtomicBoolean();
+    private volatile boolean enabled;
+    private String nodeId = "";
+    private String channel;
+    private RedisLink link;
+    private RedisPresence presence;
+    private PresenceBook book;
+    private RedisTickets tickets;
+    private Subscriber subscriber;
+    private ScheduledFuture<?> heartbeat;
+
+    /** Creates the bean; CDI injects its collaborators. */
+    public Cluster() {
+    }
+
+    @PostConstruct
+    void start() {
+        Optional<String> uri = config.redisUri();
+        if (uri.isEmpty() || manager.isStopping()) {
+            return; // a single node; or a late lookup while the application stops
+        }
+        nodeId = config.nodeId().orElseGet(Cluster::randomNodeId);
+        if (!nodeId.matches("[A-Za-z0-9._:-]{1,64}")) {
+            throw new IllegalArgumentException("herald.cluster.node-id must be 1 to 64 letters, digits, '.', '_', ':' or '-': " + nodeId);
+        }
+        String prefix = config.keyPrefix();
+        channel = prefix + ":deliver";
+        link = new RedisLink(config, "herald-" + nodeId, stats, this::recovered);
+        presence = new RedisPresence(link, prefix, nodeId, config.presenceTtlMs());
+        book = new PresenceBook(this::localSessions, this::localCounts, presence::write);
+        tickets = new RedisTickets(link, prefix);
+        subscriber = new Subscriber(link, channel, this::receive, config.redisRetryMs());
+        threads.newThread(subscriber).start();
+        long beatMs = config.presenceTtlMs() / 3;
+        heartbeat = scheduler.scheduleAtFixedRate(this::beat, 0, beatMs, TimeUnit.MILLISECONDS);
+        enabled = true;
+        LOG.info(() -> "Herald cluster node " + nodeId + " on Redis at " + link.address() + ", channel " + channel
+                + ", presence expires " + config.presenceTtlMs() + " ms after the last heartbeat");
+    }
+
+    private static String randomNodeId() {
+        byte[] bytes = new byte[6];
+        new SecureRandom().nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+
+    /**
+     * Starts the cluster with the application (the bean is otherwise created on first use).
+     *
+     * @param event the application context's start
+     */
+    void onStart(@Observes @Initialized(ApplicationScoped.class) Object event) {
+        // creating the bean is enough: @PostConstruct connects
+    }
+
+    /** @return true in cluster mode ({@code herald.redis.uri} set) */
+    public boolean isEnabled() {
+        return enabled;
+    }
+
+    /** @return this node's id in the cluster, empty on a single node */
+    public String nodeId() {
+        return nodeId;
+    }
+
+    /** @return true in cluster mode while Redis is known to be unreachable */
+    public boolean isRedisDown() {
+        return enabled && link.isDown();
+    }
+
+    /** @return true in cluster mode while this node receives the other nodes' publications */
+    public boolean isSubscribed() {
+        return enabled && subscriber.isSubscribed();
+    }
+
+    /**
+     * The user's live sessions on other nodes. During a Redis outage (and on a single node) it is 0:
+     * presence checks fall back to this node's own sessions.
+     *
+     * @param userId a user
+     * @return sessions on other nodes, per the shared presence
+     */
+    public int sessionsElsewhere(long userId) {
+        if (!enabled) {
+            return 0;
+        }
+        Optional<Integer> sessions = presence.sessionsElsewhere(userId);
+        if (sessions.isEmpty()) {
+            stats.presenceFallback();
+            return 0;
+        }
+        return sessions.get();
+    }
+
+    /**
+     * @param userId a user
+     * @return true when the user has a live session on this node or, per the shared presence, on any other
+     */
+    public boolean isConnected(long userId) {
+        return manager.isConnected(userId) || sessionsElsewhere(userId) > 0;
+    }
+
+    /**
+     * Stores a connect ticket where every node finds it.
+     *
+     * @param ticket     the ticket
+     * @param userId     its user
+     * @param ttlSeconds its lifetime
+     * @return true when stored in Redis; false on a single node or when Redis is unreachable
+     */
+    public boolean storeTicket(String ticket, long userId, long ttlSeconds) {
+        return enabled && tickets.store(ticket, userId, ttlSeconds);
+    }
+
+    /**
+     * Uses up a connect ticket stored by any node.
+     *
+     * @param ticket the ticket
+     * @return its user; empty when unknown, expired, used, on a single node or when Redis is unreachable
+     */
+    public OptionalLong takeTicket(String ticket) {
+        return enabled ? tickets.take(ticket) : OptionalLong.empty();
+    }
+
+    /**
+     * Publishes what this node's manager sent, for the other nodes.
+     *
+     * @param sent the message and its target
+     */
+    void onSent(@Observes MessageSent sent) {
+        if (!enabled) {
+            return;
+        }
+        if (link.publish(channel, new Envelope(nodeId, sent.userId(), sent.json()).encode())) {
+            stats.clusterPublished();
+        } else {
+            stats.clusterPublishFailed();
+        }
+    }
+
+    void onOpened(@Observes SessionOpened opened) {
+        presenceChanged(opened.userId());
+    }
+
+    void onClosed(@Observes SessionClosed closed) {
+        presenceChanged(closed.userId());
+    }
+
+    private void presenceChanged(long userId) {
+        if (enabled) {
+            book.changed(userId);
+            book.flush();
+        }
+    }
+
+    /** A message from the subscriber thread: deliver another node's publication to this node's sessions. */
+    private void receive(String wire) {
+        Optional<Envelope> decoded = Envelope.decode(wire);
+        if (decoded.isEmpty()) {
+            stats.clusterMalformed();
+            LOG.warning(() -> "Ignored a message on " + channel + " that is not a Herald envelope (" + wire.length() + " chars)");
+            return;
+        }
+        Envelope envelope = decoded.get();
+        if (envelope.origin().equals(nodeId)) {
+            return; // delivered here before it was published
+        }
+        OutboundMessage message = OutboundMessage.of(envelope.json());
+        if (envelope.isBroadcast()) {
+            manager.broadcastLocal(message);
+        } else {
+            manager.sendLocal(envelope.userId(), message);
+        }
+        stats.clusterReceived();
+    }
+
+    private int localSessions(long userId) {
+        return manager.getConnections(userId).size();
+    }
+
+    private Map<Long, Integer> localCounts() {
+        Map<Long, Integer> counts = new HashMap<>();
+        manager.activeConnections().forEach((userId, sessions) -> counts.put(userId, sessions.size()));
+        return counts;
+    }
+
+    /** The heartbeat: presence writes and expiry, the subscriber's ping, and, during an outage, the probe. */
+    private void beat() {
+        if (!enabled) {
+            return; // stopping: never write an entry back after it was deleted
+        }
+        try {
+            if (link.isDown()) {
+                book.resync();
+                presence.refresh(true); // ends the outage when Redis answers
+            } else {
+                book.flush();
+                presence.refresh(false);
+            }
+            subscriber.check(TimeUnit.MILLISECONDS.toNanos(Math.max(MIN_PONG_SILENCE_MS, config.presenceTtlMs())));
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Herald's cluster heartbeat failed; it runs again", e);
+        }
+    }
+
+    /** Redis is back: this node's presence may have expired or missed changes, so rewrite it now. */
+    private void recovered() {
+        book.resync();
+        try {
+            scheduler.execute(book::flush);
+        } catch (RejectedExecutionException stopping) {
+            // the application is stopping
+        }
+    }
+
+    /**
+     * Leaves the cluster before the application's beans are destroyed: no more publishes, the
+     * presence entry deleted at once, the subscriber thread ended, the connections closed.
+     *
+     * @param event the application context's end
+     */
+    void onStop(@Observes @BeforeDestroyed(ApplicationScoped.class) Object event) {
+        stop();
+    }
+
+    /**
+     * Leaves the cluster now (the container calls it when the application stops; see
+     * {@link #onStop}). Runs once; afterwards this node answers as a single node.
+     */
+    @PreDestroy
+    public void stop() {
+        if (!enabled || !stopped.compareAndSet(false, true)) {
+            return;
+        }
+        enabled = false;
+        heartbeat.cancel(false);
+        presence.remove();
+        try {
+            if (!subscriber.stop(2000)) {
+                LOG.warning("Herald's Redis subscriber thread did not end within 2 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        link.close();
+        LOG.info(() -> "Herald cluster node " + nodeId + " left the cluster");
+    }
+
+}

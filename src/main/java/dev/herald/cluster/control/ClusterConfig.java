@@ -1,0 +1,94 @@
+package dev.herald.cluster.control;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Cluster settings from MicroProfile Config. Without {@code herald.redis.uri} Herald is a single node
+ * and none of the others is read.
+ */
+@ApplicationScoped
+public class ClusterConfig {
+
+    @Inject
+    @ConfigProperty(name = "herald.redis.uri")
+    Optional<String> redisUri = Optional.empty();
+
+    @Inject
+    @ConfigProperty(name = "herald.redis.timeout-ms", defaultValue = "100")
+    int redisTimeoutMs = 100;
+
+    @Inject
+    @ConfigProperty(name = "herald.redis.pool-size", defaultValue = "16")
+    int redisPoolSize = 16;
+
+    @Inject
+    @ConfigProperty(name = "herald.redis.retry-ms", defaultValue = "1000")
+    long redisRetryMs = 1000;
+
+    @Inject
+    @ConfigProperty(name = "herald.redis.key-prefix", defaultValue = "herald")
+    String keyPrefix = "herald";
+
+    @Inject
+    @ConfigProperty(name = "herald.cluster.presence-ttl-ms", defaultValue = "15000")
+    long presenceTtlMs = 15000;
+
+    @Inject
+    @ConfigProperty(name = "herald.cluster.node-id")
+    Optional<String> nodeId = Optional.empty();
+
+    /** Creates the bean; CDI fills the fields. */
+    public ClusterConfig() {
+    }
+
+    /**
+     * Settings outside a container (unit tests, benchmarks).
+     *
+     * @param redisUri      the Redis URI, or null for a single node
+     * @param nodeId        this node's id, or null for a generated one
+     * @param presenceTtlMs how long this node's presence entries outlive its last heartbeat
+     */
+    public ClusterConfig(String redisUri, String nodeId, long presenceTtlMs) {
+        this.redisUri = Optional.ofNullable(redisUri);
+        this.nodeId = Optional.ofNullable(nodeId);
+        this.presenceTtlMs = presenceTtlMs;
+    }
+
+    /** @return {@code herald.redis.uri} ({@code redis://[user:password@]host:port[/db]}, {@code rediss://} for TLS); empty: single node */
+    public Optional<String> redisUri() {
+        return redisUri == null ? Optional.empty() : redisUri.map(String::strip).filter(uri -> !uri.isEmpty());
+    }
+
+    /** @return {@code herald.redis.timeout-ms}: connect, read and pool-wait limit of one Redis call (default 100) */
+    public int redisTimeoutMs() {
+        return Math.max(1, redisTimeoutMs);
+    }
+
+    /** @return {@code herald.redis.pool-size}: pooled Redis connections for publishes, presence and tickets (default 16) */
+    public int redisPoolSize() {
+        return Math.max(1, redisPoolSize);
+    }
+
+    /** @return {@code herald.redis.retry-ms}: longest wait between two reconnect attempts of the subscriber (default 1000) */
+    public long redisRetryMs() {
+        return Math.max(10, redisRetryMs);
+    }
+
+    /** @return {@code herald.redis.key-prefix}: prefix of Herald's keys and channel, for several applications on one Redis (default {@code herald}) */
+    public String keyPrefix() {
+        return keyPrefix;
+    }
+
+    /** @return {@code herald.cluster.presence-ttl-ms}: how long a node's presence outlives its last heartbeat (default 15000) */
+    public long presenceTtlMs() {
+        return Math.max(300, presenceTtlMs);
+    }
+
+    /** @return {@code herald.cluster.node-id}: this node's id; empty: a new random id per start */
+    public Optional<String> nodeId() {
+        return nodeId == null ? Optional.empty() : nodeId.map(String::strip).filter(id -> !id.isEmpty());
+    }
+}

@@ -1,0 +1,199 @@
+package dev.herald.cluster.control;
+
+import dev.herald.stats.control.HeraldStats;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
+import redis.clients.jedis.Connection;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.JedisClientConfig;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.util.JedisURIHelper;
+
+/**
+ * Herald's one Redis client (Jedis {@link RedisClient}, a connection pool), built from
+ * {@code herald.redis.uri}, and the rule that no caller waits for Redis: every connect, read and
+ * pool wait is limited to {@code herald.redis.timeout-ms}, and while an {@link Outage} lasts,
+ * foreground calls skip Redis at once. Background calls (heartbeat, subscriber) find out when it is
+ * back. The pool runs no evictor thread and registers no MBean: nothing outlives {@link #close()}.
+ * Only this class and the other Redis classes of this package touch Jedis, and only in cluster mode,
+ * so a single node needs no Jedis on the class path.
+ */
+final class RedisLink implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(RedisLink.class.getName());
+
+    private final HostAndPort address;
+    private final JedisClientConfig clientConfig;
+    private final String clientName;
+    private final RedisClient client;
+    private final Outage outage;
+    private final HeraldStats stats;
+
+    /**
+     * @param config      the cluster settings; {@code herald.redis.uri} must be set
+     * @param clientName  the name the connections show in {@code CLIENT LIST}
+     * @param stats       counters
+     * @param onRecovered runs when Redis is reachable again after an outage
+     * @throws IllegalArgumentException when the URI is not a {@code redis://} or {@code rediss://} URI
+     */
+    RedisLink(ClusterConfig config, String clientName, HeraldStats stats, Runnable onRecovered) {
+        URI uri = URI.create(config.redisUri().orElseThrow());
+        if (!JedisURIHelper.isValid(uri) || !(JedisURIHelper.isRedisScheme(uri) || JedisURIHelper.isRedisSSLScheme(uri))) {
+            throw new IllegalArgumentException("herald.redis.uri must be redis://host:port or rediss://host:port, optionally with user:password@ and /db");
+        }
+        this.address = JedisURIHelper.getHostAndPort(uri);
+        this.clientName = clientName;
+        this.stats = stats;
+        int timeout = config.redisTimeoutMs();
+        DefaultJedisClientConfig.Builder settings = DefaultJedisClientConfig.builder()
+                .connectionTimeoutMillis(timeout)
+                .socketTimeoutMillis(timeout)
+                .clientName(clientName)
+                .ssl(JedisURIHelper.isRedisSSLScheme(uri));
+        if (JedisURIHelper.getUser(uri) != null) {
+            settings.user(JedisURIHelper.getUser(uri));
+        }
+        if (JedisURIHelper.getPassword(uri) != null) {
+            settings.password(JedisURIHelper.getPassword(uri));
+        }
+        if (JedisURIHelper.hasDbIndex(uri)) {
+            settings.database(JedisURIHelper.getDBIndex(uri));
+        }
+        this.clientConfig = settings.build();
+        GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
+        pool.setMaxTotal(config.redisPoolSize());
+        pool.setMaxIdle(config.redisPoolSize());
+        pool.setMinIdle(0);
+        pool.setBlockWhenExhausted(true);
+        pool.setMaxWait(Duration.ofMillis(timeout));
+        pool.setTimeBetweenEvictionRuns(Duration.ofMillis(-1)); // no evictor thread
+        pool.setJmxEnabled(false);
+        this.client = RedisClient.builder().hostAndPort(address).clientConfig(clientConfig).poolConfig(pool).build();
+        this.outage = new Outage(address.toString(), stats, () -> {
+            client.getPool().clear(); // idle connections from before a failure are likely broken
+            if (!isDown()) {
+                onRecovered.run();
+            }
+        });
+    }
+
+    /** @return host and port, for logs */
+    String address() {
+        return address.toString();
+    }
+
+    /** @return true while Redis is known to be unreachable */
+    boolean isDown() {
+        return outage.isDown();
+    }
+
+    /**
+     * A call on a caller's thread: skipped at once during an outage, otherwise bounded by the timeout.
+     *
+     * @param command what to do with the client
+     * @param <T>     its result
+     * @return the result; empty when skipped or failed (or when the command answered null)
+     */
+    <T> Optional<T> call(Function<UnifiedJedis, T> command) {
+        if (outage.isDown()) {
+            stats.redisSkipped();
+            return Optional.empty();
+        }
+        return run(command, false);
+    }
+
+    /**
+     * Publishes on a channel (a foreground call).
+     *
+     * @param channel the channel
+     * @param message the text
+     * @return true when Redis took it
+     */
+    boolean publish(String channel, String message) {
+        return call(redis -> redis.publish(channel, message)).isPresent();
+    }
+
+    /**
+     * A call from a background task, made even during an outage; a success ends the outage.
+     *
+     * @param command what to do with the client
+     * @param <T>     its result
+     * @return the result; empty when failed (or when the command answered null)
+     */
+    <T> Optional<T> probe(Function<UnifiedJedis, T> command) {
+        return run(command, true);
+    }
+
+    private <T> Optional<T> run(Function<UnifiedJedis, T> command, boolean probe) {
+        T result;
+        try {
+            result = command.apply(client);
+        } catch (JedisException e) {
+            failed(e);
+            return Optional.empty();
+        } catch (RuntimeException e) { // e.g. the pool was closed by an application stop
+            stats.redisError();
+            LOG.log(Level.WARNING, "Redis call failed", e);
+            return Optional.empty();
+        }
+        if (probe) {
+            outage.recovered();
+        }
+        return Optional.ofNullable(result);
+    }
+
+    /**
+     * Records a failed call: unreachable Redis starts an outage; a refused command is logged.
+     *
+     * @param e what Jedis threw
+     */
+    void failed(JedisException e) {
+        stats.redisError();
+        if (unreachable(e)) {
+            outage.failed(e);
+        } else if (e instanceof JedisDataException) {
+            LOG.log(Level.WARNING, "Redis at " + address + " refused a command (Herald needs Redis 6.2 or later)", e);
+        } else {
+            LOG.log(Level.FINE, e, () -> "Redis call failed (pool busy?)");
+        }
+    }
+
+    /** Records that a background connection (the subscriber's) works. */
+    void reached() {
+        outage.recovered();
+    }
+
+    private static boolean unreachable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof JedisConnectionException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * @param suffix added to the client name
+     * @return a new connection of its own, outside the pool (for the subscriber's blocking read)
+     * @throws JedisConnectionException when Redis cannot be reached within the timeout
+     */
+    Connection connect(String suffix) {
+        return new Connection(address, DefaultJedisClientConfig.builder().from(clientConfig).clientName(clientName + suffix).build());
+    }
+
+    /** Closes the pool and its connections. */
+    @Override
+    public void close() {
+        client.close();
+    }
+}

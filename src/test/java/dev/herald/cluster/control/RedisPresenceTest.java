@@ -1,0 +1,142 @@
+package dev.herald.cluster.control;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.herald.it.RedisServer;
+import dev.herald.stats.control.HeraldStats;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.RedisClient;
+
+/** The shared presence and tickets on a real redis-server of the test's own. */
+class RedisPresenceTest {
+
+    private static RedisServer server;
+    private static RedisClient redis;
+
+    private final HeraldStats stats = new HeraldStats();
+    private final String prefix = "t" + UUID.randomUUID();
+    private final RedisLink link = new RedisLink(new ClusterConfig(server.uri(), null, 10_000), "herald-test", stats, () -> {
+    });
+
+    @BeforeAll
+    static void startRedis() throws Exception {
+        server = RedisServer.start();
+        redis = server.client();
+    }
+
+    @AfterAll
+    static void stopRedis() throws Exception {
+        redis.close();
+        server.close();
+    }
+
+    @AfterEach
+    void closeLink() {
+        link.close();
+    }
+
+    private RedisPresence node(String id, long ttlMs) {
+        return new RedisPresence(link, prefix, id, ttlMs);
+    }
+
+    @Test
+    void everyNodeSeesTheSessionsOfTheOthers() {
+        RedisPresence a = node("a", 10_000);
+        RedisPresence b = node("b", 10_000);
+        RedisPresence c = node("c", 10_000);
+        assertTrue(a.write(Map.of(1L, 2, 2L, 1), true));
+        assertTrue(b.write(Map.of(1L, 1), true));
+        assertEquals(Optional.of(1), a.sessionsElsewhere(1), "a counts only the others");
+        assertEquals(Optional.of(2), b.sessionsElsewhere(1));
+        assertEquals(Optional.of(3), c.sessionsElsewhere(1));
+        assertEquals(Optional.of(1), b.sessionsElsewhere(2));
+        assertEquals(Optional.of(0), b.sessionsElsewhere(3));
+
+        assertTrue(a.write(Map.of(1L, 0), false));
+        assertEquals(Optional.of(0), b.sessionsElsewhere(1), "a's last session of user 1 closed");
+        assertEquals(Optional.of(1), b.sessionsElsewhere(2));
+
+        assertTrue(a.write(Map.of(5L, 1), true));
+        assertEquals(Optional.of(0), b.sessionsElsewhere(2), "a replace drops what the node no longer has");
+        assertEquals(Optional.of(1), b.sessionsElsewhere(5));
+    }
+
+    @Test
+    void anEntryNeverLivesWithoutExpiryAndADeadNodeDropsOutAfterIt() throws Exception {
+        RedisPresence a = node("a", 10_000);
+        RedisPresence dead = node("dead", 400);
+        a.write(Map.of(1L, 1), true);
+        long ttl = redis.pttl(a.key());
+        assertTrue(ttl > 0 && ttl <= 10_000, "expiry set with the first write: " + ttl);
+        dead.write(Map.of(2L, 1), true);
+        assertEquals(Optional.of(1), a.sessionsElsewhere(2));
+        while (a.sessionsElsewhere(2).orElseThrow() != 0) { // no heartbeat from "dead" any more
+            Thread.sleep(20);
+        }
+        assertTrue(redis.pttl(dead.key()) < 0, "its entry expired");
+        assertEquals(Set.of("a", "dead"), redis.smembers(prefix + ":nodes"));
+        assertTrue(a.refresh(false));
+        assertEquals(Set.of("a"), redis.smembers(prefix + ":nodes"), "the heartbeat prunes expired nodes");
+    }
+
+    @Test
+    void aLargeReplaceIsWrittenInChunks() {
+        RedisPresence a = node("a", 10_000);
+        RedisPresence b = node("b", 10_000);
+        a.write(Map.of(99_999L, 1), true);
+        Map<Long, Integer> many = new java.util.HashMap<>();
+        for (long user = 1; user <= 2 * RedisPresence.CHUNK + 10; user++) {
+            many.put(user, 1);
+        }
+        assertTrue(a.write(many, true));
+        assertEquals(2 * RedisPresence.CHUNK + 10, redis.hlen(a.key()));
+        assertEquals(Optional.of(1), b.sessionsElsewhere(2L * RedisPresence.CHUNK + 10));
+        assertEquals(Optional.of(0), b.sessionsElsewhere(99_999));
+    }
+
+    @Test
+    void aCleanStopRemovesTheNodeAtOnce() {
+        RedisPresence a = node("a", 60_000);
+        RedisPresence b = node("b", 60_000);
+        b.write(Map.of(1L, 1), true);
+        assertEquals(Optional.of(1), a.sessionsElsewhere(1));
+        assertTrue(b.remove());
+        assertEquals(Optional.of(0), a.sessionsElsewhere(1));
+        assertFalse(redis.exists(b.key()));
+        assertFalse(redis.sismember(prefix + ":nodes", "b"));
+    }
+
+    @Test
+    void aTicketWorksOnceOnAnyNodeAndRedisNeverHoldsItsValue() {
+        RedisTickets issuer = new RedisTickets(link, prefix);
+        try (RedisLink otherNode = new RedisLink(new ClusterConfig(server.uri(), null, 10_000), "other", stats, () -> {
+        })) {
+            takeOnAnotherNode(issuer, new RedisTickets(otherNode, prefix));
+        }
+    }
+
+    private void takeOnAnotherNode(RedisTickets issuer, RedisTickets other) {
+        String ticket = "k".repeat(43);
+        assertTrue(issuer.store(ticket, 7, 30));
+        assertFalse(issuer.store(ticket, 8, 30), "NX: an existing ticket is never overwritten");
+        Set<String> keys = redis.keys(prefix + ":ticket:*");
+        assertEquals(1, keys.size());
+        String key = keys.iterator().next();
+        assertFalse(key.contains(ticket));
+        long ttl = redis.ttl(key);
+        assertTrue(ttl > 0 && ttl <= 30, "EX: " + ttl);
+        assertEquals(OptionalLong.of(7), other.take(ticket));
+        assertEquals(OptionalLong.empty(), issuer.take(ticket), "GETDEL: used up");
+        assertEquals(OptionalLong.empty(), other.take("u".repeat(43)));
+    }
+}

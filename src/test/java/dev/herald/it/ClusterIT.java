@@ -1,0 +1,345 @@
+package dev.herald.it;
+
+import static dev.herald.it.CoreIT.json;
+import static dev.herald.it.CoreIT.waitFor;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.json.JsonObject;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.logging.Logger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jboss.arquillian.container.test.api.Deployer;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.OperateOnDeployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+import redis.clients.jedis.Protocol;
+import redis.clients.jedis.RedisClient;
+
+/**
+ * Issue 8 over real sockets: two Payara Micro nodes on different ports (A managed by Arquillian, B a
+ * process the test starts) and a redis-server of the test's own. Delivery, broadcast, the MFA check and
+ * tickets across nodes; a Redis outage and its recovery without restarting a node; a killed node
+ * leaving the presence within its TTL; a clean stop leaving it at once, with no thread or connection
+ * left. B runs with a 3 s presence TTL; A and C with 60 s, so that only a clean stop can remove their
+ * entries within the test.
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterIT {
+
+    private static final Logger LOG = Logger.getLogger(ClusterIT.class.getName());
+    private static final String A = "node-a";
+    private static final long B_TTL_MS = 3000;
+    private static final RedisServer REDIS = newRedis();
+
+    private static MicroNode nodeB;
+    private static MicroNode nodeC;
+
+    @ArquillianResource
+    Deployer deployer;
+
+    private static RedisServer newRedis() {
+        try {
+            return RedisServer.onFreePort();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Deployment(name = A, managed = false, testable = false)
+    static WebArchive deployment() {
+        return Deployments.heraldWithHooks(Map.of(
+                "herald.redis.uri", REDIS.uri(),
+                "herald.cluster.node-id", "node-a",
+                "herald.cluster.presence-ttl-ms", "60000",
+                "herald.redis.retry-ms", "500"));
+    }
+
+    @BeforeAll
+    static void startRedis() throws Exception {
+        REDIS.restart();
+    }
+
+    @AfterAll
+    static void stopProcesses() throws Exception {
+        try (RedisServer redis = REDIS; MicroNode b = nodeB; MicroNode c = nodeC) {
+            // closed in reverse order, each even when another fails
+        }
+    }
+
+    /** B, started after A is up (one server boots at a time: the machine has 2 cores); C starts once B is up. */
+    private static URL b() throws Exception {
+        URL b = awaitSubscribed(nodeB.awaitReady().base());
+        startNodeC();
+        return b;
+    }
+
+    private static void startNodeC() throws Exception {
+        if (nodeC == null) {
+            nodeC = MicroNode.start("cluster-node-c", deployment(), Map.of("herald.cluster.node-id", "node-c"));
+        }
+    }
+
+    /** Waits until the node reads the other nodes' publications. */
+    private static URL awaitSubscribed(URL node) throws Exception {
+        waitFor(() -> stats(node).getJsonObject("cluster").getBoolean("subscribed"), 30_000);
+        return node;
+    }
+
+    private static JsonObject stats(URL node) throws Exception {
+        return json(Rest.get(node, "ops", "stats").body());
+    }
+
+    private static long counter(URL node, String name) throws Exception {
+        return stats(node).getJsonNumber(name).longValue();
+    }
+
+    private static String redisState(URL node) throws Exception {
+        return stats(node).getJsonObject("cluster").getString("redis");
+    }
+
+    /** Waits until {@code node} counts this many live sessions of the user across the cluster. */
+    private static void awaitSessions(URL node, long userId, int sessions) throws Exception {
+        waitFor(() -> json(Rest.get(node, "ops", "connections/" + userId).body()).getInt("sessions") == sessions, 30_000);
+    }
+
+    private static JsonObject notify(URL node, long userId, String body) throws Exception {
+        HttpResponse<String> response = Rest.post(node, "ops", "notifications/" + userId, body);
+        assertEquals(200, response.statusCode(), response.body());
+        return json(response.body());
+    }
+
+    /** The next message is {@code expected}, and the one after it is the marker sent after it: nothing came twice. */
+    private static void receivesOnce(WsClient client, String expected, String marker) throws Exception {
+        assertEquals(expected, json(client.next(10_000)).getString("message"));
+        assertEquals(marker, json(client.next(10_000)).getString("message"), "nothing came twice before the marker");
+    }
+
+    /** @return {@code CLIENT LIST}: one line per connection, with {@code name=…} */
+    private static String clients(RedisClient redis) {
+        return new String((byte[]) redis.sendCommand(Protocol.Command.CLIENT, "LIST"), StandardCharsets.UTF_8);
+    }
+
+    private static int occurrences(String text, String needle) {
+        Matcher matcher = Pattern.compile(Pattern.quote(needle)).matcher(text);
+        int n = 0;
+        while (matcher.find()) {
+            n++;
+        }
+        return n;
+    }
+
+    @Test
+    @Order(1)
+    void deployNodeA() throws Exception {
+        deployer.deploy(A);
+        nodeB = MicroNode.start("cluster-node-b", deployment(), Map.of(
+                "herald.cluster.node-id", "node-b",
+                "herald.cluster.presence-ttl-ms", Long.toString(B_TTL_MS)));
+    }
+
+    @Test
+    @Order(2)
+    void aNotifyMadeOnAReachesTheUserOnBExactlyOnce(@ArquillianResource @OperateOnDeployment(A) URL a) throws Exception {
+        awaitSubscribed(a);
+        URL b = b();
+        try (WsClient bob = WsClient.connect(b, "bob");
+             WsClient aliceOnA = WsClient.connect(a, "alice");
+             WsClient aliceOnB = WsClient.connect(b, "alice")) {
+            awaitSessions(a, 2, 1);
+            JsonObject result = notify(a, 2, "{\"message\":\"from a\",\"n\":1}");
+            assertTrue(result.getBoolean("delivered"));
+            assertEquals(1, result.getInt("sessions"), "bob's one session, on B");
+            assertEquals(json("{\"message\":\"from a\",\"n\":1}"), json(bob.next(10_000)));
+            notify(a, 2, "{\"message\":\"marker\"}");
+            assertEquals("marker", json(bob.next(10_000)).getString("message"), "nothing came twice before the marker");
+
+            awaitSessions(a, 1, 2);
+            assertEquals(2, notify(a, 1, "{\"message\":\"to both alices\"}").getInt("sessions"));
+            notify(a, 1, "{\"message\":\"marker\"}");
+            receivesOnce(aliceOnA, "to both alices", "marker"); // A delivers its own publication once
+            receivesOnce(aliceOnB, "to both alices", "marker");
+            assertTrue(counter(b, "clusterReceived") >= 3);
+        }
+    }
+
+    @Test
+    @Order(3)
+    void aBroadcastFromAReachesTheSessionsOfBothNodesExactlyOnce(@ArquillianResource @OperateOnDeployment(A) URL a) throws Exception {
+        URL b = b();
+        try (WsClient aliceOnA = WsClient.connect(a, "alice");
+             WsClient bobOnB = WsClient.connect(b, "bob");
+             WsClient carolOnB = WsClient.connect(b, "carol")) {
+            awaitSessions(a, 3, 1);
+            awaitSessions(a, 2, 1);
+            HttpResponse<String> response = Rest.post(a, "ops", "notifications", "{\"message\":\"everyone\"}");
+            assertEquals(200, response.statusCode(), response.body());
+            assertEquals(1, json(response.body()).getInt("sessions"), "A's own sessions; B delivers to its own");
+            Rest.post(a, "ops", "notifications", "{\"message\":\"marker\"}");
+            for (WsClient client : new WsClient[]{aliceOnA, bobOnB, carolOnB}) {
+                receivesOnce(client, "everyone", "marker");
+            }
+        }
+    }
+
+    @Test
+    @Order(4)
+    void theMfaCheckOnASeesAUserConnectedOnlyToB(@ArquillianResource @OperateOnDeployment(A) URL a) throws Exception {
+        URL b = b();
+        try (WsClient bob = WsClient.connect(b, "bob")) {
+            awaitSessions(a, 2, 1);
+            JsonObject result = notify(a, 2, "{\"message\":\"MFA_REQUIRED\",\"challenge\":\"c1\"}");
+            assertTrue(result.getBoolean("delivered"), "notifyFrontend is true: bob is connected, on B");
+            JsonObject received = json(bob.next(10_000));
+            assertEquals("MFA_REQUIRED", received.getString("message"));
+            assertEquals("c1", received.getString("challenge"));
+        }
+        awaitSessions(a, 3, 0);
+        HttpResponse<String> nowhere = Rest.post(a, "ops", "notifications/3", "{\"message\":\"MFA_REQUIRED\"}");
+        assertEquals(400, nowhere.statusCode(), nowhere.body());
+        assertEquals("application/problem+json", nowhere.headers().firstValue("Content-Type").orElse(""));
+        assertEquals("MFA_REQUIRED", json(nowhere.body()).getString("code"));
+    }
+
+    @Test
+    @Order(5)
+    void aTicketIssuedOnAOpensASessionOnceOnB(@ArquillianResource @OperateOnDeployment(A) URL a) throws Exception {
+        URL b = b();
+        HttpResponse<String> issued = Rest.post(a, "alice", "ws/ticket", "");
+        assertEquals(201, issued.statusCode(), issued.body());
+        String ticket = json(issued.body()).getString("ticket");
+        try (WsClient alice = WsClient.connect(b, "ws?ticket=" + ticket, null, Map.of())) {
+            notify(b, 1, "{\"message\":\"ticket holder\"}");
+            assertEquals("ticket holder", json(alice.next(10_000)).getString("message"), "the session on B is alice's");
+        }
+        for (URL node : new URL[]{b, a}) {
+            try (WsClient replay = WsClient.connect(node, "ws?ticket=" + ticket, null, Map.of())) {
+                assertEquals(new WsClient.Close(1008, "invalid or expired ticket"), replay.closed().get(), "used once, on any node");
+            }
+        }
+    }
+
+    @Test
+    @Order(6)
+    void aRedisOutageKeepsLocalDeliveryAndFastCallsAndEndsByItself(@ArquillianResource @OperateOnDeployment(A) URL a) throws Exception {
+        URL b = b();
+        int calls = 50;
+        try (WsClient alice = WsClient.connect(a, "alice");
+             WsClient bob = WsClient.connect(b, "bob")) {
+            awaitSessions(a, 2, 1);
+            long outagesOnB = counter(b, "redisOutages");
+            int logBefore = nodeB.log().length();
+
+            REDIS.stop();
+            waitFor(() -> "down".equals(redisState(a)) && "down".equals(redisState(b)), 30_000); // the subscribers notice
+            long skipped = counter(a, "redisSkipped");
+            long failures = counter(a, "clusterPublishFailures");
+            long fallbacks = counter(a, "presenceFallbacks");
+            long slowest = 0;
+            for (int n = 0; n < calls; n++) {
+                long start = System.nanoTime();
+                JsonObject result = notify(a, 1, "{\"message\":\"local\",\"n\":" + n + "}");
+                slowest = Math.max(slowest, System.nanoTime() - start);
+                assertTrue(result.getBoolean("delivered"));
+            }
+            for (int n = 0; n < calls; n++) {
+                assertEquals(n, json(alice.next(10_000)).getInt("n"), "local delivery goes on, in order");
+            }
+            assertEquals(calls, counter(a, "clusterPublishFailures") - failures);
+            assertEquals(2L * calls, counter(a, "redisSkipped") - skipped,
+                    "every publish and presence lookup skipped Redis: no caller waited for it");
+            assertEquals(calls, counter(a, "presenceFallbacks") - fallbacks);
+            LOG.info("slowest notify during the outage: " + slowest / 1_000_000 + " ms (REST call included)");
+
+            HttpResponse<String> mfa = Rest.post(a, "ops", "notifications/2", "{\"message\":\"MFA_REQUIRED\"}");
+            assertEquals(400, mfa.statusCode(), "documented fallback: during an outage the MFA check sees A's sessions only");
+
+            REDIS.restart(); // empty: presence must be rewritten by the nodes
+            awaitSubscribed(a);
+            awaitSubscribed(b);
+            awaitSessions(a, 2, 1);
+            notify(a, 2, "{\"message\":\"after the outage\"}");
+            assertEquals("after the outage", json(bob.next(10_000)).getString("message"));
+            notify(b, 1, "{\"message\":\"b to a\"}");
+            assertEquals("b to a", json(alice.next(10_000)).getString("message"));
+
+            assertEquals(outagesOnB + 1, counter(b, "redisOutages"));
+            String log = nodeB.log().substring(logBefore);
+            assertEquals(1, occurrences(log, "is unreachable ("), "one WARN per outage, not per message");
+            assertEquals(1, occurrences(log, "is reachable again"));
+        }
+    }
+
+    @Test
+    @Order(7)
+    void aKilledNodeLeavesThePresenceWithinItsTtl(@ArquillianResource @OperateOnDeployment(A) URL a) throws Exception {
+        URL b = b();
+        try (RedisClient redis = REDIS.client();
+             WsClient bob = WsClient.connect(b, "bob")) {
+            awaitSessions(a, 2, 1);
+            long ttl = redis.pttl("herald:presence:node-b");
+            assertTrue(ttl > 0 && ttl <= B_TTL_MS, "B's entry expires at most one TTL after its last heartbeat: " + ttl);
+            long killed = System.nanoTime();
+            nodeB.kill();
+            awaitSessions(a, 2, 0);
+            LOG.info("A stopped counting bob " + (System.nanoTime() - killed) / 1_000_000 + " ms after B was killed (TTL " + B_TTL_MS + " ms)");
+            assertEquals(400, Rest.post(a, "ops", "notifications/2", "{\"message\":\"MFA_REQUIRED\"}").statusCode());
+        }
+    }
+
+    @Test
+    @Order(8)
+    void aCleanStopLeavesThePresenceAtOnce(@ArquillianResource @OperateOnDeployment(A) URL a) throws Exception {
+        startNodeC(); // if no earlier test did
+        URL c = awaitSubscribed(nodeC.awaitReady().base());
+        try (RedisClient redis = REDIS.client();
+             WsClient carol = WsClient.connect(c, "carol")) {
+            awaitSessions(a, 3, 1);
+            assertTrue(redis.pttl("herald:presence:node-c") > 10_000, "C's entry would outlive this test");
+            nodeC.stop(); // SIGTERM: Payara Micro stops the application, then exits
+            assertFalse(redis.exists("herald:presence:node-c"), "deleted by the stop, not expired");
+            assertFalse(redis.sismember("herald:nodes", "node-c"));
+            assertEquals(0, json(Rest.get(a, "ops", "connections/3").body()).getInt("sessions"));
+        }
+    }
+
+    @Test
+    @Order(9)
+    void theApplicationStopLeavesNoThreadNorConnection(@ArquillianResource @OperateOnDeployment(A) URL a) throws Exception {
+        try (RedisClient redis = REDIS.client();
+             WsClient alice = WsClient.connect(a, "alice")) {
+            waitFor(() -> "1".equals(redis.hget("herald:presence:node-a", "1")), 30_000);
+            assertTrue(clients(redis).contains("name=herald-node-a-sub"), clients(redis));
+            HttpResponse<String> response = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(a.toURI().resolve("test-hooks/cluster/stop")).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, response.statusCode(), response.body());
+            JsonObject stopped = json(response.body());
+            assertTrue(stopped.getBoolean("subscriberThreadBefore"));
+            assertFalse(stopped.getBoolean("enabled"));
+            assertEquals(0, stopped.getInt("subscriberThreads"), "the subscriber thread ended");
+            assertFalse(redis.exists("herald:presence:node-a"), "deleted at once (A's TTL is 60 s)");
+            waitFor(() -> !clients(redis).contains("name=herald-node-a"), 10_000); // pool and subscriber closed, JVM running
+        }
+        deployer.undeploy(A);
+    }
+}
