@@ -71,7 +71,12 @@ public class HandshakeFilter implements Filter {
                 "Origin not allowed to open a WebSocket", "ORIGIN_NOT_ALLOWED"));
     }
 
-    /** True when the login mechanism authenticated the request; otherwise it has answered (401). */
+    /**
+     * True when the login mechanism authenticated the request; otherwise it has answered with its
+     * challenge (Payara, Liberty: 401 {@code WWW-Authenticate: Basic}), or, where the server reports the
+     * failure as an exception instead (WildFly), a 401 error is sent here (the problem+json error page,
+     * without a challenge).
+     */
     private static boolean authenticate(HttpServletRequest request, HttpServletResponse response) throws IOException {
         try {
             return request.authenticate(response);
