@@ -49,6 +49,7 @@ class PortabilityIT {
         long failuresBefore = stats().getJsonNumber("sendFailures").longValue();
         try (WsClient tab1 = WsClient.connect(base, "alice");
              WsClient tab2 = WsClient.connect(base, "alice")) {
+            CoreIT.awaitSessions(base, 1, 2);
             ExecutorService senders = Executors.newFixedThreadPool(SENDERS);
             try {
                 List<Future<?>> done = new ArrayList<>();
