@@ -117,6 +117,7 @@ final class P3Capacity {
                 .add("serverHeapPerConnectionBytes", heapPer).add("serverRssPerConnectionBytes", rssPer)
                 .add("clientHeapPerConnectionBytes", clientHeapPer).add("clientRssPerConnectionBytes", clientRssPer)
                 .add("idleServerCpuPercentOfOneCore", idleCpu).add("idleWindowMs", settings.p3IdleMs())
+                .add("settleMs", settings.p3SettleMs())
                 .add("empty", base).add("steps", steps)
                 .build();
         return new Climb(held, heapPer, rssPer, clientHeapPer, clientRssPer, idleCpu, limitText, json);
@@ -124,9 +125,12 @@ final class P3Capacity {
 
     /**
      * The server's CPU use while every connection idles (heartbeat pings and the sweep included: the
-     * window should span a heartbeat interval), as a percentage of one core.
+     * window should span a heartbeat interval), as a percentage of one core. Measured after
+     * {@code bench.p3.settle-ms}, so that the JIT compilations and collections the connect phase set
+     * off are over and do not count as idle cost.
      */
     private double idleCpuPercent() throws Exception {
+        Thread.sleep(settings.p3SettleMs());
         long cpu0 = server.memory(false).getJsonNumber("cpuTimeNanos").longValue();
         long t0 = System.nanoTime();
         Thread.sleep(settings.p3IdleMs());

@@ -92,7 +92,16 @@ final class ServerControl {
                 .method(method, HttpRequest.BodyPublishers.noBody())
                 .timeout(Duration.ofMinutes(5))
                 .build();
-        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException stale) {
+            if (!"GET".equals(method)) {
+                throw stale;
+            }
+            // the server closes pooled connections idle for 30 s (P3's idle window); a GET can be retried
+            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        }
         if (response.statusCode() / 100 != 2 && response.statusCode() != 409) {
             throw new IOException(method + " " + path + " answered " + response.statusCode() + ": " + response.body());
         }

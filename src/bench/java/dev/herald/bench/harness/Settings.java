@@ -13,7 +13,7 @@ record Settings(boolean smoke, int port, Path war, Path microJar, Path out, List
                 int p1Users, long p1WarmupMs, long p1DurationMs, int p1Repetitions, int p1Window,
                 int p2Clients, int p2Stalled, int p2WarmupRounds, int p2Rounds, int p2Repetitions, long p2RoundLimitMs,
                 int p2StalledMaxRounds,
-                int p3Connections, int p3Step, long p3IdleMs, boolean p3FreshServer,
+                int p3Connections, int p3Step, long p3SettleMs, long p3IdleMs, boolean p3FreshServer,
                 int p4Users, long p4WarmupMs, long p4DurationMs, int p4Rate) {
 
     static Settings fromSystemProperties() {
@@ -43,6 +43,7 @@ record Settings(boolean smoke, int port, Path war, Path microJar, Path out, List
                 integer("bench.p2.stalled-max-rounds", smoke ? 20 : 2_000),
                 integer("bench.p3.connections", smoke ? 200 : 100_000),
                 integer("bench.p3.step", smoke ? 100 : 10_000),
+                integer("bench.p3.settle-ms", smoke ? 0 : 30_000),
                 integer("bench.p3.idle-ms", smoke ? 1_000 : 30_000),
                 Boolean.parseBoolean(System.getProperty("bench.p3.fresh-server", Boolean.toString(!smoke))),
                 integer("bench.p4.users", smoke ? 20 : 1_000),
@@ -62,7 +63,7 @@ record Settings(boolean smoke, int port, Path war, Path microJar, Path out, List
         return new Settings(smoke, otherPort, war, microJar, out, List.copyOf(jvm), jfr, scenarios, connectConcurrency, messageSize,
                 p1Users, p1WarmupMs, p1DurationMs, p1Repetitions, p1Window,
                 p2Clients, p2Stalled, p2WarmupRounds, p2Rounds, p2Repetitions, p2RoundLimitMs, p2StalledMaxRounds,
-                p3Connections, p3Step, p3IdleMs, p3FreshServer,
+                p3Connections, p3Step, p3SettleMs, p3IdleMs, p3FreshServer,
                 p4Users, p4WarmupMs, p4DurationMs, p4Rate);
     }
 

@@ -21,13 +21,17 @@ public final class Connection {
     private volatile long lastSeenNanos;
     private volatile long lastPingNanos;
 
-    Connection(long userId, Session session, long bufferLimit, HeraldStats stats, Terminated terminated) {
+    /**
+     * @param pingPhaseNanos how much earlier than a full interval after opening the first ping is due
+     *                       (random per session, so sessions opened together do not ping together)
+     */
+    Connection(long userId, Session session, long bufferLimit, HeraldStats stats, Terminated terminated, long pingPhaseNanos) {
         this.userId = userId;
         this.session = session;
         this.sender = new SessionSender(session.getAsyncRemote(), bufferLimit, stats,
                 (reason, cause) -> terminated.accept(this, reason, cause));
         this.lastSeenNanos = System.nanoTime();
-        this.lastPingNanos = lastSeenNanos;
+        this.lastPingNanos = lastSeenNanos - pingPhaseNanos;
     }
 
     /** @return the user this session belongs to */

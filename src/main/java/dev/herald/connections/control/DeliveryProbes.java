@@ -94,6 +94,9 @@ final class DeliveryProbes {
      */
     long unconfirmedAgeNanos(long nowNanos) {
         long done = confirmed.get();
+        if (done >= written.get()) {
+            return 0; // the common case, checked every sweep: nothing to walk
+        }
         for (Probe probe : outstanding) {
             if (probe.mark() > done) {
                 return nowNanos - probe.sentNanos();

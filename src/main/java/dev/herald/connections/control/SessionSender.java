@@ -49,6 +49,7 @@ public final class SessionSender implements SendHandler {
     private volatile Frame inFlight;
     private volatile long inFlightSince;
     private volatile Thread drainingThread;
+    private volatile long queuedAtTermination;
 
     /**
      * @param remote      the session's async remote; only this sender may write to it
@@ -140,6 +141,11 @@ public final class SessionSender implements SendHandler {
         return queuedBytes.get();
     }
 
+    /** @return bytes that were queued when the sender terminated (what it gave up), 0 while it runs */
+    public long queuedAtTermination() {
+        return queuedAtTermination;
+    }
+
     /** @return bytes the container accepted that the client has not confirmed yet */
     public long unconfirmedBytes() {
         return probes.unconfirmedBytes();
@@ -153,6 +159,7 @@ public final class SessionSender implements SendHandler {
      */
     public void terminate(CloseReason reason, Throwable cause) {
         if (terminated.compareAndSet(false, true)) {
+            queuedAtTermination = queuedBytes.get();
             Frame current = inFlight;
             if (current != null) {
                 current.settle(false);

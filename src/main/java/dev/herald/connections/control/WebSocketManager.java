@@ -26,6 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.logging.Level;
@@ -39,8 +40,9 @@ import java.util.logging.Logger;
  * <p>A user may hold several sessions (tabs, devices), up to {@code herald.max-sessions-per-user}.
  * Sends serialize the message once, queue it on each target session's {@link SessionSender} and
  * return at once; no caller ever waits for a client. A periodic sweep on the container's managed
- * scheduler pings every session, drops those that stopped answering and those whose write has run
- * past the send time limit. Thread-safe without a global lock: each user's sessions are an
+ * scheduler pings every session once per heartbeat interval (each session at its own random phase,
+ * so thousands opened together do not ping in one burst), drops those that stopped answering and
+ * those whose write has run past the send time limit. Thread-safe without a global lock: each user's sessions are an
  * immutable array replaced atomically per key.
  */
 @ApplicationScoped
@@ -114,7 +116,8 @@ public class WebSocketManager {
             close(session, HeraldCloseCodes.GOING_AWAY);
             return Optional.empty();
         }
-        Connection connection = new Connection(userId, session, config.sendBufferLimit(), stats, this::terminated);
+        long pingPhase = ThreadLocalRandom.current().nextLong(TimeUnit.MILLISECONDS.toNanos(Math.max(1, config.heartbeatIntervalMs())));
+        Connection connection = new Connection(userId, session, config.sendBufferLimit(), stats, this::terminated, pingPhase);
         int max = Math.max(1, config.maxSessionsPerUser());
         List<Connection> evicted = new ArrayList<>(1);
         users.compute(userId, (id, current) -> {
@@ -366,7 +369,7 @@ public class WebSocketManager {
         if (code == HeraldCloseCodes.SLOW_CONSUMER_CODE) {
             stats.slowConsumerClosed();
             LOG.warning(() -> "Closing slow consumer: user " + connection.userId() + " session " + connection.session().getId()
-                    + " (" + connection.sender().queuedBytes() + " bytes queued, " + connection.sender().unconfirmedBytes()
+                    + " (" + connection.sender().queuedAtTermination() + " bytes queued, " + connection.sender().unconfirmedBytes()
                     + " unconfirmed; limits " + config.sendBufferLimit() + " bytes, " + config.sendTimeLimitMs() + " ms)");
         } else if (code == HeraldCloseCodes.HEARTBEAT_TIMEOUT_CODE) {
             stats.heartbeatClosed();

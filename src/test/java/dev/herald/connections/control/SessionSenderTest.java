@@ -135,6 +135,7 @@ class SessionSenderTest {
             assertEquals(0, delivery.join(), "nothing was written: the client never read");
         }
         assertEquals(0, sender.queuedBytes());
+        assertEquals(108, sender.queuedAtTermination(), "what was given up (9 × 12 bytes, the in-flight one included), for the WARN");
         assertEquals(0, stats.queuedBytes());
         assertEquals(0, one(sender, "\"late\"").join(), "a terminated sender settles at once");
         assertEquals(1, fake.texts.size(), "only the first write ever reached the socket");

@@ -143,6 +143,26 @@ class WebSocketManagerTest {
     }
 
     @Test
+    void sessionsOpenedTogetherPingSpreadOverTheIntervalEachOncePerInterval() {
+        List<FakeSession> fakes = new ArrayList<>();
+        for (int i = 0; i < 2_500; i++) {
+            fakes.add(connect(100 + i));
+        }
+        long start = System.nanoTime();
+        int busiest = 0;
+        int total = 0;
+        for (int second = 1; second <= 25; second++) { // one heartbeat interval, swept once a second
+            fakes.forEach(f -> f.pings.set(0));
+            manager.sweep(start + TimeUnit.SECONDS.toNanos(second));
+            int pinged = fakes.stream().mapToInt(f -> f.pings.get()).sum();
+            busiest = Math.max(busiest, pinged);
+            total += pinged;
+        }
+        assertEquals(2_500, total, "every session is pinged once in the interval");
+        assertTrue(busiest < 250, "no burst: at most ~1/25 of the sessions per tick (2.5x slack), was " + busiest);
+    }
+
+    @Test
     void aWriteRunningPastTheTimeLimitClosesOnlyThatSession() {
         FakeSession stuck = connect(1);
         stuck.mode = FakeSession.Mode.MANUAL;
