@@ -28,14 +28,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * Issue 9 over real sockets: {@code herald.v1} clients that reconnect get what they missed, in order,
  * once, then live messages, and are told whether the recovery was complete; plain clients still get
- * the bare JSON. The history holds 50 messages per stream here.
+ * the bare JSON. The history holds 100 messages per stream (the default, set explicitly).
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
 class RecoveryIT {
 
     private static final Logger LOG = Logger.getLogger(RecoveryIT.class.getName());
-    private static final int HISTORY = 50;
+    private static final int HISTORY = 100;
 
     @Deployment(testable = false)
     static WebArchive deployment() {
@@ -236,7 +236,7 @@ class RecoveryIT {
                     } else {
                         notify(1, "{\"race\":" + n + "}");
                     }
-                    Thread.sleep(2);
+                    Thread.sleep(5);
                 }
             } catch (Throwable t) {
                 failed.set(t);
