@@ -169,9 +169,12 @@ public class HeraldConfig {
         return this;
     }
 
-    /** @return {@code herald.history.size}: messages held per stream for {@code herald.v1} recovery (default 100) */
+    /**
+     * @return {@code herald.history.size}: messages held per stream for {@code herald.v1} recovery
+     *         (default 100; 0 holds none: frames stay sequenced, and only a client that missed nothing recovers)
+     */
     public int historySize() {
-        return Math.max(1, historySize);
+        return Math.max(0, historySize);
     }
 
     /** @return {@code herald.history.ttl-ms}: how long a message is held, and an idle stream remembered (default 2 min) */

@@ -46,13 +46,13 @@ public final class History {
     private final AtomicLong evictions = new AtomicLong();
 
     /**
-     * @param size     messages held per stream
+     * @param size     messages held per stream (0: none, only the epoch and head are kept)
      * @param ttlMs    how long a message is held
      * @param maxBytes the bound on the whole history
      * @param clock    {@link System#nanoTime()} or a test clock
      */
     public History(int size, long ttlMs, long maxBytes, LongSupplier clock) {
-        this.size = Math.max(1, size);
+        this.size = Math.max(0, size);
         this.ttlNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(1, ttlMs));
         this.maxBytes = Math.max(0, maxBytes);
         this.clock = clock;

@@ -114,4 +114,15 @@ class HistoryTest {
         history.expire();
         assertEquals(0, history.bytes(), "removed messages leave no charge behind once their queue nodes are released");
     }
+
+    @Test
+    void aSizeOfZeroHoldsNothingButKeepsCounting() {
+        History history = new History(0, 60_000, 1 << 20, now::get);
+        append(history, 1, "{}");
+        append(history, 1, "{}");
+        History.Stream stream = history.stream(1);
+        assertEquals(2, stream.head().seq());
+        assertEquals(List.of(), seqs(stream.after(0)));
+        assertEquals(0, history.entries());
+    }
 }
