@@ -12,9 +12,11 @@ import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiFunction;
 import org.junit.jupiter.api.Test;
 
 /** herald.v1 on one node: replay, welcome, bounds, malformed positions and the replay/live race. */
@@ -52,6 +54,21 @@ class RecoveryTest {
         Client client = new Client();
         manager.connectV1(userId, client.fake.session, StreamPosition.parse(since), StreamPosition.parse(bsince)).orElseThrow();
         return client;
+    }
+
+    /** A cluster relay that publishes (or fails to) and answers reads with the given function. */
+    private void useRelay(boolean publishes, BiFunction<StreamPosition, StreamPosition, Optional<Replay>> reads) {
+        manager.useRelay(new Relay() {
+            @Override
+            public boolean publish(long streamKey, OutboundMessage message) {
+                return publishes;
+            }
+
+            @Override
+            public Optional<Replay> replay(long userId, StreamPosition user, StreamPosition broadcast) {
+                return reads.apply(user, broadcast);
+            }
+        });
     }
 
     private static String position(JsonObject head) {
@@ -185,19 +202,11 @@ class RecoveryTest {
     void relayedMessagesDuringTheReplayAreNeitherLostNorDuplicatedAndAGapResyncs() {
         StreamPosition head = new StreamPosition("Shared", 3);
         StreamPosition broadcastHead = new StreamPosition("SharedB", 0);
-        manager.useRelay(new Relay() {
-            @Override
-            public boolean publish(long streamKey, OutboundMessage message) {
-                return true;
-            }
-
-            @Override
-            public java.util.Optional<Replay> replay(long userId, StreamPosition user, StreamPosition broadcast) {
-                manager.deliverRelayed(1, "Shared", 3, "{\"n\":3}"); // published before the read: replayed
-                manager.deliverRelayed(1, "Shared", 4, "{\"n\":4}"); // published after the read
-                List<Replay.Held> held = List.of(new Replay.Held(3, 0, V1Protocol.message(1, "Shared", 3, "{\"n\":3}")));
-                return java.util.Optional.of(Replay.plan(user, head, held, broadcast, broadcastHead, List.of()));
-            }
+        useRelay(true, (user, broadcast) -> {
+            manager.deliverRelayed(1, "Shared", 3, "{\"n\":3}"); // published before the read: replayed
+            manager.deliverRelayed(1, "Shared", 4, "{\"n\":4}"); // published after the read
+            List<Replay.Held> held = List.of(new Replay.Held(3, 0, V1Protocol.message(1, "Shared", 3, "{\"n\":3}")));
+            return Optional.of(Replay.plan(user, head, held, broadcast, broadcastHead, List.of()));
         });
         Client client = connectV1(1, "Shared:2", null);
         assertEquals(1, manager.sendMessage(1, Map.of("n", 5)).sessions(), "counted; it comes back from the subscriber");
@@ -211,6 +220,22 @@ class RecoveryTest {
         assertEquals(HeraldCloseCodes.RESYNC, client.fake.closeReason, "seq 6 never arrived: the client must reconnect and recover");
         assertTrue(client.read().isEmpty());
         assertEquals(1, stats.snapshot(0).getInt("resyncs"));
+    }
+
+    /** Cluster mode while Redis is unreachable: v1 sessions are served from this node's in-memory history. */
+    @Test
+    void whenTheRelayFailsTheNodeSequencesAndReplaysFromMemory() {
+        useRelay(false, (user, broadcast) -> Optional.empty());
+        Client first = connectV1(1, null, null);
+        JsonObject welcome = first.read().get(0);
+        manager.sendMessage(1, Map.of("n", 1));
+        JsonObject live = first.read().get(0);
+        assertEquals(welcome.getJsonObject("user").getString("epoch"), live.getString("epoch"), "this node's own epoch");
+        manager.disconnect(1, first.fake.session);
+        manager.sendMessage(1, Map.of("n", 2));
+        List<JsonObject> again = connectV1(1, live.getString("epoch") + ":1", null).read();
+        assertEquals(2, again.get(0).getJsonObject("data").getInt("n"));
+        assertTrue(again.get(1).getBoolean("recovered"), "recoverable on this node");
     }
 
     /**
