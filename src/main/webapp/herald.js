@@ -352,8 +352,8 @@ export class Herald {
 
     ws.onclose = ({ code, reason = '', wasClean = false }) => {
       if (ws !== this.#ws) return;
-      // Chromium fails the handshake when a server does not answer the subprotocol (an older Herald):
-      // until herald.v1 has worked once, a herald.v1 attempt that never opened is followed by a plain one.
+      // Browsers fail the handshake when a server answers no subprotocol (an older Herald), like an unreachable
+      // server: until herald.v1 has worked once, a herald.v1 attempt that never opened is followed by a plain one.
       if (askV1 && !this.#session && !this.#v1Seen) this.#plainNext = true;
       this.#ws = null;
       this.#session = null;

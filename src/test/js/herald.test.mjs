@@ -706,7 +706,7 @@ describe('herald.v1 recovery', () => {
 
   test('plain fallback: a server that answers no subprotocol gets a plain client (bare JSON as is, no since, missed on reconnect)', () => {
     const { h, sockets, timers, named } = setup();
-    sockets[0].serverOpen(''); // an older Herald: the browser accepted the handshake without a subprotocol
+    sockets[0].serverOpen(''); // an older Herald, and a lenient client that accepted the handshake without a subprotocol
     assert.equal(h.protocol, 'plain');
     const frame = { type: 'herald.message', stream: 'user', epoch: 'U1', seq: 1, data: { x: 1 } };
     sockets[0].serverSend(JSON.stringify(frame));
@@ -720,7 +720,7 @@ describe('herald.v1 recovery', () => {
     h.close();
   });
 
-  test('Chromium fallback: until herald.v1 worked once, a herald.v1 attempt that failed before opening is followed by a plain one', () => {
+  test('browser fallback: until herald.v1 worked once, a herald.v1 attempt that failed before opening is followed by a plain one', () => {
     const { h, sockets, timers, named } = setup();
     sockets[0].serverClose(1006); // Chromium: "Sent non-empty 'Sec-WebSocket-Protocol' header but no response was received"
     timers.advance(1000);
