@@ -59,6 +59,18 @@ public class HeraldConfig {
     @ConfigProperty(name = "herald.inbound.burst", defaultValue = "40")
     int inboundBurst = 40;
 
+    @Inject
+    @ConfigProperty(name = "herald.history.size", defaultValue = "100")
+    int historySize = 100;
+
+    @Inject
+    @ConfigProperty(name = "herald.history.ttl-ms", defaultValue = "120000")
+    long historyTtlMs = 120_000;
+
+    @Inject
+    @ConfigProperty(name = "herald.history.max-bytes", defaultValue = "33554432")
+    long historyMaxBytes = 32L << 20;
+
     /** Creates the bean; CDI fills the fields. */
     public HeraldConfig() {
     }
@@ -140,5 +152,35 @@ public class HeraldConfig {
     /** @return {@code herald.inbound.burst}: inbound frames a session may send at once (default 40) */
     public int inboundBurst() {
         return inboundBurst;
+    }
+
+    /**
+     * Sets the history bounds, for code that runs without CDI.
+     *
+     * @param size     {@code herald.history.size}
+     * @param ttlMs    {@code herald.history.ttl-ms}
+     * @param maxBytes {@code herald.history.max-bytes}
+     * @return this
+     */
+    public HeraldConfig withHistory(int size, long ttlMs, long maxBytes) {
+        this.historySize = size;
+        this.historyTtlMs = ttlMs;
+        this.historyMaxBytes = maxBytes;
+        return this;
+    }
+
+    /** @return {@code herald.history.size}: messages held per stream for {@code herald.v1} recovery (default 100) */
+    public int historySize() {
+        return Math.max(1, historySize);
+    }
+
+    /** @return {@code herald.history.ttl-ms}: how long a message is held, and an idle stream remembered (default 2 min) */
+    public long historyTtlMs() {
+        return Math.max(1, historyTtlMs);
+    }
+
+    /** @return {@code herald.history.max-bytes}: the bound on this node's in-memory history (default 32 MiB) */
+    public long historyMaxBytes() {
+        return Math.max(0, historyMaxBytes);
     }
 }

@@ -41,8 +41,24 @@ public final class WsClient implements WebSocket.Listener, AutoCloseable {
      * @throws Exception when the handshake fails
      */
     public static WsClient connect(URL base, String path, String user, Map<String, String> headers) throws Exception {
+        return connect(base, path, user, headers, List.of());
+    }
+
+    /**
+     * @param base         the application URL ({@code http://host:port/herald/})
+     * @param path         path and query below it, e.g. {@code ws?since=…}
+     * @param user         Basic user, or null for an anonymous handshake
+     * @param headers      extra handshake headers
+     * @param subprotocols subprotocols to ask for, e.g. {@code herald.v1}
+     * @return the connected client
+     * @throws Exception when the handshake fails
+     */
+    public static WsClient connect(URL base, String path, String user, Map<String, String> headers, List<String> subprotocols) throws Exception {
         WsClient client = new WsClient();
         WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10));
+        if (!subprotocols.isEmpty()) {
+            builder.subprotocols(subprotocols.get(0), subprotocols.subList(1, subprotocols.size()).toArray(String[]::new));
+        }
         if (user != null) {
             builder.header("Authorization", basic(user, user));
         }

@@ -4,7 +4,9 @@ import dev.herald.connections.control.Connection;
 import dev.herald.connections.control.HandshakeIdentity;
 import dev.herald.connections.control.HeraldCloseCodes;
 import dev.herald.connections.control.InboundMessages;
+import dev.herald.connections.control.StreamPosition;
 import dev.herald.connections.control.TokenBucket;
+import dev.herald.connections.control.V1Protocol;
 import dev.herald.connections.control.WebSocketManager;
 import dev.herald.stats.control.HeraldStats;
 import jakarta.enterprise.context.Dependent;
@@ -19,6 +21,7 @@ import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -28,11 +31,13 @@ import java.util.logging.Logger;
  * registers the session with the {@link WebSocketManager}, and hands inbound frames to
  * {@link InboundMessages}, which enforces the size, type and rate limits. One instance per connection;
  * all shared state lives in the manager. {@link HandshakeFilter} checks the origin and authentication
- * before the upgrade; {@link HandshakeConfigurator} repeats the origin check. {@code @Dependent}
+ * before the upgrade; {@link HandshakeConfigurator} repeats the origin check. A client that asks for
+ * the subprotocol {@code herald.v1} gets sequenced, recoverable frames and may give its positions as
+ * {@code since} and {@code bsince} query parameters; others get the bare JSON. {@code @Dependent}
  * because WildFly and Open Liberty only inject into endpoints that carry a bean-defining annotation.
  */
 @Dependent
-@ServerEndpoint(value = "/ws", configurator = HandshakeConfigurator.class)
+@ServerEndpoint(value = "/ws", subprotocols = V1Protocol.SUBPROTOCOL, configurator = HandshakeConfigurator.class)
 public class HeraldEndpoint {
 
     private static final Logger LOG = Logger.getLogger(HeraldEndpoint.class.getName());
@@ -74,7 +79,16 @@ public class HeraldEndpoint {
             return;
         }
         bucket = inbound.newBucket();
-        connection = manager.connect(who.userId(), session).orElse(null);
+        if (V1Protocol.SUBPROTOCOL.equals(session.getNegotiatedSubprotocol())) {
+            connection = manager.connectV1(who.userId(), session, position(session, "since"), position(session, "bsince")).orElse(null);
+        } else {
+            connection = manager.connect(who.userId(), session).orElse(null);
+        }
+    }
+
+    private static StreamPosition position(Session session, String parameter) {
+        List<String> values = session.getRequestParameterMap().get(parameter);
+        return values == null || values.isEmpty() ? null : StreamPosition.parse(values.get(0));
     }
 
     /**

@@ -3,9 +3,15 @@ package dev.herald.connections.control;
 import dev.herald.stats.control.HeraldStats;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * One registered session of one user, with its single writer and its liveness clock.
+ * One registered session of one user, with its single writer and its liveness clock. A
+ * {@code herald.v1} session also keeps, per stream, the last epoch and sequence number queued on it:
+ * from its registration until its replay and welcome are queued ({@link #goLive}) sequenced messages
+ * wait in a buffer, and afterwards a message at or behind that position is dropped as already sent.
+ * Its monitor guards that state; it is taken after a stream's lock, never before one.
  */
 public final class Connection {
 
@@ -20,10 +26,24 @@ public final class Connection {
     private final SessionSender sender;
     private volatile long lastSeenNanos;
     private volatile long lastPingNanos;
+    private final boolean v1;
+    private final String[] epochs = new String[2];
+    private final long[] seqs = new long[2];
+    private List<Waiting> waiting; // guarded by this; null once live
+
+    /** A sequenced message that arrived before the session went live. */
+    private record Waiting(int stream, String epoch, long seq, OutboundMessage frame, Delivery delivery, boolean strict) {
+    }
 
     Connection(long userId, Session session, long bufferLimit, HeraldStats stats, Terminated terminated) {
+        this(userId, session, bufferLimit, stats, terminated, false);
+    }
+
+    Connection(long userId, Session session, long bufferLimit, HeraldStats stats, Terminated terminated, boolean v1) {
         this.userId = userId;
         this.session = session;
+        this.v1 = v1;
+        this.waiting = v1 ? new ArrayList<>() : null;
         this.sender = new SessionSender(session.getAsyncRemote(), bufferLimit, stats,
                 (reason, cause) -> terminated.accept(this, reason, cause));
         this.lastSeenNanos = System.nanoTime();
@@ -33,6 +53,11 @@ public final class Connection {
     /** @return the user this session belongs to */
     public long userId() {
         return userId;
+    }
+
+    /** @return true when the session negotiated {@code herald.v1} */
+    public boolean isV1() {
+        return v1;
     }
 
     /** @return the WebSocket session */
@@ -69,6 +94,71 @@ public final class Connection {
     /** @return true while the session is open and its sender has not given up */
     public boolean isLive() {
         return !sender.isTerminated() && session.isOpen();
+    }
+
+    /**
+     * Queues a sequenced frame on this v1 session (a non-blocking offer; the caller flushes the
+     * sender afterwards), or keeps it until {@link #goLive}.
+     *
+     * @param streamKey a user id or {@link V1Protocol#BROADCAST}
+     * @param epoch     the stream's epoch
+     * @param seq       the message's sequence number
+     * @param frame     its {@code herald.message} frame
+     * @param delivery  settled when written, or at once when dropped as a duplicate
+     * @param strict    true for relayed messages, which must follow the last one without a gap
+     * @return false when a strict message shows a gap: the session must resync
+     */
+    synchronized boolean offerSequenced(long streamKey, String epoch, long seq, OutboundMessage frame, Delivery delivery, boolean strict) {
+        int stream = streamKey == V1Protocol.BROADCAST ? 1 : 0;
+        if (waiting != null) {
+            waiting.add(new Waiting(stream, epoch, seq, frame, delivery, strict));
+            return true;
+        }
+        return offerInOrder(stream, epoch, seq, frame, delivery, strict);
+    }
+
+    private boolean offerInOrder(int stream, String epoch, long seq, OutboundMessage frame, Delivery delivery, boolean strict) {
+        if (epoch.equals(epochs[stream])) {
+            if (seq <= seqs[stream]) {
+                delivery.settle(false); // replayed already
+                return true;
+            }
+            if (strict && seq != seqs[stream] + 1) {
+                delivery.settle(false);
+                return false;
+            }
+        } else if (strict && seq != 1) {
+            delivery.settle(false);
+            return false;
+        }
+        epochs[stream] = epoch;
+        seqs[stream] = seq;
+        sender.offer(frame, delivery);
+        return true;
+    }
+
+    /**
+     * Queues the replay and the welcome, then what arrived meanwhile and is newer than the welcome's
+     * heads; from now on sequenced messages are queued directly. The caller flushes the sender.
+     *
+     * @param replay the replay and welcome
+     * @return false when a relayed message that waited shows a gap: the session must resync
+     */
+    synchronized boolean goLive(Replay replay) {
+        for (OutboundMessage frame : replay.frames()) {
+            sender.offer(frame, new Delivery());
+        }
+        epochs[0] = replay.userHead().epoch();
+        seqs[0] = replay.userHead().seq();
+        epochs[1] = replay.broadcastHead().epoch();
+        seqs[1] = replay.broadcastHead().seq();
+        List<Waiting> arrived = waiting;
+        waiting = null;
+        boolean inOrder = true;
+        for (Waiting w : arrived == null ? List.<Waiting>of() : arrived) {
+            inOrder &= offerInOrder(w.stream(), w.epoch(), w.seq(), w.frame(), w.delivery(), w.strict());
+        }
+        return inOrder;
     }
 
     @Override

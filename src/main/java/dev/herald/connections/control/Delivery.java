@@ -55,6 +55,14 @@ public final class Delivery extends CompletableFuture<Integer> {
         pending.incrementAndGet();
     }
 
+    /**
+     * Counts a {@code herald.v1} session of this node that receives the message from the cluster's
+     * subscriber, in sequence order; the future does not wait for that write.
+     */
+    void relayed() {
+        sessions++;
+    }
+
     /** Ends the list of targets; the future completes when every expected write is settled. */
     Delivery seal() {
         arrive();

@@ -38,6 +38,8 @@ public final class HeraldCloseCodes {
     public static final CloseReason SLOW_CONSUMER = new CloseReason(CloseCodes.getCloseCode(SLOW_CONSUMER_CODE), "slow consumer");
     /** 4001: no pong or other frame within the heartbeat timeout. */
     public static final CloseReason HEARTBEAT_TIMEOUT = new CloseReason(CloseCodes.getCloseCode(HEARTBEAT_TIMEOUT_CODE), "heartbeat timeout");
+    /** 1012: a {@code herald.v1} session of a cluster node missed relayed messages; the client reconnects and recovers them. */
+    public static final CloseReason RESYNC = new CloseReason(CloseCodes.SERVICE_RESTART, "resync");
 
     private HeraldCloseCodes() {
     }

@@ -65,21 +65,39 @@ public final class SessionSender implements SendHandler {
     }
 
     /**
-     * Queues a message behind everything queued before it.
+     * Queues a message behind everything queued before it and starts writing.
      *
      * @param message  the serialized message
      * @param delivery settled once the write finishes or is given up
      */
     public void enqueue(OutboundMessage message, Delivery delivery) {
+        offer(message, delivery);
+        flush();
+    }
+
+    /**
+     * Only queues a message (a non-blocking offer): safe under a caller's lock. {@link #flush()} must
+     * follow, after the lock is released; it applies the buffer limit and starts writing.
+     *
+     * @param message  the serialized message
+     * @param delivery settled once the write finishes or is given up
+     */
+    public void offer(OutboundMessage message, Delivery delivery) {
         if (terminated.get()) {
             delivery.settle(false);
             return;
         }
-        Frame frame = new Frame(message, delivery);
-        long queued = queuedBytes.addAndGet(message.bytes());
+        queuedBytes.addAndGet(message.bytes());
         stats.queued(message.bytes());
-        queue.add(frame);
-        if (queued + probes.unconfirmedBytes() > bufferLimit) {
+        queue.add(new Frame(message, delivery));
+    }
+
+    /**
+     * After {@link #offer}: closes the session as a slow consumer when its backlog passed the buffer
+     * limit, otherwise writes what is queued (the container's send may complete on this thread).
+     */
+    public void flush() {
+        if (queuedBytes.get() + probes.unconfirmedBytes() > bufferLimit) {
             terminate(HeraldCloseCodes.SLOW_CONSUMER, null);
             return;
         }

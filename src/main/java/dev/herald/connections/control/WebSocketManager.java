@@ -27,7 +27,9 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -42,6 +44,15 @@ import java.util.logging.Logger;
  * scheduler pings every session, drops those that stopped answering and those whose write has run
  * past the send time limit. Thread-safe without a global lock: each user's sessions are an
  * immutable array replaced atomically per key.
+ *
+ * <p><b>{@code herald.v1} sessions</b> receive every message as a sequenced frame of their user
+ * stream or of the broadcast stream, and on connect the messages they missed ({@link Replay}). On one
+ * node the streams live in the in-memory {@link History}: a stream's lock is held while a message gets
+ * its sequence number, is recorded and is offered to the user's v1 sessions, and a connecting v1
+ * session holds its user stream's lock, then the broadcast stream's (always in that order; a
+ * broadcast takes only the latter), while it registers, reads what it missed and queues the replay
+ * and welcome. So each message is either replayed or queued live, once, in sequence order. Plain
+ * sessions keep the lock-free path. In cluster mode a {@link Relay} sequences in Redis instead.
  */
 @ApplicationScoped
 public class WebSocketManager {
@@ -52,6 +63,10 @@ public class WebSocketManager {
     private final ConcurrentHashMap<Long, Connection[]> users = new ConcurrentHashMap<>();
     private volatile boolean stopping;
     private ScheduledFuture<?> sweep;
+    private History history;
+    private volatile Relay relay;
+    private volatile long lastExpiryNanos = System.nanoTime();
+    private final AtomicBoolean malformedLogged = new AtomicBoolean();
 
     @Inject
     MessageCodec codec;
@@ -89,12 +104,41 @@ public class WebSocketManager {
         this.stats = stats;
         this.closer = closer;
         this.eventSink = events;
+        this.history = newHistory();
+    }
+
+    private History newHistory() {
+        return new History(config.historySize(), config.historyTtlMs(), config.historyMaxBytes(), System::nanoTime);
+    }
+
+    /**
+     * Replaces the in-memory history (unit tests with their own clock).
+     *
+     * @param history the history to use from now on
+     */
+    void useHistory(History history) {
+        this.history = history;
+    }
+
+    /** @return this node's in-memory {@code herald.v1} history (in cluster mode: the fallback during Redis outages) */
+    public History history() {
+        return history;
+    }
+
+    /**
+     * Makes a shared history sequence the {@code herald.v1} streams (cluster mode), or stops it.
+     *
+     * @param relay the relay, or null for the in-memory history only
+     */
+    public void useRelay(Relay relay) {
+        this.relay = relay;
     }
 
     @PostConstruct
     void start() {
         closer = managedExecutor;
         eventSink = events::fire;
+        history = newHistory();
         long tickMs = Math.max(50, Math.min(1000, Math.min(config.heartbeatIntervalMs(), config.sendTimeLimitMs()) / 4));
         sweep = scheduler.scheduleAtFixedRate(this::sweepNow, tickMs, tickMs, TimeUnit.MILLISECONDS);
     }
@@ -109,15 +153,65 @@ public class WebSocketManager {
      * @return the registration, or empty when the application is stopping
      */
     public Optional<Connection> connect(long userId, Session session) {
+        return connect(userId, session, false, null, null);
+    }
+
+    /**
+     * Registers a {@code herald.v1} session: queues on it what the user missed after the client's
+     * positions (replay), then the {@code herald.welcome} frame, then live messages; none twice, none
+     * left out, each stream in sequence order. Limits and stopping as for {@link #connect(long, Session)}.
+     *
+     * @param userId    the user, taken from the handshake principal
+     * @param session   the open session, which negotiated {@link V1Protocol#SUBPROTOCOL}
+     * @param user      the {@code since} position, or null when absent
+     * @param broadcast the {@code bsince} position, or null when absent
+     * @return the registration, or empty when the application is stopping
+     */
+    public Optional<Connection> connectV1(long userId, Session session, StreamPosition user, StreamPosition broadcast) {
+        for (StreamPosition position : new StreamPosition[]{user, broadcast}) {
+            if (position != null && position.isMalformed()) {
+                stats.malformedPosition();
+                Level level = malformedLogged.compareAndSet(false, true) ? Level.INFO : Level.FINE;
+                LOG.log(level, () -> "herald.v1 session " + session.getId() + " of user " + userId
+                        + " gave a position that is not <epoch>:<seq>; replaying what is held, recovered:false");
+            }
+        }
+        return connect(userId, session, true, user, broadcast);
+    }
+
+    private Optional<Connection> connect(long userId, Session session, boolean v1, StreamPosition user, StreamPosition broadcast) {
         if (stopping) {
             stats.handshakeRejected();
             close(session, HeraldCloseCodes.GOING_AWAY);
             return Optional.empty();
         }
-        Connection connection = new Connection(userId, session, config.sendBufferLimit(), stats, this::terminated);
-        int max = Math.max(1, config.maxSessionsPerUser());
+        Connection connection = new Connection(userId, session, config.sendBufferLimit(), stats, this::terminated, v1);
         List<Connection> evicted = new ArrayList<>(1);
-        users.compute(userId, (id, current) -> {
+        boolean inOrder = true;
+        if (v1) {
+            Replay replay = recover(connection, user, broadcast, evicted);
+            inOrder = replay != null;
+        } else {
+            register(connection, evicted);
+        }
+        stats.sessionOpened();
+        connection.sender().flush();
+        if (!inOrder) {
+            stats.resync();
+            connection.sender().terminate(HeraldCloseCodes.RESYNC, null);
+        }
+        fire(new SessionOpened(userId, session.getId()));
+        for (Connection old : evicted) { // already out of the map: settle, count and close here
+            old.sender().discard();
+            removed(old, HeraldCloseCodes.SESSION_LIMIT);
+            dropped(old, HeraldCloseCodes.SESSION_LIMIT, null);
+        }
+        return Optional.of(connection);
+    }
+
+    private void register(Connection connection, List<Connection> evicted) {
+        int max = Math.max(1, config.maxSessionsPerUser());
+        users.compute(connection.userId(), (id, current) -> {
             if (current == null) {
                 return new Connection[]{connection};
             }
@@ -127,14 +221,53 @@ public class WebSocketManager {
             next[keep] = connection;
             return next;
         });
-        stats.sessionOpened();
-        fire(new SessionOpened(userId, session.getId()));
-        for (Connection old : evicted) { // already out of the map: settle, count and close here
-            old.sender().discard();
-            removed(old, HeraldCloseCodes.SESSION_LIMIT);
-            dropped(old, HeraldCloseCodes.SESSION_LIMIT, null);
+    }
+
+    /**
+     * Registers a v1 session and queues its replay and welcome, race-free (see the class comment).
+     *
+     * @return the replay; null when a relayed message that arrived meanwhile shows a gap
+     */
+    private Replay recover(Connection connection, StreamPosition user, StreamPosition broadcast, List<Connection> evicted) {
+        long userId = connection.userId();
+        Relay shared = relay;
+        Replay replay = null;
+        if (shared != null) {
+            register(connection, evicted); // relayed messages wait in the connection until it goes live
+            replay = shared.replay(userId, user, broadcast).orElse(null);
         }
-        return Optional.of(connection);
+        boolean inOrder;
+        if (replay != null) {
+            inOrder = connection.goLive(replay);
+        } else {
+            Replay[] local = new Replay[1];
+            inOrder = locked(userId, userStream -> locked(V1Protocol.BROADCAST, broadcastStream -> {
+                if (shared == null) {
+                    register(connection, evicted);
+                }
+                StreamPosition userHead = userStream.head();
+                StreamPosition broadcastHead = broadcastStream.head();
+                local[0] = Replay.plan(user, userHead, userStream.after(Replay.replayAfter(user, userHead)),
+                        broadcast, broadcastHead, broadcastStream.after(Replay.replayAfter(broadcast, broadcastHead)));
+                return connection.goLive(local[0]);
+            }));
+            replay = local[0];
+            history.enforceBound();
+        }
+        stats.recovery(replay.requested(), replay.recovered(), replay.replayed());
+        return inOrder ? replay : null;
+    }
+
+    /** Runs an action under a stream's lock, on a stream that is not forgotten. */
+    private <T> T locked(long streamKey, Function<History.Stream, T> action) {
+        while (true) {
+            History.Stream stream = history.stream(streamKey);
+            synchronized (stream) {
+                if (!stream.isForgotten()) {
+                    return action.apply(stream);
+                }
+            }
+        }
     }
 
     /**
@@ -257,25 +390,22 @@ public class WebSocketManager {
      */
     public Delivery sendMessage(long userId, Object message) {
         OutboundMessage encoded = codec.encode(message);
-        Delivery delivery = sendLocal(userId, encoded);
+        Delivery delivery = send(userId, encoded, true);
         fire(new MessageSent(userId, encoded.json()));
         return delivery;
     }
 
     /**
-     * Queues an already serialized message on this node's live sessions of one user, without firing
-     * {@link MessageSent}: for messages that another cluster node already published.
+     * Queues an already serialized message on this node's live sessions of one user (v1 sessions: as
+     * the next message of the in-memory user stream), without firing {@link MessageSent} and without
+     * the cluster's relay.
      *
      * @param userId  the user
      * @param message the message
      * @return how many sessions it was queued on, and when they were written
      */
     public Delivery sendLocal(long userId, OutboundMessage message) {
-        Delivery delivery = new Delivery();
-        for (Connection connection : users.getOrDefault(userId, NONE)) {
-            enqueue(connection, message, delivery);
-        }
-        return delivery.seal();
+        return send(userId, message, false);
     }
 
     /**
@@ -288,26 +418,122 @@ public class WebSocketManager {
      */
     public Delivery broadcast(Object message) {
         OutboundMessage encoded = codec.encode(message);
-        Delivery delivery = broadcastLocal(encoded);
+        Delivery delivery = send(V1Protocol.BROADCAST, encoded, true);
         fire(new MessageSent(MessageSent.EVERYONE, encoded.json()));
         return delivery;
     }
 
     /**
-     * Queues an already serialized message on every live session of this node, without firing
-     * {@link MessageSent}: for broadcasts that another cluster node already published.
+     * Queues an already serialized message on every live session of this node (v1 sessions: as the
+     * next message of the in-memory broadcast stream), without firing {@link MessageSent} and without
+     * the cluster's relay.
      *
      * @param message the message
      * @return how many sessions it was queued on, and when they were written
      */
     public Delivery broadcastLocal(OutboundMessage message) {
+        return send(V1Protocol.BROADCAST, message, false);
+    }
+
+    /**
+     * Queues a message another cluster node sent on this node's plain sessions only (its v1 sessions
+     * get it through {@link #deliverRelayed}).
+     *
+     * @param streamKey a user id or {@link V1Protocol#BROADCAST}
+     * @param message   the bare JSON
+     * @return how many sessions it was queued on
+     */
+    public Delivery sendPlainLocal(long streamKey, OutboundMessage message) {
         Delivery delivery = new Delivery();
-        for (Connection[] connections : users.values()) {
-            for (Connection connection : connections) {
-                enqueue(connection, message, delivery);
+        enqueuePlain(streamKey, message, delivery);
+        return delivery.seal();
+    }
+
+    /**
+     * Queues a message sequenced by the cluster's {@link Relay} on this node's v1 sessions of its
+     * stream; called on the subscriber thread, in sequence order. A session that sees a gap (this
+     * node missed publications) is closed with 1012 "resync", so its client reconnects and recovers.
+     *
+     * @param streamKey a user id or {@link V1Protocol#BROADCAST}
+     * @param epoch     the stream's epoch
+     * @param seq       the message's sequence number
+     * @param data      the bare JSON
+     * @return how many sessions it was queued on
+     */
+    public Delivery deliverRelayed(long streamKey, String epoch, long seq, String data) {
+        OutboundMessage frame = V1Protocol.message(streamKey, epoch, seq, data);
+        Delivery delivery = new Delivery();
+        for (Connection connection : targets(streamKey)) {
+            if (connection.isV1() && connection.isLive()) {
+                delivery.expect();
+                boolean inOrder = connection.offerSequenced(streamKey, epoch, seq, frame, delivery, true);
+                connection.sender().flush();
+                if (!inOrder) {
+                    stats.resync();
+                    LOG.info(() -> "Closing " + connection + " to resync: it missed relayed messages of its "
+                            + V1Protocol.streamName(streamKey) + " stream before " + epoch + ":" + seq);
+                    connection.sender().terminate(HeraldCloseCodes.RESYNC, null);
+                }
             }
         }
         return delivery.seal();
+    }
+
+    private Delivery send(long streamKey, OutboundMessage message, boolean mayRelay) {
+        Delivery delivery = new Delivery();
+        enqueuePlain(streamKey, message, delivery);
+        Relay shared = mayRelay ? relay : null;
+        if (shared != null && shared.publish(streamKey, message)) {
+            for (Connection connection : targets(streamKey)) {
+                if (connection.isV1() && connection.isLive()) {
+                    delivery.relayed();
+                }
+            }
+        } else {
+            sendSequenced(streamKey, message, delivery);
+        }
+        return delivery.seal();
+    }
+
+    /** Records the message in the in-memory stream and offers it to the v1 sessions under the stream's lock. */
+    private void sendSequenced(long streamKey, OutboundMessage message, Delivery delivery) {
+        List<Connection> offered = new ArrayList<>();
+        locked(streamKey, stream -> {
+            Replay.Held held = stream.append(message.json());
+            String epoch = stream.head().epoch();
+            for (Connection connection : targets(streamKey)) {
+                if (connection.isV1() && connection.isLive()) {
+                    delivery.expect();
+                    connection.offerSequenced(streamKey, epoch, held.seq(), held.frame(), delivery, false);
+                    offered.add(connection);
+                }
+            }
+            return null;
+        });
+        for (Connection connection : offered) {
+            connection.sender().flush();
+        }
+        history.enforceBound();
+    }
+
+    private void enqueuePlain(long streamKey, OutboundMessage message, Delivery delivery) {
+        for (Connection connection : targets(streamKey)) {
+            if (!connection.isV1()) {
+                enqueue(connection, message, delivery);
+            }
+        }
+    }
+
+    /** @return the user's registrations, or every registration for the broadcast stream */
+    private Iterable<Connection> targets(long streamKey) {
+        if (streamKey != V1Protocol.BROADCAST) {
+            return Arrays.asList(users.getOrDefault(streamKey, NONE));
+        }
+        List<Connection> all = new ArrayList<>();
+        for (Connection[] connections : users.values()) {
+            all.addAll(Arrays.asList(connections));
+        }
+        return all;
     }
 
     private static void enqueue(Connection connection, OutboundMessage message, Delivery delivery) {
@@ -348,7 +574,13 @@ public class WebSocketManager {
 
     private void sweepNow() {
         try {
-            sweep(System.nanoTime());
+            long now = System.nanoTime();
+            sweep(now);
+            long expireEvery = TimeUnit.MILLISECONDS.toNanos(Math.max(1000, Math.min(10_000, config.historyTtlMs() / 4)));
+            if (now - lastExpiryNanos >= expireEvery) {
+                lastExpiryNanos = now;
+                history.expire();
+            }
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "Herald heartbeat sweep failed; it runs again next tick", e);
         }

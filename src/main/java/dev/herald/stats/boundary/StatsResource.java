@@ -1,6 +1,7 @@
 package dev.herald.stats.boundary;
 
 import dev.herald.cluster.control.Cluster;
+import dev.herald.connections.control.History;
 import dev.herald.connections.control.WebSocketManager;
 import dev.herald.stats.control.HeraldStats;
 import jakarta.inject.Inject;
@@ -28,12 +29,19 @@ public class StatsResource {
     }
 
     /**
-     * @return every counter as JSON; in cluster mode also
+     * @return every counter as JSON, with the in-memory {@code herald.v1} history's size
+     *         ({@code historyBytes}, {@code historyEntries}, {@code historyStreams}, {@code historyEvictions}); in cluster mode also
      *         {@code "cluster":{"node":…,"redis":"up"|"down","subscribed":true|false}}
      */
     @GET
     public JsonObject stats() {
-        JsonObject counters = stats.snapshot(manager.connectedUsers());
+        History history = manager.history();
+        JsonObject counters = Json.createObjectBuilder(stats.snapshot(manager.connectedUsers()))
+                .add("historyBytes", history.bytes())
+                .add("historyEntries", history.entries())
+                .add("historyStreams", history.streams())
+                .add("historyEvictions", history.evictions())
+                .build();
         if (!cluster.isEnabled()) {
             return counters;
         }

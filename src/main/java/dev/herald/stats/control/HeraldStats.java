@@ -39,6 +39,12 @@ public class HeraldStats {
     private final LongAdder redisOutages = new LongAdder();
     private final LongAdder redisErrors = new LongAdder();
     private final LongAdder redisSkipped = new LongAdder();
+    private final LongAdder recoveriesRequested = new LongAdder();
+    private final LongAdder recoveriesComplete = new LongAdder();
+    private final LongAdder recoveriesIncomplete = new LongAdder();
+    private final LongAdder replayedMessages = new LongAdder();
+    private final LongAdder malformedPositions = new LongAdder();
+    private final LongAdder resyncs = new LongAdder();
     private final AtomicLong queuedBytes = new AtomicLong();
     private final AtomicLong queuedBytesHighWater = new AtomicLong();
 
@@ -176,6 +182,36 @@ public class HeraldStats {
     }
 
     /**
+     * A {@code herald.v1} session went live.
+     *
+     * @param requested true when it gave at least one position
+     * @param recovered true when everything after its positions was replayed
+     * @param replayed  messages replayed to it
+     */
+    public void recovery(boolean requested, boolean recovered, int replayed) {
+        if (requested) {
+            recoveriesRequested.increment();
+            (recovered ? recoveriesComplete : recoveriesIncomplete).increment();
+        }
+        replayedMessages.add(replayed);
+    }
+
+    /** A {@code since} or {@code bsince} parameter was not {@code <epoch>:<seq>}. */
+    public void malformedPosition() {
+        malformedPositions.increment();
+    }
+
+    /** A {@code herald.v1} session of a cluster node missed relayed messages and was closed to resync. */
+    public void resync() {
+        resyncs.increment();
+    }
+
+    /** @return recoveries asked for (v1 sessions that gave a position) since start */
+    public long recoveriesRequested() {
+        return recoveriesRequested.sum();
+    }
+
+    /**
      * Moves the queued-bytes gauge.
      *
      * @param delta bytes added to (positive) or removed from (negative) the send queues
@@ -242,6 +278,12 @@ public class HeraldStats {
                 .add("redisOutages", redisOutages.sum())
                 .add("redisErrors", redisErrors.sum())
                 .add("redisSkipped", redisSkipped.sum())
+                .add("recoveriesRequested", recoveriesRequested.sum())
+                .add("recoveriesComplete", recoveriesComplete.sum())
+                .add("recoveriesIncomplete", recoveriesIncomplete.sum())
+                .add("replayedMessages", replayedMessages.sum())
+                .add("malformedPositions", malformedPositions.sum())
+                .add("resyncs", resyncs.sum())
                 .add("queuedBytes", queuedBytes.get())
                 .add("queuedBytesHighWater", queuedBytesHighWater.get())
                 .build();

@@ -1,0 +1,32 @@
+package dev.herald.connections.control;
+
+import java.util.Optional;
+
+/**
+ * Where {@code herald.v1} streams are sequenced when they are shared by several nodes (cluster mode:
+ * Redis). The manager falls back to its in-memory {@link History} whenever a call answers false or
+ * empty (Redis unreachable).
+ */
+public interface Relay {
+
+    /**
+     * Assigns the message its sequence number in the shared stream, records it and publishes it to
+     * every node, this one included; each node then hands it to
+     * {@link WebSocketManager#deliverRelayed} in sequence order.
+     *
+     * @param streamKey a user id or {@link V1Protocol#BROADCAST}
+     * @param message   the bare JSON
+     * @return true when recorded and published; false when the caller must deliver it itself
+     */
+    boolean publish(long streamKey, OutboundMessage message);
+
+    /**
+     * Reads the shared streams for a connecting {@code herald.v1} session.
+     *
+     * @param userId    the user
+     * @param user      the client's user-stream position, or null
+     * @param broadcast the client's broadcast-stream position, or null
+     * @return the replay and welcome; empty when the shared history cannot be read now
+     */
+    Optional<Replay> replay(long userId, StreamPosition user, StreamPosition broadcast);
+}

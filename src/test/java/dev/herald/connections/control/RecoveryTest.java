@@ -1,0 +1,276 @@
+package dev.herald.connections.control;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.herald.platform.HeraldConfig;
+import dev.herald.stats.control.HeraldStats;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.io.StringReader;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/** herald.v1 on one node: replay, welcome, bounds, malformed positions and the replay/live race. */
+class RecoveryTest {
+
+    private final HeraldStats stats = new HeraldStats();
+    private final HeraldConfig config = new HeraldConfig(1 << 24, 10_000, 25_000, 0, 100, 16).withHistory(10, 60_000, 1 << 24);
+    private final WebSocketManager manager = new WebSocketManager(new MessageCodec(), config, stats, Runnable::run, e -> { });
+
+    static JsonObject json(String text) {
+        try (var reader = Json.createReader(new StringReader(text))) {
+            return reader.readObject();
+        }
+    }
+
+    /** What a client tracks: per stream the last epoch and seq it saw. */
+    static final class Client {
+        final FakeSession fake = new FakeSession(FakeSession.Mode.INLINE);
+        final List<JsonObject> frames = new ArrayList<>();
+        int read;
+
+        List<JsonObject> read() {
+            List<JsonObject> out = new ArrayList<>();
+            synchronized (fake.texts) {
+                while (read < fake.texts.size()) {
+                    out.add(json(fake.texts.get(read++)));
+                }
+            }
+            frames.addAll(out);
+            return out;
+        }
+    }
+
+    private Client connectV1(long userId, String since, String bsince) {
+        Client client = new Client();
+        manager.connectV1(userId, client.fake.session, StreamPosition.parse(since), StreamPosition.parse(bsince)).orElseThrow();
+        return client;
+    }
+
+    private static String position(JsonObject head) {
+        return head.getString("epoch") + ":" + head.getJsonNumber("seq").longValue();
+    }
+
+    @Test
+    void aFirstConnectGetsOnlyAWelcomeWithTheHeads() {
+        Client client = connectV1(1, null, null);
+        List<JsonObject> frames = client.read();
+        assertEquals(1, frames.size());
+        JsonObject welcome = frames.get(0);
+        assertEquals("herald.welcome", welcome.getString("type"));
+        assertFalse(welcome.getBoolean("recovered"));
+        assertEquals(0, welcome.getInt("replayed"));
+        assertEquals(0, welcome.getJsonObject("user").getInt("seq"));
+        assertTrue(welcome.getJsonObject("broadcast").getString("epoch").matches("[A-Za-z0-9]+"));
+    }
+
+    @Test
+    void theMissedTargetedAndBroadcastMessagesAreReplayedInOrderThenLive() {
+        Client first = connectV1(1, null, null);
+        JsonObject welcome = first.read().get(0);
+        manager.sendMessage(1, Map.of("n", 0));
+        JsonObject live = first.read().get(0);
+        assertEquals("herald.message", live.getString("type"));
+        assertEquals("user", live.getString("stream"));
+        assertEquals(1, live.getInt("seq"));
+        assertEquals(Map.of("n", 0).toString(), "{n=0}");
+        assertEquals(json("{\"n\":0}"), live.getJsonObject("data"));
+        String since = live.getString("epoch") + ":1";
+        String bsince = position(welcome.getJsonObject("broadcast"));
+        manager.disconnect(1, first.fake.session);
+
+        Client plain = new Client();
+        manager.connect(2, plain.fake.session);
+        for (int n = 1; n <= 7; n++) {
+            if (n == 3 || n == 6) {
+                manager.broadcast(Map.of("n", n));
+            } else {
+                manager.sendMessage(1, Map.of("n", n));
+            }
+        }
+        Client again = connectV1(1, since, bsince);
+        manager.sendMessage(1, Map.of("n", 8));
+        List<JsonObject> frames = again.read();
+        assertEquals(9, frames.size(), frames.toString());
+        for (int n = 1; n <= 7; n++) {
+            JsonObject frame = frames.get(n - 1);
+            assertEquals(n, frame.getJsonObject("data").getInt("n"));
+            assertEquals(n == 3 || n == 6 ? "broadcast" : "user", frame.getString("stream"));
+        }
+        assertEquals(List.of(2, 3, 4, 5, 6), frames.stream().filter(f -> "user".equals(f.getString("stream", ""))).limit(5).map(f -> f.getInt("seq")).toList());
+        JsonObject welcome2 = frames.get(7);
+        assertEquals("herald.welcome", welcome2.getString("type"));
+        assertTrue(welcome2.getBoolean("recovered"));
+        assertEquals(7, welcome2.getInt("replayed"));
+        assertEquals(6, welcome2.getJsonObject("user").getInt("seq"));
+        assertEquals(2, welcome2.getJsonObject("broadcast").getInt("seq"));
+        assertEquals(8, frames.get(8).getJsonObject("data").getInt("n"), "then live");
+        assertEquals(7, frames.get(8).getInt("seq"));
+        assertEquals(List.of("{\"n\":3}", "{\"n\":6}"), plain.fake.texts, "a plain session gets the bare JSON");
+        assertEquals(1, stats.recoveriesRequested());
+    }
+
+    @Test
+    void aGapOlderThanTheHistoryIsNotRecoveredAndWhatIsHeldIsReplayed() {
+        Client first = connectV1(1, null, null);
+        JsonObject welcome = first.read().get(0);
+        manager.disconnect(1, first.fake.session);
+        for (int n = 1; n <= 15; n++) {
+            manager.sendMessage(1, Map.of("n", n)); // history holds 10
+        }
+        Client again = connectV1(1, position(welcome.getJsonObject("user")), null);
+        List<JsonObject> frames = again.read();
+        assertEquals(11, frames.size());
+        assertEquals(6, frames.get(0).getInt("seq"));
+        assertEquals(15, frames.get(9).getInt("seq"));
+        assertFalse(frames.get(10).getBoolean("recovered"));
+        assertEquals(10, frames.get(10).getInt("replayed"));
+    }
+
+    @Test
+    void anotherEpochAMalformedPositionOrOneAheadIsNotRecovered() {
+        manager.sendMessage(1, Map.of("n", 1));
+        manager.sendMessage(1, Map.of("n", 2));
+        List<JsonObject> otherEpoch = connectV1(1, "Zz9:1", null).read();
+        assertEquals(List.of(1, 2), otherEpoch.subList(0, 2).stream().map(f -> f.getInt("seq")).toList(), "all that is held");
+        assertFalse(otherEpoch.get(2).getBoolean("recovered"));
+        String epoch = otherEpoch.get(0).getString("epoch");
+
+        List<JsonObject> malformed = connectV1(1, "not a position", null).read();
+        assertEquals(3, malformed.size());
+        assertFalse(malformed.get(2).getBoolean("recovered"));
+
+        List<JsonObject> ahead = connectV1(1, epoch + ":9", null).read();
+        assertEquals(1, ahead.size(), "nothing replayed");
+        assertFalse(ahead.get(0).getBoolean("recovered"));
+
+        List<JsonObject> upToDate = connectV1(1, epoch + ":2", null).read();
+        assertEquals(1, upToDate.size());
+        assertTrue(upToDate.get(0).getBoolean("recovered"), "nothing missed is a complete recovery");
+        assertEquals(1, stats.snapshot(0).getInt("malformedPositions"));
+    }
+
+    @Test
+    void aStreamForgottenByTheByteBoundIsReportedNotHidden() {
+        HeraldConfig tiny = new HeraldConfig(1 << 24, 10_000, 25_000, 0, 100, 16).withHistory(10, 60_000, 4096);
+        WebSocketManager small = new WebSocketManager(new MessageCodec(), tiny, stats, Runnable::run, e -> { });
+        small.sendMessage(1, Map.of("n", 1));
+        String epoch;
+        History.Stream stream = small.history().stream(1);
+        synchronized (stream) {
+            epoch = stream.head().epoch();
+        }
+        for (long user = 2; user < 100; user++) {
+            small.sendMessage(user, Map.of("n", 1));
+        }
+        assertTrue(small.history().bytes() <= 4096);
+        Client client = new Client();
+        small.connectV1(1, client.fake.session, StreamPosition.parse(epoch + ":0"), null);
+        List<JsonObject> frames = client.read();
+        assertFalse(frames.get(frames.size() - 1).getBoolean("recovered"));
+    }
+
+    /**
+     * A sender thread sends to the user and to everyone while the client reconnects again and again
+     * with the last position it saw: every message reaches the client exactly once, in order, whether
+     * by replay or live.
+     */
+    @Test
+    void messagesRacingWithReconnectsAreNeitherLostNorDuplicated() throws Exception {
+        for (int round = 0; round < 50; round++) {
+            WebSocketManager m = new WebSocketManager(new MessageCodec(), config.withHistory(10_000, 60_000, 1 << 26), stats, Runnable::run, e -> { });
+            int messages = 400;
+            CountDownLatch go = new CountDownLatch(1);
+            AtomicReference<Throwable> failed = new AtomicReference<>();
+            Thread sender = new Thread(() -> {
+                try {
+                    go.await();
+                    for (int n = 1; n <= messages; n++) {
+                        if (n % 5 == 0) {
+                            m.broadcast(Map.of("b", n));
+                        } else {
+                            m.sendMessage(1, Map.of("u", n));
+                        }
+                    }
+                } catch (Throwable t) {
+                    failed.set(t);
+                }
+            });
+            sender.start();
+            String since = null;
+            String bsince = null;
+            List<Integer> seen = new ArrayList<>();
+            long lastUser = 0;
+            long lastBroadcast = 0;
+            Client firstClient = new Client(); // before any message: the positions the client starts from
+            m.connectV1(1, firstClient.fake.session, null, null).orElseThrow();
+            JsonObject firstWelcome = firstClient.read().get(0);
+            m.disconnect(1, firstClient.fake.session);
+            since = position(firstWelcome.getJsonObject("user"));
+            bsince = position(firstWelcome.getJsonObject("broadcast"));
+            go.countDown();
+            boolean done = false;
+            while (!done) {
+                done = !sender.isAlive();
+                Client client = new Client();
+                m.connectV1(1, client.fake.session, StreamPosition.parse(since), StreamPosition.parse(bsince)).orElseThrow();
+                if (ThreadLocalRandom.current().nextBoolean()) {
+                    Thread.onSpinWait();
+                }
+                m.disconnect(1, client.fake.session);
+                boolean welcomed = false;
+                for (JsonObject frame : client.read()) {
+                    if ("herald.welcome".equals(frame.getString("type"))) {
+                        assertFalse(welcomed, "one welcome per session");
+                        welcomed = true;
+                        assertTrue(frame.getBoolean("recovered"), frame.toString());
+                        assertEquals(lastUser, frame.getJsonObject("user").getInt("seq"), "the welcome's head is what was replayed");
+                        assertEquals(lastBroadcast, frame.getJsonObject("broadcast").getInt("seq"));
+                        since = position(frame.getJsonObject("user"));
+                        bsince = position(frame.getJsonObject("broadcast"));
+                        continue;
+                    }
+                    assertTrue(frame.getString("type").equals("herald.message"));
+                    long seq = frame.getJsonNumber("seq").longValue();
+                    if ("user".equals(frame.getString("stream"))) {
+                        assertEquals(lastUser + 1, seq, "user stream: no gap, no duplicate");
+                        lastUser = seq;
+                        since = frame.getString("epoch") + ":" + seq;
+                        seen.add(frame.getJsonObject("data").getInt("u"));
+                    } else {
+                        assertEquals(lastBroadcast + 1, seq, "broadcast stream: no gap, no duplicate");
+                        lastBroadcast = seq;
+                        bsince = frame.getString("epoch") + ":" + seq;
+                        seen.add(frame.getJsonObject("data").getInt("b"));
+                    }
+                }
+                // a session closed before its sender wrote the welcome leaves the client at what it read
+            }
+            sender.join();
+            if (failed.get() != null) {
+                throw new AssertionError(failed.get());
+            }
+            Client last = new Client();
+            m.connectV1(1, last.fake.session, StreamPosition.parse(since), StreamPosition.parse(bsince));
+            for (JsonObject frame : last.read()) {
+                if ("herald.message".equals(frame.getString("type"))) {
+                    seen.add(frame.getJsonObject("data").getInt(frame.getString("stream").equals("user") ? "u" : "b"));
+                } else {
+                    assertTrue(frame.getBoolean("recovered"));
+                }
+            }
+            List<Integer> expected = new ArrayList<>();
+            for (int n = 1; n <= messages; n++) {
+                expected.add(n);
+            }
+            assertEquals(expected, seen.stream().sorted().toList(), "every message exactly once");
+        }
+    }
+}

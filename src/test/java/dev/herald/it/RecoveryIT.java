@@ -1,0 +1,287 @@
+package dev.herald.it;
+
+import static dev.herald.it.CoreIT.awaitSessions;
+import static dev.herald.it.CoreIT.json;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.json.JsonObject;
+import java.net.URL;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.Logger;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Issue 9 over real sockets: {@code herald.v1} clients that reconnect get what they missed, in order,
+ * once, then live messages, and are told whether the recovery was complete; plain clients still get
+ * the bare JSON. The history holds 50 messages per stream here.
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class RecoveryIT {
+
+    private static final Logger LOG = Logger.getLogger(RecoveryIT.class.getName());
+    private static final int HISTORY = 50;
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return Deployments.herald(Map.of("herald.history.size", Integer.toString(HISTORY)));
+    }
+
+    @ArquillianResource
+    URL base;
+
+    /** A herald.v1 client's view: per stream the last epoch:seq it read. */
+    private static final class Positions {
+        String since;
+        String bsince;
+
+        String query() {
+            List<String> parameters = new ArrayList<>();
+            if (since != null) {
+                parameters.add("since=" + since);
+            }
+            if (bsince != null) {
+                parameters.add("bsince=" + bsince);
+            }
+            return parameters.isEmpty() ? "" : "?" + String.join("&", parameters);
+        }
+
+        void welcome(JsonObject welcome) {
+            since = position(welcome.getJsonObject("user"));
+            bsince = position(welcome.getJsonObject("broadcast"));
+        }
+
+        void read(JsonObject message) {
+            String position = message.getString("epoch") + ":" + message.getJsonNumber("seq").longValue();
+            if ("user".equals(message.getString("stream"))) {
+                since = position;
+            } else {
+                bsince = position;
+            }
+        }
+    }
+
+    private static String position(JsonObject head) {
+        return head.getString("epoch") + ":" + head.getJsonNumber("seq").longValue();
+    }
+
+    private WsClient connectV1(String user, String query) throws Exception {
+        WsClient client = WsClient.connect(base, "ws" + query, user, Map.of(), List.of("herald.v1"));
+        assertEquals("herald.v1", client.socket().getSubprotocol());
+        return client;
+    }
+
+    /** Connects once, takes the welcome's heads as the client's positions, and disconnects. */
+    private Positions firstConnect(String user, long userId) throws Exception {
+        Positions positions = new Positions();
+        try (WsClient first = connectV1(user, "")) {
+            positions.welcome(frame(first));
+        }
+        awaitSessions(base, userId, 0);
+        return positions;
+    }
+
+    private JsonObject frame(WsClient client) throws Exception {
+        String text = client.next(10_000);
+        assertNotNull(text, "a frame within 10 s");
+        return json(text);
+    }
+
+    private void notify(long userId, String body) throws Exception {
+        HttpResponse<String> response = Rest.post(base, "ops", "notifications/" + userId, body);
+        assertEquals(200, response.statusCode(), response.body());
+    }
+
+    private void broadcast(String body) throws Exception {
+        HttpResponse<String> response = Rest.post(base, "ops", "notifications", body);
+        assertEquals(200, response.statusCode(), response.body());
+    }
+
+    private long counter(String name) throws Exception {
+        return json(Rest.get(base, "ops", "stats").body()).getJsonNumber(name).longValue();
+    }
+
+    @Test
+    void aFirstConnectGetsOnlyAWelcome() throws Exception {
+        try (WsClient alice = connectV1("alice", "")) {
+            JsonObject welcome = frame(alice);
+            assertEquals("herald.welcome", welcome.getString("type"));
+            assertFalse(welcome.getBoolean("recovered"));
+            assertEquals(0, welcome.getInt("replayed"));
+            assertTrue(welcome.getJsonObject("user").getString("epoch").matches("[A-Za-z0-9]+"));
+            assertTrue(welcome.getJsonObject("broadcast").getString("epoch").matches("[A-Za-z0-9]+"));
+            assertNull(alice.next(300), "nothing is replayed on a first connect");
+            awaitSessions(base, 1, 1);
+            notify(1, "{\"message\":\"live\"}");
+            JsonObject live = frame(alice);
+            assertEquals("herald.message", live.getString("type"));
+            assertEquals("user", live.getString("stream"));
+            assertEquals(welcome.getJsonObject("user").getString("epoch"), live.getString("epoch"));
+            assertEquals(welcome.getJsonObject("user").getInt("seq") + 1, live.getInt("seq"));
+            assertEquals(json("{\"message\":\"live\"}"), live.getJsonObject("data"));
+        }
+        awaitSessions(base, 1, 0);
+    }
+
+    @Test
+    void theSevenMissedMessagesArriveInOrderThenLiveOnesAndPlainClientsGetBareJson() throws Exception {
+        Positions bob = firstConnect("bob", 2);
+        long recovered = counter("recoveriesComplete");
+        try (WsClient carol = WsClient.connect(base, "carol")) {
+            awaitSessions(base, 3, 1);
+            String[] sent = {"t1", "t2", "b1", "t3", "t4", "b2", "t5"};
+            for (String name : sent) {
+                if (name.startsWith("b")) {
+                    broadcast("{\"message\":\"" + name + "\"}");
+                } else {
+                    notify(2, "{\"message\":\"" + name + "\"}");
+                }
+            }
+            assertEquals("{\"message\":\"b1\"}", carol.next(10_000), "a plain client gets the bare JSON, exactly");
+            assertEquals("{\"message\":\"b2\"}", carol.next(10_000));
+
+            try (WsClient again = connectV1("bob", bob.query())) {
+                for (String name : sent) {
+                    JsonObject message = frame(again);
+                    assertEquals("herald.message", message.getString("type"), message.toString());
+                    assertEquals(name.startsWith("b") ? "broadcast" : "user", message.getString("stream"));
+                    assertEquals(name, message.getJsonObject("data").getString("message"), "in the order they were sent");
+                    bob.read(message);
+                }
+                JsonObject welcome = frame(again);
+                assertEquals("herald.welcome", welcome.getString("type"), welcome.toString());
+                assertTrue(welcome.getBoolean("recovered"));
+                assertEquals(7, welcome.getInt("replayed"));
+                assertEquals(bob.since, position(welcome.getJsonObject("user")), "the heads are the last replayed messages");
+                assertEquals(bob.bsince, position(welcome.getJsonObject("broadcast")));
+                awaitSessions(base, 2, 1);
+                notify(2, "{\"message\":\"live\"}");
+                JsonObject live = frame(again);
+                assertEquals("live", live.getJsonObject("data").getString("message"));
+                assertEquals(welcome.getJsonObject("user").getInt("seq") + 1, live.getInt("seq"));
+                assertNull(again.next(300), "nothing twice");
+            }
+        }
+        assertEquals(recovered + 1, counter("recoveriesComplete"));
+    }
+
+    @Test
+    void aGapLongerThanTheHistoryIsNotRecoveredAndWhatIsHeldArrives() throws Exception {
+        Positions carol = firstConnect("carol", 3);
+        int sent = HISTORY + 10;
+        for (int n = 1; n <= sent; n++) {
+            notify(3, "{\"n\":" + n + "}");
+        }
+        long incomplete = counter("recoveriesIncomplete");
+        try (WsClient again = connectV1("carol", "?since=" + carol.since)) {
+            for (int n = sent - HISTORY + 1; n <= sent; n++) {
+                JsonObject message = frame(again);
+                assertEquals(n, message.getJsonObject("data").getInt("n"), "the last " + HISTORY + " are held");
+            }
+            JsonObject welcome = frame(again);
+            assertEquals("herald.welcome", welcome.getString("type"));
+            assertFalse(welcome.getBoolean("recovered"), "the client knows that something may be missing");
+            assertEquals(HISTORY, welcome.getInt("replayed"));
+        }
+        assertEquals(incomplete + 1, counter("recoveriesIncomplete"));
+    }
+
+    @Test
+    void aMalformedPositionIsNotRecoveredAndKeepsTheSessionOpen() throws Exception {
+        long malformed = counter("malformedPositions");
+        try (WsClient alice = connectV1("alice", "?since=%3Cnot-a-position%3E")) {
+            JsonObject last;
+            do {
+                last = frame(alice);
+            } while (!"herald.welcome".equals(last.getString("type")));
+            assertFalse(last.getBoolean("recovered"));
+            awaitSessions(base, 1, 1);
+            notify(1, "{\"message\":\"still open\"}");
+            assertEquals("still open", frame(alice).getJsonObject("data").getString("message"));
+        }
+        assertEquals(malformed + 1, counter("malformedPositions"));
+        awaitSessions(base, 1, 0);
+    }
+
+    /**
+     * A sender posts targeted messages and broadcasts while the client disconnects and reconnects
+     * again and again with the last positions it read: each stream arrives without gap or duplicate,
+     * and in the end every message was read exactly once.
+     */
+    @Test
+    void messagesRacingWithReconnectsAreNeitherLostNorDuplicated() throws Exception {
+        Positions client = firstConnect("alice", 1);
+        int messages = 150;
+        AtomicReference<Throwable> failed = new AtomicReference<>();
+        Thread sender = new Thread(() -> {
+            try {
+                for (int n = 1; n <= messages; n++) {
+                    if (n % 10 == 0) {
+                        broadcast("{\"race\":" + n + "}");
+                    } else {
+                        notify(1, "{\"race\":" + n + "}");
+                    }
+                    Thread.sleep(2);
+                }
+            } catch (Throwable t) {
+                failed.set(t);
+            }
+        });
+        sender.start();
+        List<Integer> read = new ArrayList<>();
+        int sessions = 0;
+        boolean last = false;
+        while (!last) {
+            last = !sender.isAlive();
+            sessions++;
+            try (WsClient session = connectV1("alice", client.query())) {
+                Thread.sleep(last ? 1500 : ThreadLocalRandom.current().nextInt(5, 60));
+                for (String text : session.drain()) {
+                    JsonObject frame = json(text);
+                    if ("herald.welcome".equals(frame.getString("type"))) {
+                        assertTrue(frame.getBoolean("recovered"), "the gap is within the history: " + frame);
+                        assertEquals(client.since, position(frame.getJsonObject("user")), "replay and welcome agree");
+                        assertEquals(client.bsince, position(frame.getJsonObject("broadcast")));
+                        continue;
+                    }
+                    String stream = frame.getString("stream");
+                    String[] before = ("user".equals(stream) ? client.since : client.bsince).split(":");
+                    assertEquals(before[0], frame.getString("epoch"));
+                    assertEquals(Long.parseLong(before[1]) + 1, frame.getJsonNumber("seq").longValue(),
+                            stream + " stream: no gap, no duplicate");
+                    client.read(frame);
+                    if (frame.getJsonObject("data").containsKey("race")) {
+                        read.add(frame.getJsonObject("data").getInt("race"));
+                    }
+                }
+            }
+        }
+        sender.join();
+        if (failed.get() != null) {
+            throw new AssertionError(failed.get());
+        }
+        LOG.info("race: " + messages + " messages over " + sessions + " sessions");
+        assertTrue(sessions >= 5, "reconnected " + sessions + " times");
+        List<Integer> expected = new ArrayList<>();
+        for (int n = 1; n <= messages; n++) {
+            expected.add(n);
+        }
+        assertEquals(expected, read.stream().sorted().toList(), "every message read exactly once");
+        awaitSessions(base, 1, 0);
+    }
+}
