@@ -112,7 +112,8 @@ function position(p) {
 
 /**
  * Appends the recovery query parameters of a `herald.v1` connect: `since=<epoch>:<seq>` for the user
- * stream and `bsince=<epoch>:<seq>` for the broadcast stream, URL-encoded, each only when known.
+ * stream and `bsince=<epoch>:<seq>` for the broadcast stream, each only when known. The colon stays as is
+ * (legal in a query, and read the same by containers that decode parameters and those that do not).
  *
  * @param {string | URL} url
  * @param {Partial<Positions>} positions
@@ -122,7 +123,7 @@ export function withPositions(url, positions) {
   let s = String(url);
   for (const [stream, param] of Object.entries(STREAMS)) {
     const p = position(positions?.[stream]);
-    if (p) s += `${s.includes('?') ? '&' : '?'}${param}=${encodeURIComponent(`${p.epoch}:${p.seq}`)}`;
+    if (p) s += `${s.includes('?') ? '&' : '?'}${param}=${encodeURIComponent(p.epoch)}:${p.seq}`;
   }
   return s;
 }
