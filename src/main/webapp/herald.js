@@ -281,7 +281,6 @@ export class Herald {
     const gen = ++this.#gen;
     this.#state = 'connecting';
     const askV1 = this.#o.recover && !this.#plainNext;
-    this.#plainNext = false;
     const asked = askV1 && !!(this.#positions.user || this.#positions.broadcast);
     let url = askV1 ? withPositions(this.#o.url, this.#positions) : this.#o.url;
     if (this.#o.ticketUrl) {
@@ -309,6 +308,7 @@ export class Herald {
       return;
     }
     this.#ws = ws;
+    this.#plainNext = false;
 
     ws.onopen = (event) => {
       if (ws !== this.#ws) return;

@@ -720,7 +720,7 @@ describe('herald.v1 recovery', () => {
     h.close();
   });
 
-  test('browser fallback: until herald.v1 worked once, a herald.v1 attempt that failed before opening is followed by a plain one', () => {
+  test('browser fallback: until herald.v1 worked once, a herald.v1 attempt that failed before opening is followed by a plain one', async () => {
     const { h, sockets, timers, named } = setup();
     sockets[0].serverClose(1006); // Chromium: "Sent non-empty 'Sec-WebSocket-Protocol' header but no response was received"
     timers.advance(1000);
@@ -734,6 +734,18 @@ describe('herald.v1 recovery', () => {
     assert.equal(h.protocol, 'plain');
     assert.equal(named('missed').length, 0, 'the first session');
     h.close();
+
+    // a failed ticket request in between does not use up the plain attempt
+    const t = setup({ ticketUrl: TICKET_URL, responses: [okTicket('a'), new TypeError('Failed to fetch')] });
+    await flush();
+    t.sockets[0].serverClose(1006);
+    t.timers.advance(1000);
+    await flush();
+    assert.equal(t.sockets.length, 1);
+    t.timers.advance(1000);
+    await flush();
+    assert.equal(t.sockets[1].protocols, undefined);
+    t.h.close();
 
     const v1 = welcomed();
     v1.sockets[0].serverClose(1001, 'going away');
