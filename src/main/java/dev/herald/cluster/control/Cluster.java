@@ -1,10 +1,11 @@
 package dev.herald.cluster.control;
 
 import dev.herald.connections.control.OutboundMessage;
+import dev.herald.connections.control.V1Protocol;
 import dev.herald.connections.control.WebSocketManager;
-import dev.herald.connections.entity.MessageSent;
 import dev.herald.connections.entity.SessionClosed;
 import dev.herald.connections.entity.SessionOpened;
+import dev.herald.platform.HeraldConfig;
 import dev.herald.stats.control.HeraldStats;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -34,11 +35,14 @@ import java.util.logging.Logger;
  * nothing here touches Redis or Jedis and every answer is the single-node one.
  *
  * <ul>
- * <li><b>Delivery.</b> A {@code sendMessage} or {@code broadcast} is delivered to this node's sessions
- * first, then published once on {@code <prefix>:deliver}; every other node delivers it to its own
- * sessions, and a node ignores its own publications, so nothing is delivered twice. Publishes from
- * one thread reach Redis in order and are read by one subscriber thread, so per-session order holds.
- * At most once across nodes: what is published while a node is not subscribed is lost to it.</li>
+ * <li><b>Delivery.</b> A {@code sendMessage} or {@code broadcast} is delivered to this node's plain
+ * sessions first, then recorded in its {@code herald.v1} stream in Redis and published once on
+ * {@code <prefix>:deliver} with its epoch and seq, in one script ({@link RedisHistory}). Every other
+ * node delivers it to its own plain sessions; every node, this one included, delivers it to its v1
+ * sessions from the subscriber, so they see each stream in seq order whichever node sent. Publishes
+ * from one thread reach Redis in order and are read by one subscriber thread, so per-session order
+ * holds. Plain sessions: at most once across nodes. v1 sessions: a node that missed publications
+ * closes the session to resync (1012) at the next message that shows the gap.</li>
  * <li><b>Presence.</b> Which users have live sessions on which node ({@link RedisPresence}), kept by a
  * {@link PresenceBook} and a heartbeat every third of {@code herald.cluster.presence-ttl-ms}.</li>
  * <li><b>Tickets.</b> Connect tickets in Redis ({@link RedisTickets}).</li>
@@ -62,6 +66,8 @@ public class Cluster {
     WebSocketManager manager;
     @Inject
     HeraldStats stats;
+    @Inject
+    HeraldConfig heraldConfig;
     @Resource
     ManagedScheduledExecutorService scheduler;
     @Resource
@@ -75,6 +81,7 @@ public class Cluster {
     private RedisPresence presence;
     private PresenceBook book;
     private RedisTickets tickets;
+    private RedisHistory history;
     private Subscriber subscriber;
     private ScheduledFuture<?> heartbeat;
 
@@ -98,11 +105,13 @@ public class Cluster {
         presence = new RedisPresence(link, prefix, nodeId, config.presenceTtlMs());
         book = new PresenceBook(this::localSessions, this::localCounts, presence::write);
         tickets = new RedisTickets(link, prefix);
+        history = new RedisHistory(link, prefix, channel, nodeId, heraldConfig.historySize(), heraldConfig.historyTtlMs(), stats);
         subscriber = new Subscriber(link, channel, this::receive, config.redisRetryMs());
         threads.newThread(subscriber).start();
         long beatMs = config.presenceTtlMs() / 3;
         heartbeat = scheduler.scheduleAtFixedRate(this::beat, 0, beatMs, TimeUnit.MILLISECONDS);
         enabled = true;
+        manager.useRelay(history);
         LOG.info(() -> "Herald cluster node " + nodeId + " on Redis at " + link.address() + ", channel " + channel
                 + ", presence expires " + config.presenceTtlMs() + " ms after the last heartbeat");
     }
@@ -191,22 +200,6 @@ public class Cluster {
         return enabled ? tickets.take(ticket) : OptionalLong.empty();
     }
 
-    /**
-     * Publishes what this node's manager sent, for the other nodes.
-     *
-     * @param sent the message and its target
-     */
-    void onSent(@Observes MessageSent sent) {
-        if (!enabled) {
-            return;
-        }
-        if (link.publish(channel, new Envelope(nodeId, sent.userId(), sent.json()).encode())) {
-            stats.clusterPublished();
-        } else {
-            stats.clusterPublishFailed();
-        }
-    }
-
     void onOpened(@Observes SessionOpened opened) {
         presenceChanged(opened.userId());
     }
@@ -222,7 +215,10 @@ public class Cluster {
         }
     }
 
-    /** A message from the subscriber thread: deliver another node's publication to this node's sessions. */
+    /**
+     * A message from the subscriber thread: another node's publication goes to this node's plain
+     * sessions; a sequenced one, from any node, to this node's v1 sessions.
+     */
     private void receive(String wire) {
         Optional<Envelope> decoded = Envelope.decode(wire);
         if (decoded.isEmpty()) {
@@ -231,16 +227,20 @@ public class Cluster {
             return;
         }
         Envelope envelope = decoded.get();
-        if (envelope.origin().equals(nodeId)) {
-            return; // delivered here before it was published
-        }
+        boolean own = envelope.origin().equals(nodeId); // its plain sessions had it before it was published
+        long stream = envelope.isBroadcast() ? V1Protocol.BROADCAST : envelope.userId();
         OutboundMessage message = OutboundMessage.of(envelope.json());
-        if (envelope.isBroadcast()) {
-            manager.broadcastLocal(message);
-        } else {
-            manager.sendLocal(envelope.userId(), message);
+        if (envelope.isSequenced()) {
+            if (!own) {
+                manager.sendPlainLocal(stream, message);
+            }
+            manager.deliverRelayed(stream, envelope.epoch(), envelope.seq(), envelope.json());
+        } else if (!own) { // from a node that could not sequence it
+            manager.sendLocal(stream, message);
         }
-        stats.clusterReceived();
+        if (!own) {
+            stats.clusterReceived();
+        }
     }
 
     private int localSessions(long userId) {
@@ -276,7 +276,10 @@ public class Cluster {
     private void recovered() {
         book.resync();
         try {
-            scheduler.execute(book::flush);
+            scheduler.execute(() -> {
+                history.recovered();
+                book.flush();
+            });
         } catch (RejectedExecutionException stopping) {
             // the application is stopping
         }
@@ -302,6 +305,7 @@ public class Cluster {
             return;
         }
         enabled = false;
+        manager.useRelay(null);
         heartbeat.cancel(false);
         presence.remove();
         try {

@@ -26,8 +26,19 @@ class EnvelopeTest {
     }
 
     @Test
+    void aSequencedMessageCarriesItsEpochAndSeq() {
+        Envelope sent = new Envelope("n1", 7, "Ab3", 12, "{\"a\":\"@x\"}");
+        assertEquals("n1\n7\n@Ab3:12\n{\"a\":\"@x\"}", sent.encode());
+        Envelope received = Envelope.decode(sent.encode()).orElseThrow();
+        assertTrue(received.isSequenced());
+        assertEquals(sent, received);
+        assertEquals(Optional.of(new Envelope("n1", MessageSent.EVERYONE, "E", 1, "[]")), Envelope.decode("n1\n*\n@E:1\n[]"));
+    }
+
+    @Test
     void textThatIsNotAnEnvelopeIsRefused() {
-        for (String wire : new String[]{"", "hello", "node\n", "\n1\n{}", "node\nbob\n{}", "node\n0\n{}", "node\n-3\n{}", "node\n1"}) {
+        for (String wire : new String[]{"", "hello", "node\n", "\n1\n{}", "node\nbob\n{}", "node\n0\n{}", "node\n-3\n{}", "node\n1",
+                "node\n1\n@E:0\n{}", "node\n1\n@E-1\n{}", "node\n1\n@E:1", "node\n1\n@bad epoch:1\n{}"}) {
             assertEquals(Optional.empty(), Envelope.decode(wire), wire);
         }
     }

@@ -4,46 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.herald.it.RedisServer;
-import dev.herald.stats.control.HeraldStats;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import redis.clients.jedis.RedisClient;
 
 /** The shared presence and tickets on a real redis-server of the test's own. */
-class RedisPresenceTest {
-
-    private static RedisServer server;
-    private static RedisClient redis;
-
-    private final HeraldStats stats = new HeraldStats();
-    private final String prefix = "t" + UUID.randomUUID();
-    private final RedisLink link = new RedisLink(new ClusterConfig(server.uri(), null, 10_000), "herald-test", stats, () -> {
-    });
-
-    @BeforeAll
-    static void startRedis() throws Exception {
-        server = RedisServer.start();
-        redis = server.client();
-    }
-
-    @AfterAll
-    static void stopRedis() throws Exception {
-        redis.close();
-        server.close();
-    }
-
-    @AfterEach
-    void closeLink() {
-        link.close();
-    }
+class RedisPresenceTest extends RedisFixture {
 
     private RedisPresence node(String id, long ttlMs) {
         return new RedisPresence(link, prefix, id, ttlMs);

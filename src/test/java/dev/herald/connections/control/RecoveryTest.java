@@ -178,6 +178,42 @@ class RecoveryTest {
     }
 
     /**
+     * Cluster mode: relayed messages that arrive while the shared history is read wait, those already
+     * replayed are dropped, and a gap in the relayed sequence closes the session to resync.
+     */
+    @Test
+    void relayedMessagesDuringTheReplayAreNeitherLostNorDuplicatedAndAGapResyncs() {
+        StreamPosition head = new StreamPosition("Shared", 3);
+        StreamPosition broadcastHead = new StreamPosition("SharedB", 0);
+        manager.useRelay(new Relay() {
+            @Override
+            public boolean publish(long streamKey, OutboundMessage message) {
+                return true;
+            }
+
+            @Override
+            public java.util.Optional<Replay> replay(long userId, StreamPosition user, StreamPosition broadcast) {
+                manager.deliverRelayed(1, "Shared", 3, "{\"n\":3}"); // published before the read: replayed
+                manager.deliverRelayed(1, "Shared", 4, "{\"n\":4}"); // published after the read
+                List<Replay.Held> held = List.of(new Replay.Held(3, 0, V1Protocol.message(1, "Shared", 3, "{\"n\":3}")));
+                return java.util.Optional.of(Replay.plan(user, head, held, broadcast, broadcastHead, List.of()));
+            }
+        });
+        Client client = connectV1(1, "Shared:2", null);
+        assertEquals(1, manager.sendMessage(1, Map.of("n", 5)).sessions(), "counted; it comes back from the subscriber");
+        manager.deliverRelayed(1, "Shared", 5, "{\"n\":5}");
+        List<JsonObject> frames = client.read();
+        assertEquals(List.of("herald.message", "herald.welcome", "herald.message", "herald.message"),
+                frames.stream().map(f -> f.getString("type")).toList());
+        assertTrue(frames.get(1).getBoolean("recovered"));
+        assertEquals(List.of(3, 4, 5), List.of(frames.get(0).getInt("seq"), frames.get(2).getInt("seq"), frames.get(3).getInt("seq")));
+        manager.deliverRelayed(1, "Shared", 7, "{\"n\":7}");
+        assertEquals(HeraldCloseCodes.RESYNC, client.fake.closeReason, "seq 6 never arrived: the client must reconnect and recover");
+        assertTrue(client.read().isEmpty());
+        assertEquals(1, stats.snapshot(0).getInt("resyncs"));
+    }
+
+    /**
      * A sender thread sends to the user and to everyone while the client reconnects again and again
      * with the last position it saw: every message reaches the client exactly once, in order, whether
      * by replay or live.

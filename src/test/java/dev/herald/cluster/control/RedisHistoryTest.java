@@ -1,0 +1,104 @@
+package dev.herald.cluster.control;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.herald.connections.control.OutboundMessage;
+import dev.herald.connections.control.Replay;
+import dev.herald.connections.control.StreamPosition;
+import dev.herald.connections.control.V1Protocol;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The herald.v1 streams in a real redis-server of the test's own. */
+class RedisHistoryTest extends RedisFixture {
+
+    private RedisHistory history(int size, long ttlMs) {
+        return new RedisHistory(link, prefix, prefix + ":deliver", "node-a", size, ttlMs, stats);
+    }
+
+    private static List<String> data(Replay replay) {
+        return replay.frames().subList(0, replay.replayed()).stream().map(OutboundMessage::json).toList();
+    }
+
+    @Test
+    void aFirstReadCreatesTheEpochsAndReplaysNothing() {
+        RedisHistory history = history(100, 60_000);
+        Replay first = history.replay(1, null, null).orElseThrow();
+        assertFalse(first.requested());
+        assertEquals(0, first.replayed());
+        assertEquals(0, first.userHead().seq());
+        assertTrue(first.userHead().epoch().matches("[A-Za-z0-9]+"));
+        Replay second = history.replay(1, null, null).orElseThrow();
+        assertEquals(first.userHead(), second.userHead(), "the epoch is kept");
+        assertEquals(first.broadcastHead(), second.broadcastHead());
+        assertNotEquals(first.userHead().epoch(), first.broadcastHead().epoch());
+    }
+
+    @Test
+    void whatWasRecordedAfterThePositionsIsReplayedInSeqOrder() {
+        RedisHistory history = history(100, 60_000);
+        Replay before = history.replay(1, null, null).orElseThrow();
+        for (String name : new String[]{"t1", "t2", "b1", "t3", "t4", "b2", "t5"}) {
+            assertTrue(history.publish(name.startsWith("b") ? V1Protocol.BROADCAST : 1, OutboundMessage.of("\"" + name + "\"")));
+        }
+        history.publish(2, OutboundMessage.of("\"not alice's\""));
+        Replay replay = history.replay(1, before.userHead(), before.broadcastHead()).orElseThrow();
+        assertTrue(replay.recovered());
+        assertEquals(7, replay.replayed());
+        String epoch = before.userHead().epoch();
+        List<String> user = data(replay).stream().filter(f -> f.contains("\"user\"")).toList();
+        assertEquals(List.of(1, 2, 3, 4, 5).stream().map(n -> V1Protocol.message(1, epoch, n, "\"t" + n + "\"").json()).toList(), user);
+        List<String> broadcast = data(replay).stream().filter(f -> f.contains("\"broadcast\"")).toList();
+        assertEquals(List.of(V1Protocol.message(0, before.broadcastHead().epoch(), 1, "\"b1\"").json(),
+                V1Protocol.message(0, before.broadcastHead().epoch(), 2, "\"b2\"").json()), broadcast);
+        assertEquals(new StreamPosition(epoch, 5), replay.userHead());
+        Replay upToDate = history.replay(1, replay.userHead(), replay.broadcastHead()).orElseThrow();
+        assertTrue(upToDate.recovered());
+        assertEquals(0, upToDate.replayed());
+        Replay fromThree = history.replay(1, new StreamPosition(epoch, 3), null).orElseThrow();
+        assertEquals(2, fromThree.replayed());
+        assertTrue(fromThree.recovered());
+        assertEquals(8, stats.snapshot(0).getInt("clusterPublished"));
+    }
+
+    @Test
+    void aGapBeyondTheSizeAnotherEpochOrAPositionAheadIsNotRecovered() {
+        RedisHistory history = history(10, 60_000);
+        Replay before = history.replay(1, null, null).orElseThrow();
+        for (int n = 1; n <= 250; n++) {
+            history.publish(1, OutboundMessage.of("{\"n\":" + n + "}"));
+        }
+        assertTrue(redis.xlen(prefix + ":h:u1") < 250, "trimmed in Redis");
+        Replay gap = history.replay(1, before.userHead(), null).orElseThrow();
+        assertFalse(gap.recovered());
+        assertEquals(10, gap.replayed(), "the last 10 are held");
+        assertTrue(gap.frames().get(0).json().contains("\"seq\":241,"));
+        Replay otherEpoch = history.replay(1, new StreamPosition("Other", 249), null).orElseThrow();
+        assertFalse(otherEpoch.recovered());
+        assertEquals(10, otherEpoch.replayed());
+        Replay malformed = history.replay(1, StreamPosition.parse("x"), null).orElseThrow();
+        assertFalse(malformed.recovered());
+        assertEquals(10, malformed.replayed());
+        Replay ahead = history.replay(1, new StreamPosition(before.userHead().epoch(), 300), null).orElseThrow();
+        assertFalse(ahead.recovered());
+        assertEquals(0, ahead.replayed());
+    }
+
+    @Test
+    void aStreamIdlePastTheTtlStartsANewEpoch() throws Exception {
+        RedisHistory history = history(100, 300);
+        history.publish(1, OutboundMessage.of("1"));
+        Replay before = history.replay(1, null, null).orElseThrow();
+        assertTrue(redis.pttl(prefix + ":h:u1") > 0, "every key expires");
+        assertTrue(redis.pttl(prefix + ":h:u1:m") > 0);
+        Thread.sleep(450);
+        history.publish(1, OutboundMessage.of("2"));
+        Replay after = history.replay(1, before.userHead(), null).orElseThrow();
+        assertNotEquals(before.userHead().epoch(), after.userHead().epoch());
+        assertFalse(after.recovered());
+        assertEquals(1, after.replayed(), "what the new epoch holds");
+    }
+}
