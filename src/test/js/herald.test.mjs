@@ -774,6 +774,16 @@ describe('herald.v1 recovery', () => {
     plain.h.close();
   });
 
+  test('a cluster node\'s resync close (1012) reconnects with the positions', () => {
+    const { h, sockets, timers, named } = welcomed();
+    sockets[0].serverSend(msg('broadcast', 'B1', 6, {}));
+    sockets[0].serverClose(1012, 'resync');
+    assert.equal(named('close')[0].willRetry, true);
+    timers.advance(1000);
+    assert.deepEqual(query(sockets[1].url), { since: 'U1:2', bsince: 'B1:6' });
+    h.close();
+  });
+
   test('close() keeps the positions: connect() recovers', () => {
     const { h, sockets } = welcomed();
     h.close();
