@@ -134,7 +134,8 @@ export function withPositions(url, positions) {
  * Events (`on(name, fn)`):
  * - `message` fn(data, event): every notification (a bare JSON frame, or the `data` of a `herald.v1` message).
  * - `open` fn(event), `error` fn(eventOrError).
- * - `close` fn({code, reason, wasClean, willRetry}): every socket close, and `close()`.
+ * - `close` fn({code, reason, wasClean, willRetry}): every socket close, and `close()`; also when the client
+ *   drops a `herald.v1` session itself to recover (`{code: 1000, reason: 'offline' | 'gap', willRetry: true}`).
  * - `reconnecting` fn({delayMs, attempt, code, reason, offline?}): before waiting;
  *   `delayMs` is null (and `offline` true) when waiting for the browser's `online` event.
  * - `final` fn({code, reason} | {status} | {error}): gave up; no further attempts.

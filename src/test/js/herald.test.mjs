@@ -774,6 +774,17 @@ describe('herald.v1 recovery', () => {
     plain.h.close();
   });
 
+  test('a listener that closes during the replay: the position still counts what it got, the rest is ignored', () => {
+    const { h, sockets, named } = welcomed();
+    h.on('message', () => h.close());
+    sockets[0].serverSend(msg('user', 'U1', 3, { text: 'first' }));
+    sockets[0].serverSend(msg('user', 'U1', 4, { text: 'after close()' }));
+    sockets[0].serverSend(welcome(true, 0, { epoch: 'U1', seq: 9 }, { epoch: 'B1', seq: 9 }));
+    assert.deepEqual(named('message'), [{ text: 'first' }]);
+    assert.deepEqual(h.positions.user, { epoch: 'U1', seq: 3 });
+    assert.equal(h.state, 'closed');
+  });
+
   test('a cluster node\'s resync close (1012) reconnects with the positions', () => {
     const { h, sockets, timers, named } = welcomed();
     sockets[0].serverSend(msg('broadcast', 'B1', 6, {}));
