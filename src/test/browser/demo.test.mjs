@@ -64,6 +64,16 @@ async function connected(userId) {
   return (await res.json()).connected;
 }
 
+/** Sends a notification to a user (as ops) through the REST API. */
+async function notify(userId, body) {
+  const res = await fetch(new URL(`api/notifications/${userId}`, server.url), {
+    method: 'POST',
+    headers: { Authorization: `Basic ${Buffer.from('ops:ops').toString('base64')}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  assert.equal(res.status, 200);
+}
+
 /** Polls a condition until it holds; fails after a deadline so that a broken feature cannot hang the build. */
 async function waitUntil(what, condition, deadlineMs = 60_000) {
   const end = Date.now() + deadlineMs;
@@ -169,6 +179,29 @@ test('a page that was offline gets exactly the notifications it missed, in order
   assert.deepEqual((await alice.feed()).slice(before.length), expected, 'each once, in send order, then live ones');
   assert.equal((await bob.feed()).filter((n) => n.text === 'Missed broadcast').length, 1);
   await alice.screenshot(`${SHOTS}demo-recovered.png`);
+});
+
+test('a plain client (herald.js with recover: false) still receives the bare JSON', async () => {
+  const page = await openPage();
+  const protocol = await page.page.evaluate(async () => {
+    const { Herald } = await import('./herald.js');
+    const frames = [];
+    window.plainFrames = frames;
+    const herald = new Herald({
+      ticketUrl: new URL('api/ws/ticket', location.href),
+      headers: { Authorization: `Basic ${btoa('carol:carol')}` },
+      recover: false,
+    });
+    herald.on('message', (data, event) => frames.push(event.data));
+    await new Promise((resolve) => herald.on('open', resolve));
+    return herald.protocol;
+  });
+  assert.equal(protocol, 'plain');
+  const body = { message: 'INFO', text: 'Bare for a plain client', n: 1 };
+  await notify(CAROL, body);
+  await page.page.waitForFunction(() => window.plainFrames.length > 0);
+  assert.deepEqual(await page.page.evaluate(() => window.plainFrames), [JSON.stringify(body)]);
+  await page.close();
 });
 
 test('after a server restart the pages reconnect by themselves and receive the next message', async () => {
