@@ -12,6 +12,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.logging.Logger;
 import java.util.regex.Matcher;
@@ -240,6 +242,59 @@ class ClusterIT {
 
     @Test
     @Order(6)
+    void aV1ClientThatReconnectsToTheOtherNodeRecoversWhatItMissed(@ArquillianResource @OperateOnDeployment(A) URL a) throws Exception {
+        URL b = b();
+        RecoveryIT.Positions bob = new RecoveryIT.Positions();
+        try (WsClient onA = WsClient.connect(a, "ws", "bob", Map.of(), List.of("herald.v1"))) {
+            JsonObject welcome = json(onA.next(10_000));
+            assertEquals("herald.welcome", welcome.getString("type"), welcome.toString());
+            bob.welcome(welcome);
+            awaitSessions(b, 2, 1);
+            notify(b, 2, "{\"message\":\"from b, live on a\"}");
+            JsonObject live = json(onA.next(10_000));
+            assertEquals("from b, live on a", live.getJsonObject("data").getString("message"));
+            assertEquals(welcome.getJsonObject("user").getInt("seq") + 1, live.getInt("seq"), "one sequence across nodes");
+            bob.read(live);
+        }
+        awaitSessions(a, 2, 0);
+        String[] sent = {"t1", "t2", "b1", "t3", "t4", "b2", "t5"};
+        for (int n = 0; n < sent.length; n++) {
+            URL sender = n % 2 == 0 ? a : b;
+            if (sent[n].startsWith("b")) {
+                assertEquals(200, Rest.post(sender, "ops", "notifications", "{\"message\":\"" + sent[n] + "\"}").statusCode());
+            } else {
+                notify(sender, 2, "{\"message\":\"" + sent[n] + "\"}");
+            }
+        }
+        try (WsClient onB = WsClient.connect(b, "ws" + bob.query(), "bob", Map.of(), List.of("herald.v1"))) {
+            List<String> user = new ArrayList<>();
+            List<String> broadcasts = new ArrayList<>();
+            for (int n = 0; n < sent.length; n++) {
+                JsonObject message = json(onB.next(10_000));
+                assertEquals("herald.message", message.getString("type"), message.toString());
+                String[] before = ("user".equals(message.getString("stream")) ? bob.since : bob.bsince).split(":");
+                assertEquals(before[0], message.getString("epoch"));
+                assertEquals(Long.parseLong(before[1]) + 1, message.getJsonNumber("seq").longValue(), "no gap, no duplicate");
+                bob.read(message);
+                ("user".equals(message.getString("stream")) ? user : broadcasts).add(message.getJsonObject("data").getString("message"));
+            }
+            assertEquals(List.of("t1", "t2", "t3", "t4", "t5"), user);
+            assertEquals(List.of("b1", "b2"), broadcasts);
+            JsonObject welcome = json(onB.next(10_000));
+            assertEquals("herald.welcome", welcome.getString("type"), welcome.toString());
+            assertTrue(welcome.getBoolean("recovered"), "recovered on the other node");
+            assertEquals(7, welcome.getInt("replayed"));
+            awaitSessions(a, 2, 1);
+            notify(a, 2, "{\"message\":\"live from a\"}");
+            JsonObject live = json(onB.next(10_000));
+            assertEquals("live from a", live.getJsonObject("data").getString("message"));
+            assertEquals(welcome.getJsonObject("user").getInt("seq") + 1, live.getInt("seq"));
+            assertEquals(null, onB.next(500), "nothing twice");
+        }
+    }
+
+    @Test
+    @Order(7)
     void aRedisOutageKeepsLocalDeliveryAndFastCallsAndEndsByItself(@ArquillianResource @OperateOnDeployment(A) URL a) throws Exception {
         URL b = b();
         int calls = 50;
@@ -290,7 +345,7 @@ class ClusterIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void aKilledNodeLeavesThePresenceWithinItsTtl(@ArquillianResource @OperateOnDeployment(A) URL a) throws Exception {
         URL b = b();
         try (RedisClient redis = REDIS.client();
@@ -307,7 +362,7 @@ class ClusterIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void aCleanStopLeavesThePresenceAtOnce(@ArquillianResource @OperateOnDeployment(A) URL a) throws Exception {
         startNodeC(); // if no earlier test did
         URL c = awaitSubscribed(nodeC.awaitReady().base());
@@ -323,7 +378,7 @@ class ClusterIT {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void theApplicationStopLeavesNoThreadNorConnection(@ArquillianResource @OperateOnDeployment(A) URL a) throws Exception {
         try (RedisClient redis = REDIS.client();
              WsClient alice = WsClient.connect(a, "alice")) {

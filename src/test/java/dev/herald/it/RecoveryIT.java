@@ -46,7 +46,7 @@ class RecoveryIT {
     URL base;
 
     /** A herald.v1 client's view: per stream the last epoch:seq it read. */
-    private static final class Positions {
+    static final class Positions {
         String since;
         String bsince;
 
@@ -76,7 +76,7 @@ class RecoveryIT {
         }
     }
 
-    private static String position(JsonObject head) {
+    static String position(JsonObject head) {
         return head.getString("epoch") + ":" + head.getJsonNumber("seq").longValue();
     }
 

@@ -16,8 +16,15 @@ abstract class RedisFixture {
 
     final HeraldStats stats = new HeraldStats();
     final String prefix = "t" + UUID.randomUUID();
-    final RedisLink link = new RedisLink(new ClusterConfig(server.uri(), null, 10_000), "herald-test", stats, () -> {
+    final RedisLink link = new RedisLink(config(), "herald-test", stats, () -> {
     });
+
+    /** Settings with a patient timeout: these tests are about Redis's answers, not its speed on a loaded machine. */
+    private static ClusterConfig config() {
+        ClusterConfig config = new ClusterConfig(server.uri(), null, 10_000);
+        config.redisTimeoutMs = 2000;
+        return config;
+    }
 
     @BeforeAll
     static void startRedis() throws Exception {

@@ -101,4 +101,24 @@ class RedisHistoryTest extends RedisFixture {
         assertFalse(after.recovered());
         assertEquals(1, after.replayed(), "what the new epoch holds");
     }
+
+    @Test
+    void aMessageRedisCouldNotRecordStartsNewEpochsOnceRedisIsBack() {
+        RedisHistory history = history(100, 60_000);
+        assertTrue(history.publish(1, OutboundMessage.of("1")));
+        Replay before = history.replay(1, null, null).orElseThrow();
+        redis.set(prefix + ":h:u2:m", "not a hash"); // the script fails for user 2, as it would with Redis unreachable
+        assertFalse(history.publish(2, OutboundMessage.of("lost to Redis")), "the caller delivers it from memory");
+        assertEquals(1, stats.snapshot(0).getInt("clusterPublishFailures"));
+        history.recovered();
+        assertEquals("1", redis.get(prefix + ":h:gen"));
+        history.recovered();
+        assertEquals("1", redis.get(prefix + ":h:gen"), "once per outage that lost something");
+        assertTrue(history.publish(1, OutboundMessage.of("2")));
+        Replay after = history.replay(1, before.userHead(), before.broadcastHead()).orElseThrow();
+        assertNotEquals(before.userHead().epoch(), after.userHead().epoch(), "user 1 could have missed a message: new epoch");
+        assertNotEquals(before.broadcastHead().epoch(), after.broadcastHead().epoch());
+        assertEquals(1, after.userHead().seq(), "the new epoch counts from 1");
+        assertFalse(after.recovered());
+    }
 }
