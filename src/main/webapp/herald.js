@@ -390,11 +390,12 @@ export class Herald {
       this.#duplicates++;
       return;
     }
-    if (this.#session.welcomed && last && (last.epoch !== at.epoch || at.seq !== last.seq + 1)) {
-      // A live message that does not continue its stream: something is missing. A new session
-      // replays it (or reports it as missed); this message comes again with the replay.
-      return this.#drop('gap');
-    }
+    // After the welcome a live message continues its stream, or starts it anew at seq 1 (the server starts
+    // a new epoch when a stream's history starts from nothing, e.g. after it was idle longer than its TTL).
+    // Anything else means something is missing: a new session replays it (or reports it as missed), this
+    // message included.
+    const continues = last?.epoch === at.epoch ? at.seq === last.seq + 1 : at.seq === 1;
+    if (this.#session.welcomed && last && !continues) return this.#drop('gap');
     this.#deliver(ws, frame.data, event);
     this.#setPositions({ ...this.#positions, [stream]: at });
   }

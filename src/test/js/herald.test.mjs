@@ -656,8 +656,8 @@ describe('herald.v1 recovery', () => {
     h.close();
   });
 
-  test('a live message that skips ahead or changes epoch closes and recovers from the last one delivered', () => {
-    for (const [epoch, seq] of [['U1', 5], ['U9', 1]]) {
+  test('a live message after a gap (skipped seq, or a new epoch not at seq 1) closes and recovers from the last one delivered', () => {
+    for (const [epoch, seq] of [['U1', 5], ['U9', 2]]) {
       const { h, sockets, timers, named } = welcomed();
       sockets[0].serverSend(msg('user', 'U1', 3, { text: 'ok' }));
       sockets[0].serverSend(msg('user', epoch, seq, { text: 'after a gap' }));
@@ -672,6 +672,18 @@ describe('herald.v1 recovery', () => {
       assert.deepEqual(query(sockets[1].url), { since: 'U1:3', bsince: 'B1:5' });
       h.close();
     }
+  });
+
+  test('a live message starting a new epoch at seq 1 (the stream idled past its TTL) is taken as is', () => {
+    const { h, sockets, named } = welcomed();
+    sockets[0].serverSend(msg('user', 'U7', 1, { text: 'after a quiet spell' }));
+    sockets[0].serverSend(msg('broadcast', 'B7', 1, { text: 'news after a quiet spell' }));
+    sockets[0].serverSend(msg('user', 'U7', 2, { text: 'next' }));
+    assert.deepEqual(named('message').map((m) => m.text), ['after a quiet spell', 'news after a quiet spell', 'next']);
+    assert.deepEqual(h.positions, { user: { epoch: 'U7', seq: 2 }, broadcast: { epoch: 'B7', seq: 1 } });
+    assert.equal(h.state, 'open');
+    assert.equal(named('close').length + named('missed').length, 0);
+    h.close();
   });
 
   test('before the welcome a replay may start anywhere (history trimmed, epoch changed)', () => {
