@@ -44,6 +44,13 @@ function showReconnecting({ delayMs, attempt, offline }) {
   countdown = setInterval(render, 250);
 }
 
+/** After a reconnect: what herald.v1 recovered, or that something may be missing (a real app would refetch). */
+function showRecovery({ replayed }, complete) {
+  const what = `${replayed} missed notification${replayed === 1 ? '' : 's'} recovered`;
+  if (complete) showState('open', replayed ? `reconnected: ${what}` : 'reconnected: nothing missed');
+  else showState('open', `reconnected: some notifications may be missing${replayed ? ` (${what})` : ''}`);
+}
+
 function describeFinal(info) {
   if (info.status) return `stopped: the ticket request was refused (HTTP ${info.status})`;
   if (info.code) return `stopped: ${info.reason || 'closed'} (${info.code})`;
@@ -99,6 +106,8 @@ function signIn(user) {
   herald.on('open', () => showState('open', 'connected'));
   herald.on('reconnecting', showReconnecting);
   herald.on('final', (info) => showState('final', describeFinal(info)));
+  herald.on('recovered', (info) => showRecovery(info, true));
+  herald.on('missed', (info) => showRecovery(info, false));
   herald.on('message', addToFeed);
   herald.on('parseerror', addUnreadable);
   herald.on('MFA_REQUIRED', askForCode);

@@ -1,7 +1,8 @@
 /**
  * Herald browser client: a small WebSocket notification client with
  * ticket-based auth, exponential backoff with full jitter, close-code
- * classification and offline awareness. Dependency-free ES module.
+ * classification, offline awareness and recovery of missed messages
+ * (subprotocol `herald.v1`). Dependency-free ES module.
  *
  * @example
  *   import { Herald } from '/herald/herald.js';
@@ -12,7 +13,15 @@
  */
 
 /** Event names handled by the client itself; any other name is a message type. */
-const LIFECYCLE = new Set(['message', 'open', 'close', 'reconnecting', 'final', 'error', 'parseerror']);
+const LIFECYCLE = new Set([
+  'message', 'open', 'close', 'reconnecting', 'final', 'error', 'parseerror', 'recovered', 'missed',
+]);
+
+/** The subprotocol of sequenced, recoverable messages. */
+export const V1 = 'herald.v1';
+
+/** The two streams of a `herald.v1` session and their query parameters. */
+const STREAMS = { user: 'since', broadcast: 'bsince' };
 
 /** Policy-violation (1008) reasons that mean "your credentials are not good". */
 const AUTH_REASONS = new Set(['authentication required', 'invalid or expired ticket']);
@@ -87,17 +96,55 @@ export function withTicket(url, ticket) {
 }
 
 /**
+ * @typedef {{epoch: string, seq: number}} Position the last message seen on a stream.
+ * @typedef {{user: Position | null, broadcast: Position | null}} Positions
+ */
+
+/**
+ * @param {unknown} p
+ * @returns {Position | null} `p` as a position, or null when it is not one
+ */
+function position(p) {
+  return typeof p?.epoch === 'string' && /^[A-Za-z0-9]+$/.test(p.epoch) && Number.isSafeInteger(p.seq) && p.seq >= 0
+    ? { epoch: p.epoch, seq: p.seq }
+    : null;
+}
+
+/**
+ * Appends the recovery query parameters of a `herald.v1` connect: `since=<epoch>:<seq>` for the user
+ * stream and `bsince=<epoch>:<seq>` for the broadcast stream, each only when known. The colon stays as is
+ * (legal in a query, and read the same by containers that decode parameters and those that do not).
+ *
+ * @param {string | URL} url
+ * @param {Partial<Positions>} positions
+ * @returns {string}
+ */
+export function withPositions(url, positions) {
+  let s = String(url);
+  for (const [stream, param] of Object.entries(STREAMS)) {
+    const p = position(positions?.[stream]);
+    if (p) s += `${s.includes('?') ? '&' : '?'}${param}=${encodeURIComponent(p.epoch)}:${p.seq}`;
+  }
+  return s;
+}
+
+/**
  * Reconnecting WebSocket client for Herald notifications.
  *
  * Events (`on(name, fn)`):
- * - `message` fn(data, event): every parsed JSON frame.
+ * - `message` fn(data, event): every notification (a bare JSON frame, or the `data` of a `herald.v1` message).
  * - `open` fn(event), `error` fn(eventOrError).
- * - `close` fn({code, reason, wasClean, willRetry}): every socket close, and `close()`.
+ * - `close` fn({code, reason, wasClean, willRetry}): every socket close, and `close()`; also when the client
+ *   drops a `herald.v1` session itself to recover (`{code: 1000, reason: 'offline' | 'gap', willRetry: true}`).
  * - `reconnecting` fn({delayMs, attempt, code, reason, offline?}): before waiting;
  *   `delayMs` is null (and `offline` true) when waiting for the browser's `online` event.
  * - `final` fn({code, reason} | {status} | {error}): gave up; no further attempts.
  * - `parseerror` fn({error, data}): a text frame that is not JSON (connection stays open).
- * - any other name: frames whose top-level `"message"` field equals that name, fn(data, event).
+ * - `recovered` fn({replayed}): a reconnect replayed everything missed since the last message seen
+ *   (`replayed` of them, delivered just before).
+ * - `missed` fn({replayed, protocol}): a reconnect could not prove that nothing was missed (history
+ *   gone or reset on a `herald.v1` session, or any reconnect of a plain session): refetch.
+ * - any other name: notifications whose top-level `"message"` field equals that name, fn(data, event).
  */
 export class Herald {
   #o;
@@ -111,13 +158,25 @@ export class Herald {
   #target = null; // window-like EventTarget for online/offline
   #lifecycle = new Map();
   #types = new Map();
+  /** @type {Positions} */
+  #positions = { user: null, broadcast: null };
+  #session = null; // {v1, asked, welcomed, after} of the open socket
+  #hadSession = false; // a session opened before on this instance
+  #v1Seen = false; // a herald.v1 session opened on this instance
+  #plainNext = false; // the last herald.v1 attempt failed before opening: try once without it
+  #duplicates = 0;
 
   /**
    * @param {object} [options]
    * @param {string | URL} [options.url] ws(s) endpoint; default derived from this module's URL.
    * @param {string | URL} [options.ticketUrl] POSTed before every connect; expects `{"ticket": "..."}`.
    * @param {object | (() => object | Promise<object>)} [options.headers] headers for the ticket POST.
-   * @param {string[]} [options.protocols] WebSocket subprotocols.
+   * @param {string[]} [options.protocols] further WebSocket subprotocols.
+   * @param {boolean} [options.recover=true] ask for `herald.v1` (sequenced messages, recovery on
+   *   reconnect); false: plain bare JSON only.
+   * @param {{load: () => Partial<Positions> | null | undefined, save: (p: Positions) => void}} [options.positionStore]
+   *   keeps the stream positions beyond this instance (e.g. in sessionStorage, so a reload recovers too);
+   *   `load` is called once, `save` after every change.
    * @param {number} [options.baseDelayMs=500]
    * @param {number} [options.maxDelayMs=30000]
    * @param {number} [options.stableAfterMs=10000] open time after which the backoff resets.
@@ -130,7 +189,7 @@ export class Herald {
    */
   constructor(options = {}) {
     const {
-      url, ticketUrl, headers, protocols,
+      url, ticketUrl, headers, protocols, recover = true, positionStore,
       baseDelayMs = 500, maxDelayMs = 30000, stableAfterMs = 10000,
       WebSocketImpl = globalThis.WebSocket,
       fetchImpl = (...args) => globalThis.fetch(...args),
@@ -141,15 +200,40 @@ export class Herald {
     } = options;
     this.#o = {
       url: url != null ? String(url) : defaultUrl(import.meta.url),
-      ticketUrl, headers, protocols, baseDelayMs, maxDelayMs, stableAfterMs,
+      ticketUrl, headers, protocols, recover, positionStore, baseDelayMs, maxDelayMs, stableAfterMs,
       WebSocketImpl, fetchImpl, random, setTimeoutImpl, clearTimeoutImpl,
     };
+    if (recover && positionStore) {
+      let stored = null;
+      try {
+        stored = positionStore.load();
+      } catch {
+        // unreadable: start without positions
+      }
+      for (const stream of Object.keys(STREAMS)) this.#positions[stream] = position(stored?.[stream]);
+    }
     if (autoConnect) this.connect();
   }
 
   /** @returns {'connecting' | 'open' | 'reconnecting' | 'closed'} */
   get state() {
     return this.#state;
+  }
+
+  /** @returns {'herald.v1' | 'plain' | null} the open session's protocol; null when not open */
+  get protocol() {
+    return this.#session ? (this.#session.v1 ? V1 : 'plain') : null;
+  }
+
+  /** @returns {Positions} a copy of the last message seen on each stream (what a reconnect recovers from) */
+  get positions() {
+    const { user, broadcast } = this.#positions;
+    return { user: user && { ...user }, broadcast: broadcast && { ...broadcast } };
+  }
+
+  /** @returns {number} `herald.v1` messages dropped because they were seen already (for debugging) */
+  get duplicates() {
+    return this.#duplicates;
   }
 
   /**
@@ -187,7 +271,7 @@ export class Herald {
     void this.#open();
   }
 
-  /** Closes for good: cancels timers, closes the socket with 1000, emits `close`. */
+  /** Closes for good: cancels timers, closes the socket with 1000, emits `close`. Positions are kept. */
   close() {
     if (this.#state === 'closed') return;
     this.#stop();
@@ -197,7 +281,9 @@ export class Herald {
   async #open() {
     const gen = ++this.#gen;
     this.#state = 'connecting';
-    let url = this.#o.url;
+    const askV1 = this.#o.recover && !this.#plainNext;
+    const asked = askV1 && !!(this.#positions.user || this.#positions.broadcast);
+    let url = askV1 ? withPositions(this.#o.url, this.#positions) : this.#o.url;
     if (this.#o.ticketUrl) {
       try {
         url = withTicket(url, await this.#fetchTicket());
@@ -211,7 +297,8 @@ export class Herald {
       if (gen !== this.#gen) return; // closed or restarted while fetching
     }
 
-    const { WebSocketImpl, protocols } = this.#o;
+    const { WebSocketImpl } = this.#o;
+    const protocols = askV1 ? [V1, ...(this.#o.protocols ?? []).filter((p) => p !== V1)] : this.#o.protocols;
     let ws;
     try {
       ws = protocols ? new WebSocketImpl(url, protocols) : new WebSocketImpl(url);
@@ -222,31 +309,43 @@ export class Herald {
       return;
     }
     this.#ws = ws;
+    this.#plainNext = false;
 
     ws.onopen = (event) => {
       if (ws !== this.#ws) return;
       this.#state = 'open';
       this.#authRetryUsed = false;
+      const v1 = ws.protocol === V1;
+      const after = this.#hadSession; // a reconnect: something may have been missed meanwhile
+      this.#session = { v1, asked: v1 && asked, welcomed: false, after };
+      this.#hadSession = true;
+      if (v1) {
+        this.#v1Seen = true;
+      } else if (this.#positions.user || this.#positions.broadcast) {
+        this.#setPositions({ user: null, broadcast: null }); // what a plain session receives is not counted
+      }
       this.#stableTimer = this.#o.setTimeoutImpl(() => {
         this.#stableTimer = null;
         this.#attempt = 0;
       }, this.#o.stableAfterMs);
       this.#emit('open', event);
+      if (!v1 && after && ws === this.#ws) this.#emit('missed', { replayed: 0, protocol: 'plain' });
     };
 
     ws.onmessage = (event) => {
       if (ws !== this.#ws || typeof event.data !== 'string') return;
-      let data;
+      let frame;
       try {
-        data = JSON.parse(event.data);
+        frame = JSON.parse(event.data);
       } catch (error) {
         this.#emit('parseerror', { error, data: event.data });
         return;
       }
-      this.#emit('message', data, event);
-      if (ws === this.#ws && typeof data?.message === 'string') {
-        this.#dispatch(this.#types, data.message, [data, event]);
-      }
+      const type = this.#session?.v1 && typeof frame?.type === 'string' && frame.type.startsWith('herald.') ? frame.type : null;
+      if (type === 'herald.message') this.#onSequenced(ws, frame, event);
+      else if (type === 'herald.welcome') this.#onWelcome(frame);
+      else if (type === null) this.#deliver(ws, frame, event);
+      // other herald.* types: frames of a later protocol revision, ignored
     };
 
     ws.onerror = (event) => {
@@ -255,7 +354,11 @@ export class Herald {
 
     ws.onclose = ({ code, reason = '', wasClean = false }) => {
       if (ws !== this.#ws) return;
+      // Browsers fail the handshake when a server answers no subprotocol (an older Herald), like an unreachable
+      // server: until herald.v1 has worked once, a herald.v1 attempt that never opened is followed by a plain one.
+      if (askV1 && !this.#session && !this.#v1Seen) this.#plainNext = true;
       this.#ws = null;
+      this.#session = null;
       this.#clearStable();
       const kind = classifyClose(code, reason);
       const willRetry = kind === 'retry' || (kind === 'auth' && !!this.#o.ticketUrl && !this.#authRetryUsed);
@@ -267,6 +370,79 @@ export class Herald {
       if (kind === 'auth') this.#authRetryUsed = true;
       this.#retry({ code, reason });
     };
+  }
+
+  /** Dispatches a notification to `message` listeners and to those of its `"message"` type. */
+  #deliver(ws, data, event) {
+    this.#emit('message', data, event);
+    if (ws === this.#ws && typeof data?.message === 'string') {
+      this.#dispatch(this.#types, data.message, [data, event]);
+    }
+  }
+
+  /** A `herald.message`: drops what was seen already, reconnects on a gap, else delivers and advances. */
+  #onSequenced(ws, frame, event) {
+    const stream = Object.hasOwn(STREAMS, frame.stream) ? frame.stream : null;
+    const at = stream && position(frame);
+    if (!at) return this.#deliver(ws, frame.data, event); // malformed envelope: deliver, count nothing
+    const last = this.#positions[stream];
+    if (last && last.epoch === at.epoch && at.seq <= last.seq) {
+      this.#duplicates++;
+      return;
+    }
+    // After the welcome a live message continues its stream, or starts it anew at seq 1 (the server starts
+    // a new epoch when a stream's history starts from nothing, e.g. after it was idle longer than its TTL).
+    // Anything else means something is missing: a new session replays it (or reports it as missed), this
+    // message included.
+    const continues = last?.epoch === at.epoch ? at.seq === last.seq + 1 : at.seq === 1;
+    if (this.#session.welcomed && last && !continues) return this.#drop('gap');
+    this.#deliver(ws, frame.data, event);
+    this.#setPositions({ ...this.#positions, [stream]: at });
+  }
+
+  /** The `herald.welcome`, once per session between the replay and live messages. */
+  #onWelcome(frame) {
+    const session = this.#session;
+    if (session.welcomed) return;
+    session.welcomed = true;
+    const next = { ...this.#positions };
+    for (const stream of Object.keys(STREAMS)) next[stream] = position(frame[stream]) ?? next[stream];
+    this.#setPositions(next);
+    const replayed = Number.isSafeInteger(frame.replayed) ? frame.replayed : 0;
+    if (session.asked && frame.recovered === true) this.#emit('recovered', { replayed });
+    else if (session.asked || session.after) this.#emit('missed', { replayed, protocol: V1 });
+  }
+
+  #setPositions(positions) {
+    this.#positions = positions;
+    if (this.#o.recover && this.#o.positionStore) {
+      try {
+        this.#o.positionStore.save(this.positions);
+      } catch (error) {
+        this.#emit('error', error);
+      }
+    }
+  }
+
+  /**
+   * Closes the open socket ourselves and reconnects like after a transient close (waiting for
+   * `online` when offline): used when the network went away and when a stream has a gap.
+   */
+  #drop(reason) {
+    const ws = this.#ws;
+    this.#ws = null;
+    this.#session = null;
+    this.#clearStable();
+    ws.onopen = ws.onmessage = ws.onerror = ws.onclose = null;
+    try {
+      ws.close(1000, reason);
+    } catch {
+      // already closing
+    }
+    this.#state = 'reconnecting';
+    const gen = this.#gen;
+    this.#emit('close', { code: 1000, reason, wasClean: false, willRetry: true });
+    if (gen === this.#gen) this.#retry({ code: 1000, reason });
   }
 
   async #fetchTicket() {
@@ -310,6 +486,7 @@ export class Herald {
     this.#unlistenNetwork();
     const ws = this.#ws;
     this.#ws = null;
+    this.#session = null;
     this.#state = 'closed';
     if (ws) {
       ws.onopen = ws.onmessage = ws.onerror = ws.onclose = null;
@@ -334,6 +511,9 @@ export class Herald {
   #onOffline = () => {
     // A pending attempt would fail anyway; wait for 'online' instead.
     if (this.#state === 'reconnecting') this.#clearTimer();
+    // A socket that lives through a network change is often dead without knowing it for minutes;
+    // a herald.v1 session loses nothing by reconnecting with recovery when the network is back.
+    else if (this.#state === 'open' && this.#session?.v1) this.#drop('offline');
   };
 
   #listenNetwork() {

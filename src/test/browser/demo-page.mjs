@@ -36,6 +36,11 @@ export class DemoPage {
     await this.page.waitForSelector(`#state[data-state="${state}"]`, { timeout });
   }
 
+  /** Waits until the connection state shows this text (a substring). */
+  async waitForStateText(text, timeout = PAGE_DEADLINE_MS) {
+    await this.page.locator('#state', { hasText: text }).waitFor({ timeout });
+  }
+
   /** @returns {Promise<string>} the connection state as shown */
   stateText() {
     return this.page.textContent('#state');

@@ -64,6 +64,16 @@ async function connected(userId) {
   return (await res.json()).connected;
 }
 
+/** Sends a notification to a user (as ops) through the REST API. */
+async function notify(userId, body) {
+  const res = await fetch(new URL(`api/notifications/${userId}`, server.url), {
+    method: 'POST',
+    headers: { Authorization: `Basic ${Buffer.from('ops:ops').toString('base64')}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  assert.equal(res.status, 200);
+}
+
 /** Polls a condition until it holds; fails after a deadline so that a broken feature cannot hang the build. */
 async function waitUntil(what, condition, deadlineMs = 60_000) {
   const end = Date.now() + deadlineMs;
@@ -141,6 +151,59 @@ test('MFA flow: the 400 problem shows when the user\'s page is closed', async ()
   assert.equal(await connected(ALICE), true, 'alice stays connected');
 });
 
+test('a page that was offline gets exactly the notifications it missed, in order, and says so', async () => {
+  const alice = await pageOf('alice');
+  const bob = await pageOf('bob');
+  const before = await alice.feed();
+
+  // Chromium's offline emulation keeps an open WebSocket and holds its frames until the network is back,
+  // so the socket would survive and deliver them; herald.js itself closes a herald.v1 session on 'offline'.
+  await alice.context.setOffline(true);
+  await alice.waitForState('offline');
+  const missed = [
+    { to: ALICE, type: 'INFO', text: 'Missed 1' },
+    { to: ALICE, type: 'INFO', text: 'Missed 2' },
+    { to: ALICE, type: 'INFO', text: 'Missed 3' },
+    { to: '', type: 'NEWS', text: 'Missed broadcast' },
+  ];
+  for (const notification of missed) assert.equal((await bob.send(notification)).status, 200);
+  await bob.waitForNotification('Missed broadcast');
+  assert.deepEqual(await alice.feed(), before, 'nothing reaches the offline page');
+
+  await alice.context.setOffline(false);
+  // The count comes from the server's herald.welcome: these 4 came by replay, not over the old socket.
+  await alice.waitForStateText('reconnected: 4 missed notifications recovered');
+  await alice.send({ to: ALICE, text: 'Live after recovery' });
+  await alice.waitForNotification('Live after recovery');
+  const expected = [...missed.map(({ type, text }) => ({ type, text })), { type: 'INFO', text: 'Live after recovery' }];
+  assert.deepEqual((await alice.feed()).slice(before.length), expected, 'each once, in send order, then live ones');
+  assert.equal((await bob.feed()).filter((n) => n.text === 'Missed broadcast').length, 1);
+  await alice.screenshot(`${SHOTS}demo-recovered.png`);
+});
+
+test('a plain client (herald.js with recover: false) still receives the bare JSON', async () => {
+  const page = await openPage();
+  const protocol = await page.page.evaluate(async () => {
+    const { Herald } = await import('./herald.js');
+    const frames = [];
+    window.plainFrames = frames;
+    const herald = new Herald({
+      ticketUrl: new URL('api/ws/ticket', location.href),
+      headers: { Authorization: `Basic ${btoa('carol:carol')}` },
+      recover: false,
+    });
+    herald.on('message', (data, event) => frames.push(event.data));
+    await new Promise((resolve) => herald.on('open', resolve));
+    return herald.protocol;
+  });
+  assert.equal(protocol, 'plain');
+  const body = { message: 'INFO', text: 'Bare for a plain client', n: 1 };
+  await notify(CAROL, body);
+  await page.page.waitForFunction(() => window.plainFrames.length > 0);
+  assert.deepEqual(await page.page.evaluate(() => window.plainFrames), [JSON.stringify(body)]);
+  await page.close();
+});
+
 test('after a server restart the pages reconnect by themselves and receive the next message', async () => {
   const alice = await pageOf('alice');
   const bob = await pageOf('bob');
@@ -155,6 +218,8 @@ test('after a server restart the pages reconnect by themselves and receive the n
 
   await server.start();
   await Promise.all([alice.waitForState('open', RECONNECT_DEADLINE_MS), bob.waitForState('open', RECONNECT_DEADLINE_MS)]);
+  // The in-memory history of the single node went with the restart (a new epoch): the pages are told.
+  await alice.waitForStateText('reconnected: some notifications may be missing');
   const targeted = await alice.send({ to: BOB, text: 'Welcome back, bob' });
   assert.match(targeted.text, /delivered to 1 session\(s\) of bob/);
   await alice.send({ to: ALICE, text: 'Welcome back, alice' });

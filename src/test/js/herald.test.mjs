@@ -1,7 +1,7 @@
 // Unit tests for the Herald browser client. Run: node --test src/test/js/
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { Herald, backoffDelay, classifyClose, defaultUrl, withTicket } from '../../main/webapp/herald.js';
+import { Herald, V1, backoffDelay, classifyClose, defaultUrl, withPositions, withTicket } from '../../main/webapp/herald.js';
 
 const WS_URL = 'wss://app.example/herald/ws';
 const TICKET_URL = 'https://app.example/herald/api/ws/ticket';
@@ -61,7 +61,9 @@ function setup({ responses = [], ...options } = {}) {
       this.closedWith = { code, reason };
     }
     // test helpers simulating the server/browser
-    serverOpen() {
+    /** @param {string} [protocol] the negotiated subprotocol ('' when the server answered none) */
+    serverOpen(protocol = '') {
+      this.protocol = protocol;
       this.onopen?.({ type: 'open' });
     }
     serverSend(data) {
@@ -95,7 +97,7 @@ function setup({ responses = [], ...options } = {}) {
     ...options,
   });
   const events = [];
-  for (const name of ['open', 'close', 'reconnecting', 'final', 'error', 'parseerror', 'message']) {
+  for (const name of ['open', 'close', 'reconnecting', 'final', 'error', 'parseerror', 'message', 'recovered', 'missed']) {
     h.on(name, (payload) => events.push([name, payload]));
   }
   const named = (name) => events.filter(([n]) => n === name).map(([, p]) => p);
@@ -466,24 +468,24 @@ describe('Herald close()', () => {
   });
 });
 
-describe('Herald offline handling', () => {
-  /** Installs fake navigator/window globals for the duration of fn. */
-  async function withBrowserGlobals(fn) {
-    const saved = ['navigator', 'window'].map((k) => [k, Object.getOwnPropertyDescriptor(globalThis, k)]);
-    const navigator = { onLine: true };
-    const window = new EventTarget();
-    Object.defineProperty(globalThis, 'navigator', { value: navigator, configurable: true, writable: true });
-    Object.defineProperty(globalThis, 'window', { value: window, configurable: true, writable: true });
-    try {
-      await fn({ navigator, window });
-    } finally {
-      for (const [k, d] of saved) {
-        if (d) Object.defineProperty(globalThis, k, d);
-        else delete globalThis[k];
-      }
+/** Installs fake navigator/window globals for the duration of fn. */
+async function withBrowserGlobals(fn) {
+  const saved = ['navigator', 'window'].map((k) => [k, Object.getOwnPropertyDescriptor(globalThis, k)]);
+  const navigator = { onLine: true };
+  const window = new EventTarget();
+  Object.defineProperty(globalThis, 'navigator', { value: navigator, configurable: true, writable: true });
+  Object.defineProperty(globalThis, 'window', { value: window, configurable: true, writable: true });
+  try {
+    await fn({ navigator, window });
+  } finally {
+    for (const [k, d] of saved) {
+      if (d) Object.defineProperty(globalThis, k, d);
+      else delete globalThis[k];
     }
   }
+}
 
+describe('Herald offline handling', () => {
   test('no attempt is scheduled while offline; reconnects at once on "online"', () =>
     withBrowserGlobals(({ navigator, window }) => {
       const { h, sockets, timers, named } = setup();
@@ -528,5 +530,331 @@ describe('Herald offline handling', () => {
       navigator.onLine = true;
       window.dispatchEvent(new Event('online'));
       assert.equal(sockets.length, 1);
+    }));
+});
+
+describe('herald.v1 recovery', () => {
+  /** A herald.message frame as the server sends it. */
+  const msg = (stream, epoch, seq, data) => JSON.stringify({ type: 'herald.message', stream, epoch, seq, data });
+  /** A herald.welcome frame. */
+  const welcome = (recovered, replayed, user, broadcast) =>
+    JSON.stringify({ type: 'herald.welcome', recovered, replayed, user, broadcast });
+  const query = (url) => Object.fromEntries(new URL(url).searchParams);
+
+  /** A client on its first herald.v1 session, welcomed at user U1:2 and broadcast B1:5. */
+  function welcomed(options) {
+    const t = setup(options);
+    t.sockets[0].serverOpen(V1);
+    t.sockets[0].serverSend(welcome(false, 0, { epoch: 'U1', seq: 2 }, { epoch: 'B1', seq: 5 }));
+    return t;
+  }
+
+  test('withPositions appends since/bsince, each only when known', () => {
+    assert.equal(
+      withPositions(WS_URL, { user: { epoch: 'Ab1', seq: 7 }, broadcast: { epoch: 'Zz9', seq: 0 } }),
+      `${WS_URL}?since=Ab1:7&bsince=Zz9:0`,
+    );
+    assert.equal(withPositions(`${WS_URL}?x=1`, { user: null, broadcast: { epoch: 'B', seq: 3 } }), `${WS_URL}?x=1&bsince=B:3`);
+    assert.equal(withPositions(WS_URL, { user: { epoch: 'bad epoch', seq: 1 } }), WS_URL);
+    assert.equal(withPositions(WS_URL, {}), WS_URL);
+  });
+
+  test('asks for herald.v1 first (before, and without repeating, the app\'s subprotocols); recover:false asks for none', () => {
+    assert.deepEqual(setup().sockets[0].protocols, [V1]);
+    assert.deepEqual(setup({ protocols: ['app.x', V1] }).sockets[0].protocols, [V1, 'app.x']);
+    assert.equal(setup({ recover: false }).sockets[0].protocols, undefined);
+    assert.deepEqual(setup({ recover: false, protocols: ['app.x'] }).sockets[0].protocols, ['app.x']);
+  });
+
+  test('first connect: no since/bsince, the welcome sets both positions, no recovered/missed event', () => {
+    const { h, sockets, named } = welcomed();
+    assert.equal(sockets[0].url, WS_URL);
+    assert.equal(h.protocol, V1);
+    assert.deepEqual(h.positions, { user: { epoch: 'U1', seq: 2 }, broadcast: { epoch: 'B1', seq: 5 } });
+    assert.equal(named('recovered').length + named('missed').length, 0);
+    assert.deepEqual(named('message'), []);
+    h.close();
+  });
+
+  test('the data of a herald.message is dispatched exactly like a bare message; positions advance per stream', () => {
+    const { h, sockets, named } = welcomed();
+    const mfa = [];
+    h.on('MFA_REQUIRED', (data, event) => mfa.push([data, event.type]));
+    sockets[0].serverSend(msg('user', 'U1', 3, { message: 'MFA_REQUIRED', text: 'code?' }));
+    assert.deepEqual(h.positions, { user: { epoch: 'U1', seq: 3 }, broadcast: { epoch: 'B1', seq: 5 } });
+    sockets[0].serverSend(msg('broadcast', 'B1', 6, { message: 'NEWS' }));
+    sockets[0].serverSend(msg('broadcast', 'B1', 7, [1, 2]));
+    assert.deepEqual(named('message'), [{ message: 'MFA_REQUIRED', text: 'code?' }, { message: 'NEWS' }, [1, 2]]);
+    assert.deepEqual(mfa, [[{ message: 'MFA_REQUIRED', text: 'code?' }, 'message']]);
+    assert.deepEqual(h.positions, { user: { epoch: 'U1', seq: 3 }, broadcast: { epoch: 'B1', seq: 7 } });
+    h.close();
+  });
+
+  test('the position advances after the listeners ran', () => {
+    const { h, sockets } = welcomed();
+    const seen = [];
+    h.on('message', () => seen.push(h.positions.user.seq));
+    sockets[0].serverSend(msg('user', 'U1', 3, {}));
+    assert.deepEqual(seen, [2]);
+    h.close();
+  });
+
+  test('reconnect sends since/bsince beside the ticket; replay then welcome recovered:true emits recovered', async () => {
+    const { h, sockets, timers, named } = setup({ ticketUrl: TICKET_URL });
+    await flush();
+    sockets[0].serverOpen(V1);
+    sockets[0].serverSend(welcome(false, 0, { epoch: 'U1', seq: 2 }, { epoch: 'B1', seq: 5 }));
+    sockets[0].serverSend(msg('user', 'U1', 3, { text: 'live' }));
+    sockets[0].serverClose(1006);
+    timers.advance(1000);
+    await flush();
+    assert.deepEqual(query(sockets[1].url), { since: 'U1:3', bsince: 'B1:5', ticket: 't/2+=' });
+    assert.match(sockets[1].url, /\?since=U1:3&bsince=B1:5&ticket=/);
+    assert.deepEqual(sockets[1].protocols, [V1]);
+
+    sockets[1].serverOpen(V1);
+    sockets[1].serverSend(msg('user', 'U1', 4, { text: 'missed 1' }));
+    sockets[1].serverSend(msg('broadcast', 'B1', 6, { text: 'missed 2' }));
+    sockets[1].serverSend(msg('user', 'U1', 5, { text: 'missed 3' }));
+    assert.equal(named('recovered').length, 0, 'reported only with the welcome');
+    sockets[1].serverSend(welcome(true, 3, { epoch: 'U1', seq: 5 }, { epoch: 'B1', seq: 6 }));
+    assert.deepEqual(named('recovered'), [{ replayed: 3 }]);
+    assert.deepEqual(named('missed'), []);
+    sockets[1].serverSend(msg('user', 'U1', 6, { text: 'live again' }));
+    assert.deepEqual(named('message').map((m) => m.text), ['live', 'missed 1', 'missed 2', 'missed 3', 'live again']);
+    assert.deepEqual(h.positions, { user: { epoch: 'U1', seq: 6 }, broadcast: { epoch: 'B1', seq: 6 } });
+    h.close();
+  });
+
+  test('welcome recovered:false emits missed with what was still replayed; a new epoch is taken over', () => {
+    const { h, sockets, timers, named } = welcomed();
+    sockets[0].serverClose(1001, 'going away');
+    timers.advance(1000);
+    assert.deepEqual(query(sockets[1].url), { since: 'U1:2', bsince: 'B1:5' });
+    sockets[1].serverOpen(V1);
+    sockets[1].serverSend(msg('user', 'U2', 1, { text: 'held 1' })); // the server restarted: another epoch
+    sockets[1].serverSend(welcome(false, 1, { epoch: 'U2', seq: 1 }, { epoch: 'B2', seq: 0 }));
+    assert.deepEqual(named('missed'), [{ replayed: 1, protocol: V1 }]);
+    assert.deepEqual(named('recovered'), []);
+    assert.deepEqual(named('message'), [{ text: 'held 1' }]);
+    assert.deepEqual(h.positions, { user: { epoch: 'U2', seq: 1 }, broadcast: { epoch: 'B2', seq: 0 } });
+    sockets[1].serverSend(msg('broadcast', 'B2', 1, { text: 'live' }));
+    assert.equal(named('message').length, 2);
+    assert.equal(named('close').length, 1, 'no gap: the welcome set the new epoch');
+    h.close();
+  });
+
+  test('messages seen already (same epoch, seq not greater) are dropped and counted', () => {
+    const { h, sockets, named } = welcomed();
+    sockets[0].serverSend(msg('user', 'U1', 3, { text: 'a' }));
+    sockets[0].serverSend(msg('user', 'U1', 3, { text: 'a again' }));
+    sockets[0].serverSend(msg('user', 'U1', 1, { text: 'old' }));
+    sockets[0].serverSend(msg('broadcast', 'B1', 5, { text: 'old broadcast' }));
+    assert.deepEqual(named('message'), [{ text: 'a' }]);
+    assert.equal(h.duplicates, 3);
+    assert.equal(h.state, 'open');
+    h.close();
+  });
+
+  test('a live message after a gap (skipped seq, or a new epoch not at seq 1) closes and recovers from the last one delivered', () => {
+    for (const [epoch, seq] of [['U1', 5], ['U9', 2]]) {
+      const { h, sockets, timers, named } = welcomed();
+      sockets[0].serverSend(msg('user', 'U1', 3, { text: 'ok' }));
+      sockets[0].serverSend(msg('user', epoch, seq, { text: 'after a gap' }));
+      assert.deepEqual(named('message'), [{ text: 'ok' }], 'not delivered: it comes again with the replay');
+      assert.deepEqual(sockets[0].closedWith, { code: 1000, reason: 'gap' });
+      assert.deepEqual(named('close'), [{ code: 1000, reason: 'gap', wasClean: false, willRetry: true }]);
+      assert.equal(h.state, 'reconnecting');
+      sockets[0].serverSend(msg('user', 'U1', 4, { text: 'late' })); // the old socket is detached
+      sockets[0].serverClose(1000, 'gap');
+      assert.equal(named('close').length, 1);
+      timers.advance(1000);
+      assert.deepEqual(query(sockets[1].url), { since: 'U1:3', bsince: 'B1:5' });
+      h.close();
+    }
+  });
+
+  test('a live message starting a new epoch at seq 1 (the stream idled past its TTL) is taken as is', () => {
+    const { h, sockets, named } = welcomed();
+    sockets[0].serverSend(msg('user', 'U7', 1, { text: 'after a quiet spell' }));
+    sockets[0].serverSend(msg('broadcast', 'B7', 1, { text: 'news after a quiet spell' }));
+    sockets[0].serverSend(msg('user', 'U7', 2, { text: 'next' }));
+    assert.deepEqual(named('message').map((m) => m.text), ['after a quiet spell', 'news after a quiet spell', 'next']);
+    assert.deepEqual(h.positions, { user: { epoch: 'U7', seq: 2 }, broadcast: { epoch: 'B7', seq: 1 } });
+    assert.equal(h.state, 'open');
+    assert.equal(named('close').length + named('missed').length, 0);
+    h.close();
+  });
+
+  test('before the welcome a replay may start anywhere (history trimmed, epoch changed)', () => {
+    const { h, sockets, timers, named } = welcomed();
+    sockets[0].serverClose(1006);
+    timers.advance(1000);
+    sockets[1].serverOpen(V1);
+    sockets[1].serverSend(msg('user', 'U1', 9, { text: 'oldest still held' }));
+    sockets[1].serverSend(msg('user', 'U1', 10, { text: 'next' }));
+    sockets[1].serverSend(welcome(false, 2, { epoch: 'U1', seq: 10 }, { epoch: 'B1', seq: 5 }));
+    assert.deepEqual(named('message').map((m) => m.text), ['oldest still held', 'next']);
+    assert.deepEqual(named('missed'), [{ replayed: 2, protocol: V1 }]);
+    assert.equal(h.state, 'open');
+    h.close();
+  });
+
+  test('on a herald.v1 session other JSON is dispatched as a plain message, unknown herald.* frames are ignored, bad JSON keeps it open', () => {
+    const { h, sockets, named } = welcomed();
+    sockets[0].serverSend('{"message":"BARE"}');
+    sockets[0].serverSend('{"type":"herald.ping","n":1}');
+    sockets[0].serverSend('{"type":"herald.welcome","recovered":true,"replayed":9}'); // only once per session
+    sockets[0].serverSend('{not json');
+    sockets[0].serverSend('{"type":"herald.message","stream":"other","data":{"text":"no position"}}');
+    assert.deepEqual(named('message'), [{ message: 'BARE' }, { text: 'no position' }]);
+    assert.equal(named('parseerror').length, 1);
+    assert.equal(named('recovered').length, 0);
+    assert.deepEqual(h.positions, { user: { epoch: 'U1', seq: 2 }, broadcast: { epoch: 'B1', seq: 5 } });
+    assert.equal(h.state, 'open');
+    assert.equal(sockets[0].closedWith, null);
+    h.close();
+  });
+
+  test('plain fallback: a server that answers no subprotocol gets a plain client (bare JSON as is, no since, missed on reconnect)', () => {
+    const { h, sockets, timers, named } = setup();
+    sockets[0].serverOpen(''); // an older Herald, and a lenient client that accepted the handshake without a subprotocol
+    assert.equal(h.protocol, 'plain');
+    const frame = { type: 'herald.message', stream: 'user', epoch: 'U1', seq: 1, data: { x: 1 } };
+    sockets[0].serverSend(JSON.stringify(frame));
+    assert.deepEqual(named('message'), [frame], 'a plain session never unwraps');
+    assert.deepEqual(h.positions, { user: null, broadcast: null });
+    sockets[0].serverClose(1006);
+    timers.advance(1000);
+    assert.equal(sockets[1].url, WS_URL);
+    sockets[1].serverOpen('');
+    assert.deepEqual(named('missed'), [{ replayed: 0, protocol: 'plain' }]);
+    h.close();
+  });
+
+  test('browser fallback: until herald.v1 worked once, a herald.v1 attempt that failed before opening is followed by a plain one', async () => {
+    const { h, sockets, timers, named } = setup();
+    sockets[0].serverClose(1006); // Chromium: "Sent non-empty 'Sec-WebSocket-Protocol' header but no response was received"
+    timers.advance(1000);
+    assert.equal(sockets[1].protocols, undefined);
+    sockets[1].serverClose(1006); // still down: the next one asks for herald.v1 again
+    timers.advance(1000);
+    assert.deepEqual(sockets[2].protocols, [V1]);
+    sockets[2].serverClose(1006);
+    timers.advance(1000);
+    sockets[3].serverOpen('');
+    assert.equal(h.protocol, 'plain');
+    assert.equal(named('missed').length, 0, 'the first session');
+    h.close();
+
+    // a failed ticket request in between does not use up the plain attempt
+    const t = setup({ ticketUrl: TICKET_URL, responses: [okTicket('a'), new TypeError('Failed to fetch')] });
+    await flush();
+    t.sockets[0].serverClose(1006);
+    t.timers.advance(1000);
+    await flush();
+    assert.equal(t.sockets.length, 1);
+    t.timers.advance(1000);
+    await flush();
+    assert.equal(t.sockets[1].protocols, undefined);
+    t.h.close();
+
+    const v1 = welcomed();
+    v1.sockets[0].serverClose(1001, 'going away');
+    for (let i = 1; i <= 3; i++) {
+      v1.timers.advance(1000);
+      assert.deepEqual(v1.sockets[i].protocols, [V1], 'herald.v1 worked here: no plain attempts');
+      v1.sockets[i].serverClose(1006);
+    }
+    v1.h.close();
+  });
+
+  test('a plain session drops the positions (what it receives is not counted); recover:false never sends them', () => {
+    const { h, sockets, timers } = welcomed();
+    sockets[0].serverClose(1006);
+    timers.advance(1000);
+    sockets[1].serverOpen(''); // e.g. a node of an older version behind the same address
+    assert.deepEqual(h.positions, { user: null, broadcast: null });
+    sockets[1].serverClose(1006);
+    timers.advance(1000);
+    assert.equal(sockets[2].url, WS_URL);
+    h.close();
+
+    const store = { load: () => ({ user: { epoch: 'U1', seq: 1 } }), save: () => assert.fail('no saves') };
+    const plain = setup({ recover: false, positionStore: store });
+    assert.equal(plain.sockets[0].url, WS_URL);
+    plain.h.close();
+  });
+
+  test('a listener that closes during the replay: the position still counts what it got, the rest is ignored', () => {
+    const { h, sockets, named } = welcomed();
+    h.on('message', () => h.close());
+    sockets[0].serverSend(msg('user', 'U1', 3, { text: 'first' }));
+    sockets[0].serverSend(msg('user', 'U1', 4, { text: 'after close()' }));
+    sockets[0].serverSend(welcome(true, 0, { epoch: 'U1', seq: 9 }, { epoch: 'B1', seq: 9 }));
+    assert.deepEqual(named('message'), [{ text: 'first' }]);
+    assert.deepEqual(h.positions.user, { epoch: 'U1', seq: 3 });
+    assert.equal(h.state, 'closed');
+  });
+
+  test('a cluster node\'s resync close (1012) reconnects with the positions', () => {
+    const { h, sockets, timers, named } = welcomed();
+    sockets[0].serverSend(msg('broadcast', 'B1', 6, {}));
+    sockets[0].serverClose(1012, 'resync');
+    assert.equal(named('close')[0].willRetry, true);
+    timers.advance(1000);
+    assert.deepEqual(query(sockets[1].url), { since: 'U1:2', bsince: 'B1:6' });
+    h.close();
+  });
+
+  test('close() keeps the positions: connect() recovers', () => {
+    const { h, sockets } = welcomed();
+    h.close();
+    h.connect();
+    assert.deepEqual(query(sockets[1].url), { since: 'U1:2', bsince: 'B1:5' });
+    h.close();
+  });
+
+  test('positionStore: loaded once (a reload recovers), saved after every change, unreadable stores ignored', () => {
+    const saved = [];
+    const store = { load: () => ({ user: { epoch: 'U1', seq: 4 }, broadcast: { epoch: 'bad!', seq: 1 } }), save: (p) => saved.push(p) };
+    const { h, sockets, named } = setup({ positionStore: store });
+    assert.deepEqual(query(sockets[0].url), { since: 'U1:4' });
+    sockets[0].serverOpen(V1);
+    sockets[0].serverSend(msg('user', 'U1', 5, {}));
+    sockets[0].serverSend(welcome(true, 1, { epoch: 'U1', seq: 5 }, { epoch: 'B1', seq: 0 }));
+    assert.deepEqual(named('recovered'), [{ replayed: 1 }], 'asked after a reload: reported');
+    assert.deepEqual(saved, [
+      { user: { epoch: 'U1', seq: 5 }, broadcast: null },
+      { user: { epoch: 'U1', seq: 5 }, broadcast: { epoch: 'B1', seq: 0 } },
+    ]);
+    h.close();
+
+    const broken = setup({ positionStore: { load: () => { throw new Error('quota'); }, save: () => {} } });
+    assert.equal(broken.sockets[0].url, WS_URL);
+    broken.h.close();
+  });
+
+  test('going offline closes a herald.v1 session; "online" reconnects with recovery. A plain session is left open', () =>
+    withBrowserGlobals(({ navigator, window }) => {
+      const { h, sockets, named } = welcomed();
+      navigator.onLine = false;
+      window.dispatchEvent(new Event('offline'));
+      assert.deepEqual(sockets[0].closedWith, { code: 1000, reason: 'offline' });
+      assert.deepEqual(named('close'), [{ code: 1000, reason: 'offline', wasClean: false, willRetry: true }]);
+      assert.deepEqual(named('reconnecting'), [{ delayMs: null, attempt: 1, code: 1000, reason: 'offline', offline: true }]);
+      assert.equal(h.state, 'reconnecting');
+      navigator.onLine = true;
+      window.dispatchEvent(new Event('online'));
+      assert.deepEqual(query(sockets[1].url), { since: 'U1:2', bsince: 'B1:5' });
+      h.close();
+
+      const plain = setup();
+      plain.sockets[0].serverOpen('');
+      navigator.onLine = false;
+      window.dispatchEvent(new Event('offline'));
+      assert.equal(plain.h.state, 'open');
+      assert.equal(plain.sockets[0].closedWith, null);
+      plain.h.close();
     }));
 });
