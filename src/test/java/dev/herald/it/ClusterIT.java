@@ -73,7 +73,9 @@ class ClusterIT {
                 "herald.redis.uri", REDIS.uri(),
                 "herald.cluster.node-id", "node-a",
                 "herald.cluster.presence-ttl-ms", "60000",
-                "herald.redis.retry-ms", "500"));
+                "herald.redis.retry-ms", "500",
+                // a GC pause of a loaded test node must not look like an outage (a timed-out publish is lost)
+                "herald.redis.timeout-ms", "3000"));
     }
 
     @BeforeAll

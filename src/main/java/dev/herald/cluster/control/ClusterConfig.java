@@ -17,8 +17,8 @@ public class ClusterConfig {
     Optional<String> redisUri = Optional.empty();
 
     @Inject
-    @ConfigProperty(name = "herald.redis.timeout-ms", defaultValue = "100")
-    int redisTimeoutMs = 100;
+    @ConfigProperty(name = "herald.redis.timeout-ms", defaultValue = "1000")
+    int redisTimeoutMs = 1000;
 
     @Inject
     @ConfigProperty(name = "herald.redis.pool-size", defaultValue = "16")
@@ -62,7 +62,7 @@ public class ClusterConfig {
         return redisUri == null ? Optional.empty() : redisUri.map(String::strip).filter(uri -> !uri.isEmpty());
     }
 
-    /** @return {@code herald.redis.timeout-ms}: connect, read and pool-wait limit of one Redis call (default 100) */
+    /** @return {@code herald.redis.timeout-ms}: connect, read and pool-wait limit of one Redis call (default 1000) */
     public int redisTimeoutMs() {
         return Math.max(1, redisTimeoutMs);
     }
