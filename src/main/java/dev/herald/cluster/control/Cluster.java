@@ -236,7 +236,11 @@ public class Cluster {
             }
             manager.deliverRelayed(stream, envelope.epoch(), envelope.seq(), envelope.json());
         } else if (!own) { // from a node that could not sequence it
-            manager.sendLocal(stream, message);
+            if (envelope.isBroadcast()) {
+                manager.broadcastLocal(message);
+            } else {
+                manager.sendLocal(stream, message);
+            }
         }
         if (!own) {
             stats.clusterReceived();

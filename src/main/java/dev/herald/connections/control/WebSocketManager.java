@@ -386,12 +386,13 @@ public class WebSocketManager {
      * then fires {@link MessageSent} (in cluster mode: published once, and every other node queues it
      * on its own sessions of the user).
      *
-     * @param userId  the user
+     * @param userId  the user, a positive number
      * @param message anything {@link MessageCodec#encode(Object)} accepts; serialized once
      * @return how many sessions of this node it was queued on, and when they were written
-     * @throws IllegalArgumentException when the message cannot be serialized
+     * @throws IllegalArgumentException when the user id is not positive or the message cannot be serialized
      */
     public Delivery sendMessage(long userId, Object message) {
+        requireUser(userId);
         OutboundMessage encoded = codec.encode(message);
         Delivery delivery = send(userId, encoded, true);
         fire(new MessageSent(userId, encoded.json()));
@@ -403,12 +404,21 @@ public class WebSocketManager {
      * the next message of the in-memory user stream), without firing {@link MessageSent} and without
      * the cluster's relay.
      *
-     * @param userId  the user
+     * @param userId  the user, a positive number
      * @param message the message
      * @return how many sessions it was queued on, and when they were written
+     * @throws IllegalArgumentException when the user id is not positive
      */
     public Delivery sendLocal(long userId, OutboundMessage message) {
+        requireUser(userId);
         return send(userId, message, false);
+    }
+
+    /** User ids are positive: 0 is the broadcast stream's key, so a targeted send to it must never reach everyone. */
+    private static void requireUser(long userId) {
+        if (userId <= 0) {
+            throw new IllegalArgumentException("User id must be a positive number, was " + userId);
+        }
     }
 
     /**
@@ -466,7 +476,7 @@ public class WebSocketManager {
     public Delivery deliverRelayed(long streamKey, String epoch, long seq, String data) {
         OutboundMessage frame = V1Protocol.message(streamKey, epoch, seq, data);
         Delivery delivery = new Delivery();
-        for (Connection connection : targets(streamKey)) {
+        forEachTarget(streamKey, connection -> {
             if (connection.isV1() && connection.isLive()) {
                 delivery.expect();
                 boolean inOrder = connection.offerSequenced(streamKey, epoch, seq, frame, delivery, true);
@@ -478,7 +488,7 @@ public class WebSocketManager {
                     connection.sender().terminate(HeraldCloseCodes.RESYNC, null);
                 }
             }
-        }
+        });
         return delivery.seal();
     }
 
@@ -487,11 +497,11 @@ public class WebSocketManager {
         enqueuePlain(streamKey, message, delivery);
         Relay shared = mayRelay ? relay : null;
         if (shared != null && shared.publish(streamKey, message)) {
-            for (Connection connection : targets(streamKey)) {
+            forEachTarget(streamKey, connection -> {
                 if (connection.isV1() && connection.isLive()) {
                     delivery.relayed();
                 }
-            }
+            });
         } else {
             sendSequenced(streamKey, message, delivery);
         }
@@ -504,13 +514,13 @@ public class WebSocketManager {
         locked(streamKey, stream -> {
             Replay.Held held = stream.append(message.json());
             String epoch = stream.head().epoch();
-            for (Connection connection : targets(streamKey)) {
+            forEachTarget(streamKey, connection -> {
                 if (connection.isV1() && connection.isLive()) {
                     delivery.expect();
                     connection.offerSequenced(streamKey, epoch, held.seq(), held.frame(), delivery, false);
                     offered.add(connection);
                 }
-            }
+            });
             return null;
         });
         for (Connection connection : offered) {
@@ -520,23 +530,26 @@ public class WebSocketManager {
     }
 
     private void enqueuePlain(long streamKey, OutboundMessage message, Delivery delivery) {
-        for (Connection connection : targets(streamKey)) {
+        forEachTarget(streamKey, connection -> {
             if (!connection.isV1()) {
                 enqueue(connection, message, delivery);
             }
-        }
+        });
     }
 
-    /** @return the user's registrations, or every registration for the broadcast stream */
-    private Iterable<Connection> targets(long streamKey) {
+    /** Runs {@code action} for each of the user's registrations, or every registration for the broadcast stream. */
+    private void forEachTarget(long streamKey, Consumer<Connection> action) {
         if (streamKey != V1Protocol.BROADCAST) {
-            return Arrays.asList(users.getOrDefault(streamKey, NONE));
+            for (Connection connection : users.getOrDefault(streamKey, NONE)) {
+                action.accept(connection);
+            }
+            return;
         }
-        List<Connection> all = new ArrayList<>();
         for (Connection[] connections : users.values()) {
-            all.addAll(Arrays.asList(connections));
+            for (Connection connection : connections) {
+                action.accept(connection);
+            }
         }
-        return all;
     }
 
     private static void enqueue(Connection connection, OutboundMessage message, Delivery delivery) {

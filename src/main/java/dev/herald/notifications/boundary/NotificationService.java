@@ -35,7 +35,7 @@ public class NotificationService {
      * @return true when the user has at least one live session (on any node of a cluster), false when none
      * @throws MfaRequiredException     when the JSON's top-level {@code "message"} is
      *                                  {@code "MFA_REQUIRED"} and the user has no live session
-     * @throws IllegalArgumentException when the data cannot be serialized to JSON
+     * @throws IllegalArgumentException when the user id is not positive or the data cannot be serialized to JSON
      */
     public boolean notifyFrontend(long userId, Object jsonData) {
         return notify(userId, jsonData).delivered();

@@ -118,6 +118,16 @@ class WebSocketManagerTest {
     }
 
     @Test
+    void aTargetedSendToUserZeroIsRefusedNeverBroadcast() {
+        FakeSession alice = connect(1);
+        FakeSession bob = connect(2);
+        assertThrows(IllegalArgumentException.class, () -> manager.sendMessage(0, Map.of("message", "secret")));
+        assertThrows(IllegalArgumentException.class, () -> manager.sendLocal(-5, OutboundMessage.of("{\"message\":\"secret\"}")));
+        assertTrue(alice.texts.isEmpty(), "user 0 is the broadcast stream's key: nobody may get a targeted message for it");
+        assertTrue(bob.texts.isEmpty());
+    }
+
+    @Test
     void aSessionTheContainerClosedIsNotCountedAsLive() {
         FakeSession fake = connect(1);
         fake.open = false;
@@ -192,8 +202,8 @@ class WebSocketManagerTest {
             Thread worker = new Thread(() -> {
                 for (int i = 0; i < 2000; i++) {
                     FakeSession fake = new FakeSession(FakeSession.Mode.INLINE);
-                    Connection c = roomy.connect(i % 5, fake.session).orElseThrow();
-                    roomy.sendMessage(i % 5, Map.of("t", thread));
+                    Connection c = roomy.connect(1 + i % 5, fake.session).orElseThrow();
+                    roomy.sendMessage(1 + i % 5, Map.of("t", thread));
                     roomy.unregister(c, new CloseReason(CloseReason.CloseCodes.NORMAL_CLOSURE, ""));
                 }
             });
