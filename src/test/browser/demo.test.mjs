@@ -1,13 +1,12 @@
-// Browser tests of the demo page and herald.js: headless Chromium (Debian's) against the demo WAR on Payara Micro.
-// Run by `mvn verify` (after the WAR is built); one-time setup: .ci/browser-setup.sh.
+// Browser tests of the demo page and herald.js: headless Chromium (chromium.mjs) against the demo WAR on Payara Micro.
+// Run by `mvn verify` (after the WAR is built, its npm packages installed by install.mjs).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { launchChromium } from './chromium.mjs';
 import { DemoPage } from './demo-page.mjs';
 import { DemoServer } from './demo-server.mjs';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = fileURLToPath(new URL('../../../target/browser/', import.meta.url));
 const RECONNECT_DEADLINE_MS = 180_000;
 const ALICE = 1;
@@ -19,20 +18,6 @@ let browser;
 const pages = [];
 /** Signed-in pages by user name, shared by the tests (a test opens the ones it needs if missing). */
 const signedIn = new Map();
-
-async function launchChromium() {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run .ci/browser-setup.sh`);
-  let chromium;
-  try {
-    ({ chromium } = await import('playwright-core'));
-  } catch (error) {
-    throw new Error(`playwright-core is not installed: run .ci/browser-setup.sh (${error.message})`);
-  }
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
-}
 
 async function openPage() {
   const page = await DemoPage.open(browser, server.url);
