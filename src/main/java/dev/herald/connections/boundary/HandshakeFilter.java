@@ -51,7 +51,7 @@ public class HandshakeFilter implements Filter {
         if (needsLogin(request) && !authenticate(request, response)) {
             return;
         }
-        chain.doFilter(request, response);
+        chain.doFilter(new LocalAddressRequest(request), response);
     }
 
     /** Not authenticated yet, and either no ticket or credentials of its own (which then win over the ticket). */
