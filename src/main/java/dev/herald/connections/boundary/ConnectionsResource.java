@@ -34,7 +34,7 @@ public class ConnectionsResource {
     @GET
     public JsonObject connections(@PathParam("userId") String userId) {
         long id = JsonBodies.userId(userId);
-        int sessions = manager.getConnections(id).size() + cluster.sessionsElsewhere(id);
+        int sessions = manager.liveSessions(id) + cluster.sessionsElsewhere(id);
         return Json.createObjectBuilder()
                 .add("userId", id)
                 .add("connected", sessions > 0)
