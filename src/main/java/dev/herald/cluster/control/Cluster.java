@@ -82,6 +82,7 @@ public class Cluster {
     private PresenceBook book;
     private RedisTickets tickets;
     private RedisHistory history;
+    private RedisControl control;
     private Subscriber subscriber;
     private ScheduledFuture<?> heartbeat;
 
@@ -107,6 +108,7 @@ public class Cluster {
         tickets = new RedisTickets(link, prefix);
         history = new RedisHistory(link, prefix, channel, nodeId, heraldConfig.historySize(), heraldConfig.historyTtlMs(), stats,
                 new Replay.Bound(heraldConfig.recoveryMaxBytes(), heraldConfig.recoveryMaxMessages()));
+        control = new RedisControl(link, channel, nodeId);
         subscriber = new Subscriber(link, channel, this::receive, config.redisRetryMs());
         threads.newThread(subscriber).start();
         long beatMs = config.presenceTtlMs() / 3;
@@ -211,7 +213,7 @@ public class Cluster {
 
     /** The application disconnected a user here: every other node closes the user's sessions too. */
     void onDisconnect(@Observes DisconnectRequested disconnect) {
-        if (enabled && link.call(redis -> redis.publish(channel, Envelope.disconnect(nodeId, disconnect.userId()).encode())).isEmpty()) {
+        if (enabled && !control.disconnect(disconnect.userId())) {
             LOG.warning(() -> "Could not ask the other nodes to disconnect user " + disconnect.userId() + ": Redis is unreachable");
         }
     }

@@ -720,9 +720,14 @@ public class WebSocketManager {
             LOG.log(Level.FINE, cause, () -> "Send failed, closing " + connection);
         }
         Session session = connection.session();
-        if (session != null) {
+        if (session == null) {
+            return; // closed with the reason when it opens (bind)
+        }
+        if (reason == HeraldCloseCodes.SIGNED_OUT) {
+            close(session, reason); // now: right after the listeners the container closes it itself, with a bare 1008
+        } else {
             closeAsync(session, reason);
-        } // else: closed with the reason when it opens (bind)
+        }
     }
 
     /** Removes one registration; true only for the call that removed it. */
