@@ -71,6 +71,18 @@ public class HeraldConfig {
     @ConfigProperty(name = "herald.history.max-bytes", defaultValue = "33554432")
     long historyMaxBytes = 32L << 20;
 
+    @Inject
+    @ConfigProperty(name = "herald.recovery.max-bytes", defaultValue = "262144")
+    long recoveryMaxBytes = 256L << 10;
+
+    @Inject
+    @ConfigProperty(name = "herald.recovery.max-messages", defaultValue = "500")
+    int recoveryMaxMessages = 500;
+
+    @Inject
+    @ConfigProperty(name = "herald.handshake.open-timeout-ms", defaultValue = "10000")
+    long openTimeoutMs = 10_000;
+
     /** Creates the bean; CDI fills the fields. */
     public HeraldConfig() {
     }
@@ -185,5 +197,40 @@ public class HeraldConfig {
     /** @return {@code herald.history.max-bytes}: the bound on this node's in-memory history (default 32 MiB) */
     public long historyMaxBytes() {
         return Math.max(0, historyMaxBytes);
+    }
+
+    /**
+     * Sets the replay bounds, for code that runs without CDI.
+     *
+     * @param maxBytes    {@code herald.recovery.max-bytes}
+     * @param maxMessages {@code herald.recovery.max-messages}
+     * @return this
+     */
+    public HeraldConfig withRecovery(long maxBytes, int maxMessages) {
+        this.recoveryMaxBytes = maxBytes;
+        this.recoveryMaxMessages = maxMessages;
+        return this;
+    }
+
+    /**
+     * @return {@code herald.recovery.max-bytes}: the most bytes of missed messages one reconnect replays
+     *         (default 256 KiB; never more than half of {@code herald.send.buffer-limit}, so a replay
+     *         alone can never make a session a slow consumer)
+     */
+    public long recoveryMaxBytes() {
+        return Math.max(0, Math.min(recoveryMaxBytes, sendBufferLimit / 2));
+    }
+
+    /** @return {@code herald.recovery.max-messages}: the most missed messages one reconnect replays (default 500) */
+    public int recoveryMaxMessages() {
+        return Math.max(0, recoveryMaxMessages);
+    }
+
+    /**
+     * @return {@code herald.handshake.open-timeout-ms}: how long a handshake's registration waits for
+     *         its session to open before it is dropped (default 10 s)
+     */
+    public long openTimeoutMs() {
+        return Math.max(1, openTimeoutMs);
     }
 }

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -244,6 +245,24 @@ class ClusterIT {
 
     @Test
     @Order(6)
+    void aDisconnectOnAClosesTheUsersSessionsOnB(@ArquillianResource @OperateOnDeployment(A) URL a) throws Exception {
+        URL b = b();
+        try (WsClient onB = WsClient.connect(b, "carol"); WsClient onA = WsClient.connect(a, "carol");
+             WsClient bob = WsClient.connect(b, "bob")) {
+            awaitSessions(a, 3, 2);
+            HttpResponse<String> answer = Rest.delete(a, "ops", "connections/3");
+            assertEquals(200, answer.statusCode(), answer.body());
+            assertEquals(1, json(answer.body()).getInt("disconnected"), "A's own session");
+            assertEquals(new WsClient.Close(1000, "disconnected"), onA.closed().get(10, TimeUnit.SECONDS));
+            assertEquals(new WsClient.Close(1000, "disconnected"), onB.closed().get(10, TimeUnit.SECONDS), "and B's");
+            awaitSessions(a, 3, 0);
+            assertFalse(bob.closed().isDone(), "another user's session on B stays");
+        }
+        awaitSessions(a, 2, 0);
+    }
+
+    @Test
+    @Order(7)
     void aV1ClientThatReconnectsToTheOtherNodeRecoversWhatItMissed(@ArquillianResource @OperateOnDeployment(A) URL a) throws Exception {
         URL b = b();
         RecoveryIT.Positions bob = new RecoveryIT.Positions();
@@ -296,7 +315,7 @@ class ClusterIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void aRedisOutageKeepsLocalDeliveryAndFastCallsAndEndsByItself(@ArquillianResource @OperateOnDeployment(A) URL a) throws Exception {
         URL b = b();
         int calls = 50;
@@ -347,7 +366,7 @@ class ClusterIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void aKilledNodeLeavesThePresenceWithinItsTtl(@ArquillianResource @OperateOnDeployment(A) URL a) throws Exception {
         URL b = b();
         try (RedisClient redis = REDIS.client();
@@ -364,7 +383,7 @@ class ClusterIT {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void aCleanStopLeavesThePresenceAtOnce(@ArquillianResource @OperateOnDeployment(A) URL a) throws Exception {
         startNodeC(); // if no earlier test did
         URL c = awaitSubscribed(nodeC.awaitReady().base());
@@ -380,7 +399,7 @@ class ClusterIT {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     void theApplicationStopLeavesNoThreadNorConnection(@ArquillianResource @OperateOnDeployment(A) URL a) throws Exception {
         try (RedisClient redis = REDIS.client();
              WsClient alice = WsClient.connect(a, "alice")) {

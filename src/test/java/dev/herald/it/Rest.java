@@ -39,6 +39,17 @@ public final class Rest {
         return send(request(base, user, path).GET());
     }
 
+    /**
+     * @param base the application URL
+     * @param user Basic user, or null
+     * @param path below {@code api/}
+     * @return the response
+     * @throws Exception on I/O failure
+     */
+    public static HttpResponse<String> delete(URL base, String user, String path) throws Exception {
+        return send(request(base, user, path).DELETE());
+    }
+
     private static HttpRequest.Builder request(URL base, String user, String path) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + "api/" + path)).timeout(Duration.ofSeconds(30));
         if (user != null) {

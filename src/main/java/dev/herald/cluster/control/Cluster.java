@@ -1,10 +1,11 @@
 package dev.herald.cluster.control;
 
 import dev.herald.connections.control.OutboundMessage;
+import dev.herald.connections.control.Replay;
 import dev.herald.connections.control.V1Protocol;
 import dev.herald.connections.control.WebSocketManager;
-import dev.herald.connections.entity.SessionClosed;
-import dev.herald.connections.entity.SessionOpened;
+import dev.herald.connections.entity.DisconnectRequested;
+import dev.herald.connections.entity.PresenceChanged;
 import dev.herald.platform.HeraldConfig;
 import dev.herald.stats.control.HeraldStats;
 import jakarta.annotation.PostConstruct;
@@ -18,7 +19,6 @@ import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.security.SecureRandom;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
@@ -82,6 +82,7 @@ public class Cluster {
     private PresenceBook book;
     private RedisTickets tickets;
     private RedisHistory history;
+    private RedisControl control;
     private Subscriber subscriber;
     private ScheduledFuture<?> heartbeat;
 
@@ -105,7 +106,9 @@ public class Cluster {
         presence = new RedisPresence(link, prefix, nodeId, config.presenceTtlMs());
         book = new PresenceBook(this::localSessions, this::localCounts, presence::write);
         tickets = new RedisTickets(link, prefix);
-        history = new RedisHistory(link, prefix, channel, nodeId, heraldConfig.historySize(), heraldConfig.historyTtlMs(), stats);
+        history = new RedisHistory(link, prefix, channel, nodeId, heraldConfig.historySize(), heraldConfig.historyTtlMs(), stats,
+                new Replay.Bound(heraldConfig.recoveryMaxBytes(), heraldConfig.recoveryMaxMessages()));
+        control = new RedisControl(link, channel, nodeId);
         subscriber = new Subscriber(link, channel, this::receive, config.redisRetryMs());
         threads.newThread(subscriber).start();
         long beatMs = config.presenceTtlMs() / 3;
@@ -200,18 +203,18 @@ public class Cluster {
         return enabled ? tickets.take(ticket) : OptionalLong.empty();
     }
 
-    void onOpened(@Observes SessionOpened opened) {
-        presenceChanged(opened.userId());
-    }
-
-    void onClosed(@Observes SessionClosed closed) {
-        presenceChanged(closed.userId());
-    }
-
-    private void presenceChanged(long userId) {
+    /** A registration came or went: written before the handshake's 101, so other nodes count it as soon as its client may. */
+    void onPresence(@Observes PresenceChanged changed) {
         if (enabled) {
-            book.changed(userId);
+            book.changed(changed.userId());
             book.flush();
+        }
+    }
+
+    /** The application disconnected a user here: every other node closes the user's sessions too. */
+    void onDisconnect(@Observes DisconnectRequested disconnect) {
+        if (enabled && !control.disconnect(disconnect.userId())) {
+            LOG.warning(() -> "Could not ask the other nodes to disconnect user " + disconnect.userId() + ": Redis is unreachable");
         }
     }
 
@@ -228,6 +231,12 @@ public class Cluster {
         }
         Envelope envelope = decoded.get();
         boolean own = envelope.origin().equals(nodeId); // its plain sessions had it before it was published
+        if (envelope.isDisconnect()) {
+            if (!own) {
+                manager.disconnectLocal(envelope.userId());
+            }
+            return;
+        }
         long stream = envelope.isBroadcast() ? V1Protocol.BROADCAST : envelope.userId();
         OutboundMessage message = OutboundMessage.of(envelope.json());
         if (envelope.isSequenced()) {
@@ -248,13 +257,11 @@ public class Cluster {
     }
 
     private int localSessions(long userId) {
-        return manager.getConnections(userId).size();
+        return manager.liveSessions(userId);
     }
 
     private Map<Long, Integer> localCounts() {
-        Map<Long, Integer> counts = new HashMap<>();
-        manager.activeConnections().forEach((userId, sessions) -> counts.put(userId, sessions.size()));
-        return counts;
+        return manager.liveSessionCounts();
     }
 
     /** The heartbeat: presence writes and expiry, the subscriber's ping, and, during an outage, the probe. */

@@ -20,6 +20,7 @@ import java.util.regex.Pattern;
 record Envelope(String origin, long userId, String epoch, long seq, String json) {
 
     private static final String EVERYONE = "*";
+    private static final String DISCONNECT = "!disconnect"; // never JSON: JSON never starts with '!'
     private static final Pattern SEQUENCE = Pattern.compile("@([A-Za-z0-9]{1,64}):([1-9][0-9]{0,17})");
 
     /**
@@ -31,6 +32,22 @@ record Envelope(String origin, long userId, String epoch, long seq, String json)
      */
     Envelope(String origin, long userId, String json) {
         this(origin, userId, null, 0, json);
+    }
+
+    /**
+     * A request to every other node to close a user's sessions.
+     *
+     * @param origin the publishing node's id
+     * @param userId the user
+     * @return the envelope
+     */
+    static Envelope disconnect(String origin, long userId) {
+        return new Envelope(origin, userId, DISCONNECT);
+    }
+
+    /** @return true for a request to close the user's sessions ({@link #disconnect}) */
+    boolean isDisconnect() {
+        return !isSequenced() && !isBroadcast() && DISCONNECT.equals(json);
     }
 
     /** @return true for a broadcast */

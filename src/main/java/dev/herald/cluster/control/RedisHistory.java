@@ -108,6 +108,7 @@ final class RedisHistory implements Relay {
     private final int size;
     private final long ttlMs;
     private final HeraldStats stats;
+    private final Replay.Bound bound;
     private final AtomicBoolean unsequenced = new AtomicBoolean();
 
     /**
@@ -120,6 +121,22 @@ final class RedisHistory implements Relay {
      * @param stats   counters
      */
     RedisHistory(RedisLink link, String prefix, String channel, String nodeId, int size, long ttlMs, HeraldStats stats) {
+        this(link, prefix, channel, nodeId, size, ttlMs, stats, Replay.Bound.NONE);
+    }
+
+    /**
+     * @param link    the Redis client
+     * @param prefix  {@code herald.redis.key-prefix}
+     * @param channel the delivery channel
+     * @param nodeId  this node's id, the envelope's origin
+     * @param size    {@code herald.history.size}
+     * @param ttlMs   {@code herald.history.ttl-ms}
+     * @param stats   counters
+     * @param bound   the most one replay sends ({@code herald.recovery.*})
+     */
+    RedisHistory(RedisLink link, String prefix, String channel, String nodeId, int size, long ttlMs, HeraldStats stats,
+                 Replay.Bound bound) {
+        this.bound = bound;
         this.link = link;
         this.prefix = prefix + ":h:";
         this.gen = prefix + ":h:gen";
@@ -169,7 +186,7 @@ final class RedisHistory implements Relay {
         StreamPosition userHead = head(streams, 0);
         StreamPosition broadcastHead = head(streams, 3);
         return Optional.of(Replay.plan(user, userHead, held(userId, userHead, streams.get(2)),
-                broadcast, broadcastHead, held(V1Protocol.BROADCAST, broadcastHead, streams.get(5))));
+                broadcast, broadcastHead, held(V1Protocol.BROADCAST, broadcastHead, streams.get(5)), bound));
     }
 
     private static StreamPosition head(List<?> streams, int at) {

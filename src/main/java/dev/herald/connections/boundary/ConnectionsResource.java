@@ -6,13 +6,14 @@ import dev.herald.platform.JsonBodies;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
-/** {@code GET /api/connections/{userId}}: whether a user is connected anywhere, for role {@code herald-sender}. */
+/** {@code /api/connections/{userId}}: whether a user is connected anywhere ({@code GET}), or disconnect them ({@code DELETE}); role {@code herald-sender}. */
 @Path("connections/{userId}")
 @Produces(MediaType.APPLICATION_JSON)
 public class ConnectionsResource {
@@ -34,11 +35,27 @@ public class ConnectionsResource {
     @GET
     public JsonObject connections(@PathParam("userId") String userId) {
         long id = JsonBodies.userId(userId);
-        int sessions = manager.getConnections(id).size() + cluster.sessionsElsewhere(id);
+        int sessions = manager.liveSessions(id) + cluster.sessionsElsewhere(id);
         return Json.createObjectBuilder()
                 .add("userId", id)
                 .add("connected", sessions > 0)
                 .add("sessions", sessions)
+                .build();
+    }
+
+    /**
+     * Closes every session of the user with 1000 "disconnected", on every node of a cluster (the
+     * seed's {@code disconnect}).
+     *
+     * @param userId the user, a positive number
+     * @return {@code {"userId":…,"disconnected":n}}: how many sessions this node closed
+     */
+    @DELETE
+    public JsonObject disconnect(@PathParam("userId") String userId) {
+        long id = JsonBodies.userId(userId);
+        return Json.createObjectBuilder()
+                .add("userId", id)
+                .add("disconnected", manager.disconnect(id))
                 .build();
     }
 }

@@ -1,41 +1,93 @@
 package dev.herald.connections.boundary;
 
+import dev.herald.connections.control.Connection;
+import dev.herald.connections.control.HandshakeIdentity;
+import dev.herald.connections.control.HeraldCloseCodes;
 import dev.herald.connections.control.OriginPolicy;
+import dev.herald.connections.control.StreamPosition;
+import dev.herald.connections.control.V1Protocol;
+import dev.herald.connections.control.WebSocketManager;
 import jakarta.enterprise.inject.spi.CDI;
+import jakarta.servlet.http.HttpSession;
+import jakarta.websocket.CloseReason;
 import jakarta.websocket.HandshakeResponse;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.HandshakeRequest;
 import jakarta.websocket.server.ServerEndpointConfig;
+import java.security.Principal;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
- * The endpoint's configurator: repeats the {@link OriginPolicy} check on the handshake headers, for
- * the case that {@link HandshakeFilter} was left out (a host application whose web.xml ignores
- * Herald's web-fragment). {@code checkOrigin} cannot do it: it sees the Origin but not the Host.
- * The verdict goes into the handshake's own copy of the user properties (WebSocket 2.1, 4.1.5), and
- * the endpoint closes a refused session with 1008 "origin not allowed".
- * Does not override {@code getEndpointInstance}, so the container still creates endpoints through CDI.
+ * Admits a handshake before its 101 is written: checks the origin again ({@link OriginPolicy}, for
+ * a host whose web.xml left out {@link HandshakeFilter}; {@code checkOrigin} cannot, it sees the
+ * Origin but not the Host), decides the user ({@link HandshakeIdentity}: the principal or a consumed
+ * ticket), and registers the session-to-be with the {@link WebSocketManager}. So once a client has
+ * seen the 101, every notification made afterwards reaches the session and the MFA check counts it,
+ * on every server, even though some write the 101 before {@code @OnOpen} runs. The verdict travels
+ * to {@code @OnOpen} in the handshake's own copy of the user properties (WebSocket 2.1, 4.1.5);
+ * {@link #admission(Session)} re-checks that the session is the handshake's. Does not override
+ * {@code getEndpointInstance}, so the container still creates endpoints through CDI.
  */
 public class HandshakeConfigurator extends ServerEndpointConfig.Configurator {
 
     private static final String ORIGIN_REFUSED = HandshakeConfigurator.class.getName() + ".originRefused";
+    private static final String ADMISSION = HandshakeConfigurator.class.getName() + ".admission";
 
-    private volatile OriginPolicy origins;
+    /**
+     * What the handshake decided.
+     *
+     * @param connection the registration made for the session, or null when refused
+     * @param refusal    how to close the session, or null when admitted
+     * @param subject    the principal's name or the ticket, to recognise the session by
+     */
+    record Admission(Connection connection, CloseReason refusal, String subject) {
+    }
+
+    private volatile Beans beans;
+
+    private record Beans(OriginPolicy origins, HandshakeIdentity identity, WebSocketManager manager) {
+    }
 
     /** Created by the container, once per endpoint. */
     public HandshakeConfigurator() {
     }
 
     @Override
+    public String getNegotiatedSubprotocol(List<String> supported, List<String> requested) {
+        return requested.contains(V1Protocol.SUBPROTOCOL) ? V1Protocol.SUBPROTOCOL : "";
+    }
+
+    @Override
     public void modifyHandshake(ServerEndpointConfig config, HandshakeRequest request, HandshakeResponse response) {
-        OriginPolicy origins = this.origins;
-        if (origins == null) {
-            origins = CDI.current().select(OriginPolicy.class).get(); // the application-scoped proxy, stable for the deployment
-            this.origins = origins;
-        }
-        boolean allowed = origins.allows(header(request.getHeaders(), "Origin"), header(request.getHeaders(), "Host"));
+        Beans beans = beans();
+        Map<String, List<String>> headers = request.getHeaders();
+        boolean allowed = beans.origins().allows(header(headers, "Origin"), header(headers, "Host"));
         config.getUserProperties().put(ORIGIN_REFUSED, !allowed);
+        if (allowed) {
+            config.getUserProperties().put(ADMISSION, admit(beans, request));
+        }
+    }
+
+    private static Admission admit(Beans beans, HandshakeRequest request) {
+        Principal principal = request.getUserPrincipal();
+        Map<String, List<String>> parameters = request.getParameterMap();
+        HandshakeIdentity.Outcome who = beans.identity().identify(principal, parameters, "handshake");
+        if (who.refusal() != null) {
+            return new Admission(null, who.refusal(), null);
+        }
+        boolean v1 = requestsV1(request.getHeaders());
+        Optional<Connection> reserved = beans.manager().reserve(who.userId(), v1,
+                v1 ? position(parameters, "since") : null, v1 ? position(parameters, "bsince") : null);
+        if (reserved.isEmpty()) {
+            return new Admission(null, HeraldCloseCodes.GOING_AWAY, null); // the application is stopping
+        }
+        if (principal != null && request.getHttpSession() instanceof HttpSession signIn) {
+            beans.manager().tieToSignIn(reserved.get(), signIn.getId());
+        }
+        return new Admission(reserved.get(), null, principal != null ? principal.getName() : first(parameters, HandshakeIdentity.TICKET_PARAMETER));
     }
 
     /**
@@ -44,6 +96,63 @@ public class HandshakeConfigurator extends ServerEndpointConfig.Configurator {
      */
     static boolean originRefused(Session session) {
         return Boolean.TRUE.equals(session.getUserProperties().get(ORIGIN_REFUSED));
+    }
+
+    /**
+     * @param session a session that has just opened
+     * @return its handshake's admission (taken: a second call answers empty); empty when the container
+     *         did not carry it over, or when it does not belong to this session
+     */
+    static Optional<Admission> admission(Session session) {
+        Object value = session.getUserProperties().remove(ADMISSION);
+        if (!(value instanceof Admission admission)) {
+            return Optional.empty();
+        }
+        if (admission.connection() != null && !Objects.equals(admission.subject(), subject(session))) {
+            return Optional.empty(); // never bind a session to another handshake's registration
+        }
+        return Optional.of(admission);
+    }
+
+    private static String subject(Session session) {
+        Principal principal = session.getUserPrincipal();
+        return principal != null ? principal.getName() : first(session.getRequestParameterMap(), HandshakeIdentity.TICKET_PARAMETER);
+    }
+
+    private Beans beans() {
+        Beans found = beans;
+        if (found == null) { // application-scoped proxies, stable for the deployment
+            CDI<Object> cdi = CDI.current();
+            found = new Beans(cdi.select(OriginPolicy.class).get(), cdi.select(HandshakeIdentity.class).get(),
+                    cdi.select(WebSocketManager.class).get());
+            beans = found;
+        }
+        return found;
+    }
+
+    private static boolean requestsV1(Map<String, List<String>> headers) {
+        for (Map.Entry<String, List<String>> header : headers.entrySet()) {
+            if ("Sec-WebSocket-Protocol".equalsIgnoreCase(header.getKey())) {
+                for (String value : header.getValue()) {
+                    for (String token : value.split(",")) {
+                        if (V1Protocol.SUBPROTOCOL.equals(token.trim())) {
+                            return true;
+                        }
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    private static StreamPosition position(Map<String, List<String>> parameters, String name) {
+        String value = first(parameters, name);
+        return value == null ? null : StreamPosition.parse(value);
+    }
+
+    private static String first(Map<String, List<String>> parameters, String name) {
+        List<String> values = parameters.get(name);
+        return values == null || values.isEmpty() ? null : values.get(0);
     }
 
     private static String header(Map<String, List<String>> headers, String name) {

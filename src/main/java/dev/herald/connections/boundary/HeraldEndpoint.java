@@ -22,6 +22,8 @@ import jakarta.websocket.server.ServerEndpoint;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -41,6 +43,7 @@ import java.util.logging.Logger;
 public class HeraldEndpoint {
 
     private static final Logger LOG = Logger.getLogger(HeraldEndpoint.class.getName());
+    private static final AtomicBoolean ADMISSION_LOST = new AtomicBoolean();
 
     @Inject
     WebSocketManager manager;
@@ -59,8 +62,9 @@ public class HeraldEndpoint {
     }
 
     /**
-     * Registers the session for its user, or closes it with 1008 (no identity, an invalid ticket, or a
-     * refused origin that got past the filter).
+     * Binds the session to the registration its handshake made ({@link HandshakeConfigurator}), or
+     * closes it with the handshake's refusal (1008: no identity, an invalid ticket, or a refused
+     * origin that got past the filter; 1001 while the application stops).
      *
      * @param session the new session
      * @throws IOException when closing a refused session fails
@@ -73,12 +77,25 @@ public class HeraldEndpoint {
             session.close(HeraldCloseCodes.ORIGIN_NOT_ALLOWED);
             return;
         }
+        bucket = inbound.newBucket();
+        Optional<HandshakeConfigurator.Admission> admission = HandshakeConfigurator.admission(session);
+        if (admission.isPresent()) {
+            if (admission.get().refusal() != null) {
+                session.close(admission.get().refusal());
+            } else if (manager.bind(admission.get().connection(), session)) {
+                connection = admission.get().connection();
+            }
+            return;
+        }
+        if (ADMISSION_LOST.compareAndSet(false, true)) {
+            LOG.warning("The container did not carry the handshake's admission to the session (WebSocket 2.1 user properties);"
+                    + " Herald registers sessions at @OnOpen instead, so a notification sent right after the 101 can miss them");
+        }
         HandshakeIdentity.Outcome who = identity.identify(session);
         if (who.refusal() != null) {
             session.close(who.refusal());
             return;
         }
-        bucket = inbound.newBucket();
         if (V1Protocol.SUBPROTOCOL.equals(session.getNegotiatedSubprotocol())) {
             connection = manager.connectV1(who.userId(), session, position(session, "since"), position(session, "bsince")).orElse(null);
         } else {

@@ -7,7 +7,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One registered session of one user, with its single writer and its liveness clock. A
+ * One registered session of one user, with its single writer and its liveness clock. A registration
+ * is made during the handshake, before the client can see the 101 ({@link WebSocketManager#reserve}),
+ * so every message sent after that reaches it: until the session opens and {@linkplain #bind binds},
+ * its sender only queues. A registration whose session never opens is dropped after
+ * {@code herald.handshake.open-timeout-ms}; a session that opens after its registration was removed
+ * (the user was disconnected, or the registration evicted) is closed with the removal's reason. A
  * {@code herald.v1} session also keeps, per stream, the last epoch and sequence number queued on it:
  * from its registration until its replay and welcome are queued ({@link #goLive}) sequenced messages
  * wait in a buffer, and afterwards a message at or behind that position is dropped as already sent.
@@ -22,7 +27,10 @@ public final class Connection {
     }
 
     private final long userId;
-    private final Session session;
+    private volatile Session session; // written under this, once
+    private CloseReason removal; // guarded by this: set once the registration left the registry
+    private final long reservedNanos;
+    private volatile String signIn;
     private final SessionSender sender;
     private volatile long lastSeenNanos;
     private volatile long lastPingNanos;
@@ -40,16 +48,70 @@ public final class Connection {
      * @param pingPhaseNanos how much earlier than a full interval after opening the first ping is due
      *                       (random per session, so sessions opened together do not ping together)
      */
-    Connection(long userId, Session session, long bufferLimit, HeraldStats stats, Terminated terminated, boolean v1,
-               long pingPhaseNanos) {
+    Connection(long userId, long bufferLimit, HeraldStats stats, Terminated terminated, boolean v1, long pingPhaseNanos) {
         this.userId = userId;
-        this.session = session;
         this.v1 = v1;
         this.waiting = v1 ? new ArrayList<>() : null;
-        this.sender = new SessionSender(session.getAsyncRemote(), bufferLimit, stats,
-                (reason, cause) -> terminated.accept(this, reason, cause));
-        this.lastSeenNanos = System.nanoTime();
+        this.sender = new SessionSender(null, bufferLimit, stats, (reason, cause) -> terminated.accept(this, reason, cause));
+        this.reservedNanos = System.nanoTime();
+        this.lastSeenNanos = reservedNanos;
         this.lastPingNanos = lastSeenNanos - pingPhaseNanos;
+    }
+
+    /**
+     * Attaches the session that opened for this registration and starts writing what was queued.
+     *
+     * @param session the open session
+     * @return false when the registration was removed before the session opened: the caller closes
+     *         the session with {@link #removal()}
+     */
+    boolean bind(Session session) {
+        synchronized (this) {
+            if (removal != null) {
+                return false;
+            }
+            this.session = session;
+        }
+        seen();
+        sender.bind(session.getAsyncRemote());
+        return true;
+    }
+
+    /**
+     * Marks the registration as out of the registry.
+     *
+     * @param reason why it was removed
+     * @return true when its session had opened (so it was counted and announced as open)
+     */
+    synchronized boolean removed(CloseReason reason) {
+        if (removal == null) {
+            removal = reason;
+        }
+        return session != null;
+    }
+
+    /** @return why the registration was removed, or null while it is registered */
+    synchronized CloseReason removal() {
+        return removal;
+    }
+
+    /** @return true once the session opened and was bound */
+    boolean isBound() {
+        return session != null;
+    }
+
+    /** @return when the handshake made this registration ({@link System#nanoTime()}) */
+    long reservedNanos() {
+        return reservedNanos;
+    }
+
+    /** @return the id of the HTTP session the handshake was authenticated with, or null */
+    String signIn() {
+        return signIn;
+    }
+
+    void signIn(String httpSessionId) {
+        this.signIn = httpSessionId;
     }
 
     /** @return the user this session belongs to */
@@ -62,7 +124,7 @@ public final class Connection {
         return v1;
     }
 
-    /** @return the WebSocket session */
+    /** @return the WebSocket session; null until it opened */
     public Session session() {
         return session;
     }
@@ -93,9 +155,10 @@ public final class Connection {
         lastPingNanos = nowNanos;
     }
 
-    /** @return true while the session is open and its sender has not given up */
+    /** @return true while the sender has not given up and the session is open, or still opening */
     public boolean isLive() {
-        return !sender.isTerminated() && session.isOpen();
+        Session open = session;
+        return !sender.isTerminated() && (open == null || open.isOpen());
     }
 
     /**
@@ -165,6 +228,7 @@ public final class Connection {
 
     @Override
     public String toString() {
-        return "user " + userId + " session " + session.getId();
+        Session open = session;
+        return "user " + userId + (open == null ? " (session opening)" : " session " + open.getId());
     }
 }

@@ -8,6 +8,7 @@ import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 import java.security.Principal;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 import java.util.logging.Logger;
 
@@ -64,34 +65,46 @@ public class HandshakeIdentity {
      *         {@link HeraldCloseCodes#INVALID_TICKET}
      */
     public Outcome identify(Session session) {
-        List<String> ticketValues = session.getRequestParameterMap().getOrDefault(TICKET_PARAMETER, List.of());
+        return identify(session.getUserPrincipal(), session.getRequestParameterMap(), "session " + session.getId());
+    }
+
+    /**
+     * The user of a handshake, decided before the upgrade is answered.
+     *
+     * @param principal  the principal the container authenticated on the upgrade request, or null
+     * @param parameters the request's query parameters
+     * @param what       how the handshake is named in log lines
+     * @return the user id, or {@link HeraldCloseCodes#AUTHENTICATION_REQUIRED} /
+     *         {@link HeraldCloseCodes#INVALID_TICKET}
+     */
+    public Outcome identify(Principal principal, Map<String, List<String>> parameters, String what) {
+        List<String> ticketValues = parameters.getOrDefault(TICKET_PARAMETER, List.of());
         OptionalLong ticketUser = OptionalLong.empty();
         for (String ticket : ticketValues) {
             OptionalLong user = tickets.consume(ticket);
             ticketUser = ticketValues.size() == 1 ? user : OptionalLong.empty();
         }
-        Principal principal = session.getUserPrincipal();
         if (principal != null) {
             OptionalLong user = resolver.resolve(principal);
             if (user.isPresent()) {
                 return new Outcome(user.getAsLong(), null);
             }
-            return refused(session, HeraldCloseCodes.AUTHENTICATION_REQUIRED, "its principal maps to no user id");
+            return refused(what, HeraldCloseCodes.AUTHENTICATION_REQUIRED, "its principal maps to no user id");
         }
         if (ticketValues.isEmpty()) {
-            return refused(session, HeraldCloseCodes.AUTHENTICATION_REQUIRED, "no principal and no ticket");
+            return refused(what, HeraldCloseCodes.AUTHENTICATION_REQUIRED, "no principal and no ticket");
         }
         if (ticketUser.isEmpty()) {
             stats.ticketRejected();
-            LOG.info(() -> "Refused WebSocket session " + session.getId() + ": unknown, expired or already used ticket");
+            LOG.info(() -> "Refused WebSocket " + what + ": unknown, expired or already used ticket");
             return new Outcome(0, HeraldCloseCodes.INVALID_TICKET);
         }
         return new Outcome(ticketUser.getAsLong(), null);
     }
 
-    private Outcome refused(Session session, CloseReason reason, String why) {
+    private Outcome refused(String what, CloseReason reason, String why) {
         stats.handshakeRejected();
-        LOG.info(() -> "Refused WebSocket session " + session.getId() + ": " + why);
+        LOG.info(() -> "Refused WebSocket " + what + ": " + why);
         return new Outcome(0, reason);
     }
 }

@@ -14,6 +14,9 @@ public final class HeraldCloseCodes {
     /** Application-range code for a session that stopped answering pings (retryable). */
     public static final int HEARTBEAT_TIMEOUT_CODE = 4001;
 
+    /** Application-range code for a session whose HTTP sign-in ended (final: the client must sign in again). */
+    public static final int SIGNED_OUT_CODE = 4002;
+
     /** 1000: the server application called {@code disconnect}. */
     public static final CloseReason DISCONNECTED = new CloseReason(CloseCodes.NORMAL_CLOSURE, "disconnected");
     /** 1001: the application is stopping. */
@@ -38,6 +41,10 @@ public final class HeraldCloseCodes {
     public static final CloseReason SLOW_CONSUMER = new CloseReason(CloseCodes.getCloseCode(SLOW_CONSUMER_CODE), "slow consumer");
     /** 4001: no pong or other frame within the heartbeat timeout. */
     public static final CloseReason HEARTBEAT_TIMEOUT = new CloseReason(CloseCodes.getCloseCode(HEARTBEAT_TIMEOUT_CODE), "heartbeat timeout");
+    /** 4002: the HTTP session the handshake was authenticated with was invalidated or timed out. */
+    public static final CloseReason SIGNED_OUT = new CloseReason(CloseCodes.getCloseCode(SIGNED_OUT_CODE), "signed out");
+    /** 1013: the session opened after its handshake's registration had waited longer than {@code herald.handshake.open-timeout-ms}. */
+    public static final CloseReason OPEN_TIMEOUT = new CloseReason(CloseCodes.TRY_AGAIN_LATER, "open timeout");
     /** 1012: a {@code herald.v1} session of a cluster node missed relayed messages; the client reconnects and recovers them. */
     public static final CloseReason RESYNC = new CloseReason(CloseCodes.SERVICE_RESTART, "resync");
 

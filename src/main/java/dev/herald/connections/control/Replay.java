@@ -17,6 +17,10 @@ import java.util.List;
  * <li>a position ahead of the head: nothing, incomplete.</li>
  * </ul>
  * {@code recovered} is true only when at least one position was given and every given one is complete.
+ * A replay is bounded ({@link Bound}: {@code herald.recovery.max-bytes} and
+ * {@code herald.recovery.max-messages}): when what was missed is larger, only the newest messages that
+ * fit are replayed, in order, and {@code recovered} is false. So the session continues at the heads
+ * without a gap, and the replay alone never fills its send buffer.
  *
  * @param frames    the replayed messages, then the welcome
  * @param replayed  how many messages were replayed
@@ -70,6 +74,19 @@ public record Replay(List<OutboundMessage> frames, int replayed, boolean request
     }
 
     /**
+     * The most a replay may send.
+     *
+     * @param maxBytes    bytes of replayed frames
+     * @param maxMessages replayed frames
+     */
+    public record Bound(long maxBytes, int maxMessages) {
+        /** No bound (tests). */
+        public static final Bound NONE = new Bound(Long.MAX_VALUE, Integer.MAX_VALUE);
+    }
+
+    /**
+     * An unbounded replay (see {@link #plan(StreamPosition, StreamPosition, List, StreamPosition, StreamPosition, List, Bound)}).
+     *
      * @param user           the client's user-stream position, or null
      * @param userHead       the user stream's epoch and head
      * @param userHeld       the user stream's messages after {@code replayAfter(user, userHead)}, oldest first
@@ -80,6 +97,21 @@ public record Replay(List<OutboundMessage> frames, int replayed, boolean request
      */
     public static Replay plan(StreamPosition user, StreamPosition userHead, List<Held> userHeld,
                               StreamPosition broadcast, StreamPosition broadcastHead, List<Held> broadcastHeld) {
+        return plan(user, userHead, userHeld, broadcast, broadcastHead, broadcastHeld, Bound.NONE);
+    }
+
+    /**
+     * @param user           the client's user-stream position, or null
+     * @param userHead       the user stream's epoch and head
+     * @param userHeld       the user stream's messages after {@code replayAfter(user, userHead)}, oldest first
+     * @param broadcast      the client's broadcast-stream position, or null
+     * @param broadcastHead  the broadcast stream's epoch and head
+     * @param broadcastHeld  the broadcast stream's messages after {@code replayAfter(broadcast, broadcastHead)}
+     * @param bound          the most the replay may send; older messages beyond it are left out
+     * @return the replay and welcome
+     */
+    public static Replay plan(StreamPosition user, StreamPosition userHead, List<Held> userHeld,
+                              StreamPosition broadcast, StreamPosition broadcastHead, List<Held> broadcastHeld, Bound bound) {
         boolean requested = user != null || broadcast != null;
         boolean recovered = requested && complete(user, userHead, userHeld) && complete(broadcast, broadcastHead, broadcastHeld);
         List<OutboundMessage> frames = new ArrayList<>(userHeld.size() + broadcastHeld.size() + 1);
@@ -92,8 +124,27 @@ public record Replay(List<OutboundMessage> frames, int replayed, boolean request
                 frames.add(broadcastHeld.get(b++).frame());
             }
         }
+        int fit = fitting(frames, bound);
+        if (fit < frames.size()) {
+            frames = new ArrayList<>(frames.subList(frames.size() - fit, frames.size())); // the newest, still in order
+            recovered = false;
+        }
         int replayed = frames.size();
         frames.add(V1Protocol.welcome(recovered, replayed, userHead, broadcastHead));
         return new Replay(List.copyOf(frames), replayed, requested, recovered, userHead, broadcastHead);
+    }
+
+    /** How many of the newest frames fit the bound. */
+    private static int fitting(List<OutboundMessage> frames, Bound bound) {
+        long bytes = 0;
+        int fit = 0;
+        for (int i = frames.size() - 1; i >= 0 && fit < bound.maxMessages(); i--) {
+            bytes += frames.get(i).bytes();
+            if (bytes > bound.maxBytes()) {
+                break;
+            }
+            fit++;
+        }
+        return fit;
     }
 }

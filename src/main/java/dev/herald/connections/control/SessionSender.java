@@ -35,7 +35,7 @@ public final class SessionSender implements SendHandler {
         void terminated(CloseReason reason, Throwable cause);
     }
 
-    private final RemoteEndpoint.Async remote;
+    private volatile RemoteEndpoint.Async remote; // null until the session opened
     private final long bufferLimit;
     private final HeraldStats stats;
     private final Listener listener;
@@ -52,7 +52,8 @@ public final class SessionSender implements SendHandler {
     private volatile long queuedAtTermination;
 
     /**
-     * @param remote      the session's async remote; only this sender may write to it
+     * @param remote      the session's async remote, only this sender may write to it; null while the
+     *                    session is still opening (messages queue until {@link #bind})
      * @param bufferLimit bytes that may be queued or unconfirmed by the client
      * @param stats       counters to update
      * @param listener    told when the sender terminates
@@ -63,6 +64,16 @@ public final class SessionSender implements SendHandler {
         this.stats = stats;
         this.listener = listener;
         this.probes = new DeliveryProbes(bufferLimit / 4);
+    }
+
+    /**
+     * Starts writing to a session that has opened: what was queued meanwhile goes first, in order.
+     *
+     * @param remote the session's async remote
+     */
+    public void bind(RemoteEndpoint.Async remote) {
+        this.remote = remote;
+        drain();
     }
 
     /**
@@ -220,6 +231,9 @@ public final class SessionSender implements SendHandler {
     }
 
     private void drain() {
+        if (remote == null) {
+            return; // the session has not opened yet: bind() drains
+        }
         while (!queue.isEmpty() && writing.compareAndSet(false, true)) {
             Frame frame = queue.poll();
             if (frame == null) {

@@ -1,6 +1,8 @@
 package dev.herald.connections.control;
 
+import dev.herald.connections.entity.DisconnectRequested;
 import dev.herald.connections.entity.MessageSent;
+import dev.herald.connections.entity.PresenceChanged;
 import dev.herald.connections.entity.SessionClosed;
 import dev.herald.connections.entity.SessionOpened;
 import dev.herald.platform.HeraldConfig;
@@ -69,6 +71,7 @@ public class WebSocketManager {
     private volatile Relay relay;
     private volatile long lastExpiryNanos = System.nanoTime();
     private final AtomicBoolean malformedLogged = new AtomicBoolean();
+    private final SignIns signIns = new SignIns();
 
     @Inject
     MessageCodec codec;
@@ -155,7 +158,15 @@ public class WebSocketManager {
      * @return the registration, or empty when the application is stopping
      */
     public Optional<Connection> connect(long userId, Session session) {
-        return connect(userId, session, false, null, null);
+        return bound(reserve(userId, false, null, null), session);
+    }
+
+    private Optional<Connection> bound(Optional<Connection> reserved, Session session) {
+        if (reserved.isEmpty()) {
+            close(session, HeraldCloseCodes.GOING_AWAY); // stopping
+            return reserved;
+        }
+        return reserved.filter(connection -> bind(connection, session));
     }
 
     /**
@@ -170,25 +181,38 @@ public class WebSocketManager {
      * @return the registration, or empty when the application is stopping
      */
     public Optional<Connection> connectV1(long userId, Session session, StreamPosition user, StreamPosition broadcast) {
+        return bound(reserve(userId, true, user, broadcast), session);
+    }
+
+    /**
+     * Registers the session a handshake is about to open, before the client can see the 101: from now
+     * on every send to the user is queued on it (and counts it), and {@link #isConnected} is true. A
+     * {@code herald.v1} registration gets its replay and welcome queued here. {@link #bind} attaches
+     * the session once it opens; a registration left unbound for {@code herald.handshake.open-timeout-ms}
+     * is dropped. Limits as for {@link #connect(long, Session)}.
+     *
+     * @param userId    the user, from the handshake principal or ticket
+     * @param v1        true when the client asked for {@link V1Protocol#SUBPROTOCOL}
+     * @param user      the {@code since} position, or null when absent (v1 only)
+     * @param broadcast the {@code bsince} position, or null when absent (v1 only)
+     * @return the registration, or empty when the application is stopping
+     */
+    public Optional<Connection> reserve(long userId, boolean v1, StreamPosition user, StreamPosition broadcast) {
+        requireUser(userId);
+        if (stopping) {
+            stats.handshakeRejected();
+            return Optional.empty();
+        }
         for (StreamPosition position : new StreamPosition[]{user, broadcast}) {
             if (position != null && position.isMalformed()) {
                 stats.malformedPosition();
                 Level level = malformedLogged.compareAndSet(false, true) ? Level.INFO : Level.FINE;
-                LOG.log(level, () -> "herald.v1 session " + session.getId() + " of user " + userId
+                LOG.log(level, () -> "herald.v1 handshake of user " + userId
                         + " gave a position that is not <epoch>:<seq>; replaying what is held, recovered:false");
             }
         }
-        return connect(userId, session, true, user, broadcast);
-    }
-
-    private Optional<Connection> connect(long userId, Session session, boolean v1, StreamPosition user, StreamPosition broadcast) {
-        if (stopping) {
-            stats.handshakeRejected();
-            close(session, HeraldCloseCodes.GOING_AWAY);
-            return Optional.empty();
-        }
         long pingPhase = ThreadLocalRandom.current().nextLong(TimeUnit.MILLISECONDS.toNanos(Math.max(1, config.heartbeatIntervalMs())));
-        Connection connection = new Connection(userId, session, config.sendBufferLimit(), stats, this::terminated, v1, pingPhase);
+        Connection connection = new Connection(userId, config.sendBufferLimit(), stats, this::terminated, v1, pingPhase);
         List<Connection> evicted = new ArrayList<>(1);
         boolean inOrder = true;
         if (v1) {
@@ -197,19 +221,39 @@ public class WebSocketManager {
         } else {
             register(connection, evicted);
         }
-        stats.sessionOpened();
         connection.sender().flush();
         if (!inOrder) {
             stats.resync();
             connection.sender().terminate(HeraldCloseCodes.RESYNC, null);
         }
-        fire(new SessionOpened(userId, session.getId()));
+        fire(new PresenceChanged(userId));
         for (Connection old : evicted) { // already out of the map: settle, count and close here
             old.sender().discard();
             removed(old, HeraldCloseCodes.SESSION_LIMIT);
             dropped(old, HeraldCloseCodes.SESSION_LIMIT, null);
         }
         return Optional.of(connection);
+    }
+
+    /**
+     * Attaches a session that has opened to the registration its handshake made ({@link #reserve}):
+     * what was queued meanwhile is written first, in order. When the registration was removed before
+     * the session opened (disconnected, evicted, timed out, the application stopping), the session is
+     * closed with the removal's reason instead.
+     *
+     * @param connection the handshake's registration
+     * @param session    the session that opened
+     * @return true when bound; false when the session was closed
+     */
+    public boolean bind(Connection connection, Session session) {
+        if (!connection.bind(session)) {
+            CloseReason removal = connection.removal();
+            close(session, removal != null ? removal : HeraldCloseCodes.GOING_AWAY);
+            return false;
+        }
+        stats.sessionOpened();
+        fire(new SessionOpened(connection.userId(), session.getId()));
+        return true;
     }
 
     private void register(Connection connection, List<Connection> evicted) {
@@ -251,7 +295,8 @@ public class WebSocketManager {
                 StreamPosition userHead = userStream.head();
                 StreamPosition broadcastHead = broadcastStream.head();
                 local[0] = Replay.plan(user, userHead, userStream.after(Replay.replayAfter(user, userHead)),
-                        broadcast, broadcastHead, broadcastStream.after(Replay.replayAfter(broadcast, broadcastHead)));
+                        broadcast, broadcastHead, broadcastStream.after(Replay.replayAfter(broadcast, broadcastHead)),
+                        new Replay.Bound(config.recoveryMaxBytes(), config.recoveryMaxMessages()));
                 return connection.goLive(local[0]);
             }));
             replay = local[0];
@@ -275,12 +320,25 @@ public class WebSocketManager {
 
     /**
      * Removes every session of a user and closes them with 1000 "disconnected" (the seed's
-     * {@code disconnect}); what was still queued for them is dropped.
+     * {@code disconnect}); what was still queued for them is dropped. In cluster mode the other nodes
+     * close theirs too ({@link DisconnectRequested}).
+     *
+     * @param userId the user
+     * @return how many sessions were removed on this node
+     */
+    public int disconnect(long userId) {
+        int removed = disconnectLocal(userId);
+        fire(new DisconnectRequested(userId));
+        return removed;
+    }
+
+    /**
+     * Removes every session of a user on this node only (another node asked for it).
      *
      * @param userId the user
      * @return how many sessions were removed
      */
-    public int disconnect(long userId) {
+    public int disconnectLocal(long userId) {
         Connection[] removed = users.getOrDefault(userId, NONE);
         for (Connection connection : removed) {
             connection.sender().terminate(HeraldCloseCodes.DISCONNECTED, null);
@@ -326,8 +384,9 @@ public class WebSocketManager {
     public Optional<Session> getConnection(long userId) {
         Connection[] connections = users.getOrDefault(userId, NONE);
         for (int i = connections.length - 1; i >= 0; i--) {
-            if (connections[i].isLive()) {
-                return Optional.of(connections[i].session());
+            Session session = connections[i].session();
+            if (session != null && connections[i].isLive()) {
+                return Optional.of(session);
             }
         }
         return Optional.empty();
@@ -340,8 +399,9 @@ public class WebSocketManager {
     public List<Session> getConnections(long userId) {
         List<Session> live = new ArrayList<>();
         for (Connection connection : users.getOrDefault(userId, NONE)) {
-            if (connection.isLive()) {
-                live.add(connection.session());
+            Session session = connection.session();
+            if (session != null && connection.isLive()) {
+                live.add(session);
             }
         }
         return live;
@@ -352,7 +412,21 @@ public class WebSocketManager {
      * @return true when the user has at least one live session on this node
      */
     public boolean isConnected(long userId) {
-        return getConnection(userId).isPresent();
+        return liveSessions(userId) > 0;
+    }
+
+    /**
+     * @param userId the user
+     * @return the user's live sessions on this node, those whose handshake is completing included
+     */
+    public int liveSessions(long userId) {
+        int live = 0;
+        for (Connection connection : users.getOrDefault(userId, NONE)) {
+            if (connection.isLive()) {
+                live++;
+            }
+        }
+        return live;
     }
 
     /**
@@ -369,6 +443,18 @@ public class WebSocketManager {
             }
         });
         return Map.copyOf(snapshot);
+    }
+
+    /** @return user id to live sessions on this node, those whose handshake is completing included */
+    public Map<Long, Integer> liveSessionCounts() {
+        Map<Long, Integer> counts = new LinkedHashMap<>();
+        users.forEach((userId, connections) -> {
+            int live = liveSessions(userId);
+            if (live > 0) {
+                counts.put(userId, live);
+            }
+        });
+        return counts;
     }
 
     /** @return the user's registrations, oldest first (for tests and diagnostics) */
@@ -571,10 +657,15 @@ public class WebSocketManager {
         long sendLimit = TimeUnit.MILLISECONDS.toNanos(config.sendTimeLimitMs());
         long silenceLimit = TimeUnit.MILLISECONDS.toNanos(config.heartbeatTimeoutMs());
         long pingEvery = TimeUnit.MILLISECONDS.toNanos(config.heartbeatIntervalMs());
+        long openLimit = TimeUnit.MILLISECONDS.toNanos(config.openTimeoutMs());
         for (Connection[] connections : users.values()) {
             for (Connection connection : connections) {
                 SessionSender sender = connection.sender();
-                if (!connection.session().isOpen()) {
+                if (!connection.isBound()) {
+                    if (nowNanos - connection.reservedNanos() > openLimit) {
+                        sender.terminate(HeraldCloseCodes.OPEN_TIMEOUT, null); // the handshake never completed
+                    }
+                } else if (!connection.session().isOpen()) {
                     unregister(connection, new CloseReason(CloseReason.CloseCodes.CLOSED_ABNORMALLY, "lost"));
                 } else if (sender.deliveryAgeNanos(nowNanos) > sendLimit) {
                     sender.terminate(HeraldCloseCodes.SLOW_CONSUMER, null);
@@ -613,21 +704,30 @@ public class WebSocketManager {
         int code = reason.getCloseCode().getCode();
         if (code == HeraldCloseCodes.SLOW_CONSUMER_CODE) {
             stats.slowConsumerClosed();
-            LOG.warning(() -> "Closing slow consumer: user " + connection.userId() + " session " + connection.session().getId()
-                    + " (" + connection.sender().queuedAtTermination() + " bytes queued, " + connection.sender().unconfirmedBytes()
+            LOG.warning(() -> "Closing slow consumer: " + connection + " (" + connection.sender().queuedAtTermination() + " bytes queued, " + connection.sender().unconfirmedBytes()
                     + " unconfirmed; limits " + config.sendBufferLimit() + " bytes, " + config.sendTimeLimitMs() + " ms)");
         } else if (code == HeraldCloseCodes.HEARTBEAT_TIMEOUT_CODE) {
             stats.heartbeatClosed();
-            LOG.info(() -> "Closing silent session: user " + connection.userId() + " session " + connection.session().getId()
-                    + " (no pong for " + config.heartbeatTimeoutMs() + " ms)");
+            LOG.info(() -> "Closing silent session: " + connection + " (no pong for " + config.heartbeatTimeoutMs() + " ms)");
         } else if (reason == HeraldCloseCodes.SESSION_LIMIT) {
             stats.sessionLimitClosed();
             LOG.info(() -> "Closing oldest session of user " + connection.userId() + ": more than "
                     + config.maxSessionsPerUser() + " sessions");
+        } else if (reason == HeraldCloseCodes.OPEN_TIMEOUT) {
+            LOG.fine(() -> "Dropped the registration of " + connection + ": its session did not open within "
+                    + config.openTimeoutMs() + " ms");
         } else if (cause != null) {
             LOG.log(Level.FINE, cause, () -> "Send failed, closing " + connection);
         }
-        closeAsync(connection.session(), reason);
+        Session session = connection.session();
+        if (session == null) {
+            return; // closed with the reason when it opens (bind)
+        }
+        if (reason == HeraldCloseCodes.SIGNED_OUT) {
+            close(session, reason); // now: right after the listeners the container closes it itself, with a bare 1008
+        } else {
+            closeAsync(session, reason);
+        }
     }
 
     /** Removes one registration; true only for the call that removed it. */
@@ -654,9 +754,13 @@ public class WebSocketManager {
     }
 
     private void removed(Connection connection, CloseReason reason) {
-        stats.sessionClosed();
-        fire(new SessionClosed(connection.userId(), connection.session().getId(),
-                reason.getCloseCode().getCode(), reason.getReasonPhrase()));
+        if (connection.removed(reason)) {
+            stats.sessionClosed();
+            fire(new SessionClosed(connection.userId(), connection.session().getId(),
+                    reason.getCloseCode().getCode(), reason.getReasonPhrase()));
+        }
+        signIns.forget(connection);
+        fire(new PresenceChanged(connection.userId()));
     }
 
     private void closeAsync(Session session, CloseReason reason) {
@@ -682,6 +786,45 @@ public class WebSocketManager {
             eventSink.accept(event);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "An observer of " + event.getClass().getSimpleName() + " failed", e);
+        }
+    }
+
+    /**
+     * Closes every session whose handshake was authenticated through an HTTP session that has ended
+     * (logout, invalidation, timeout) with 4002 "signed out".
+     *
+     * @param httpSessionId the ended HTTP session's id
+     * @return how many sessions were closed
+     */
+    public int signedOut(String httpSessionId) {
+        List<Connection> ended = signIns.ended(httpSessionId);
+        for (Connection connection : ended) {
+            connection.sender().terminate(HeraldCloseCodes.SIGNED_OUT, null);
+        }
+        return ended.size();
+    }
+
+    /**
+     * Follows an HTTP session whose id changed (session fixation protection at login).
+     *
+     * @param oldId its id before
+     * @param newId its id now
+     */
+    public void signInRenamed(String oldId, String newId) {
+        signIns.renamed(oldId, newId);
+    }
+
+    /**
+     * Ties a registration to the HTTP session its handshake was authenticated with: when that ends, the
+     * session is closed ({@link #signedOut}).
+     *
+     * @param connection    the registration
+     * @param httpSessionId the HTTP session's id
+     */
+    public void tieToSignIn(Connection connection, String httpSessionId) {
+        signIns.tie(connection, httpSessionId);
+        if (connection.removal() != null) {
+            signIns.forget(connection); // removed meanwhile
         }
     }
 
@@ -712,7 +855,7 @@ public class WebSocketManager {
         for (Connection[] connections : users.values()) {
             for (Connection connection : connections) {
                 connection.sender().discard();
-                if (remove(connection, HeraldCloseCodes.GOING_AWAY)) {
+                if (remove(connection, HeraldCloseCodes.GOING_AWAY) && connection.isBound()) {
                     close(connection.session(), HeraldCloseCodes.GOING_AWAY);
                 }
             }

@@ -49,13 +49,19 @@ public class NotificationService {
      * @param userId   the user
      * @param jsonData anything JSON-B serializes, or a JSON-P value
      * @return the delivery
-     * @throws MfaRequiredException when an {@code MFA_REQUIRED} message finds the user offline
+     * @throws MfaRequiredException when an {@code MFA_REQUIRED} message finds the user offline; the
+     *                              check comes first, so such a message is not sent, recorded or published
      */
     public Delivery notify(long userId, Object jsonData) {
         OutboundMessage message = codec.encode(jsonData);
-        Delivery delivery = manager.sendMessage(userId, message).withRemoteSessions(cluster.sessionsElsewhere(userId));
-        if (!delivery.delivered() && codec.messageType(message).filter(MfaRequiredException.CODE::equals).isPresent()) {
-            throw new MfaRequiredException(userId);
+        boolean mfa = codec.messageType(message).filter(MfaRequiredException.CODE::equals).isPresent();
+        int elsewhere = cluster.sessionsElsewhere(userId);
+        if (mfa && elsewhere == 0 && !manager.isConnected(userId)) {
+            throw new MfaRequiredException(userId); // checked before sending: a refused prompt is never recorded or replayed
+        }
+        Delivery delivery = manager.sendMessage(userId, message).withRemoteSessions(elsewhere);
+        if (mfa && !delivery.delivered()) {
+            throw new MfaRequiredException(userId); // the user's last session closed in between
         }
         return delivery;
     }

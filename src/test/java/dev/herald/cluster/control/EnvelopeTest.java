@@ -1,6 +1,7 @@
 package dev.herald.cluster.control;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.herald.connections.entity.MessageSent;
@@ -41,5 +42,15 @@ class EnvelopeTest {
                 "node\n1\n@E:0\n{}", "node\n1\n@E-1\n{}", "node\n1\n@E:1", "node\n1\n@bad epoch:1\n{}"}) {
             assertEquals(Optional.empty(), Envelope.decode(wire), wire);
         }
+    }
+
+    @Test
+    void aDisconnectRequestRoundTripsAndIsNoMessage() {
+        Envelope sent = Envelope.disconnect("n1", 42);
+        Envelope received = Envelope.decode(sent.encode()).orElseThrow();
+        assertTrue(received.isDisconnect());
+        assertEquals(42, received.userId());
+        assertFalse(new Envelope("n1", 42, "{\"message\":\"!disconnect\"}").isDisconnect());
+        assertFalse(Envelope.decode("n1\n*\n!disconnect").orElseThrow().isDisconnect(), "never for everyone");
     }
 }

@@ -189,7 +189,8 @@ class WebSocketManagerTest {
     void eventsAreFiredForOpenAndClose() {
         FakeSession fake = connect(7);
         manager.connectionsOf(7).forEach(c -> manager.unregister(c, new CloseReason(CloseReason.CloseCodes.GOING_AWAY, "tab closed")));
-        assertEquals(List.of(new SessionOpened(7, fake.id), new SessionClosed(7, fake.id, 1001, "tab closed")), events);
+        assertEquals(List.of(new SessionOpened(7, fake.id), new SessionClosed(7, fake.id, 1001, "tab closed")),
+                events.stream().filter(e -> e instanceof SessionOpened || e instanceof SessionClosed).toList());
     }
 
     @Test

@@ -1,0 +1,127 @@
+package dev.herald.connections.control;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.herald.connections.entity.DisconnectRequested;
+import dev.herald.connections.entity.SessionClosed;
+import dev.herald.connections.entity.SessionOpened;
+import dev.herald.platform.HeraldConfig;
+import dev.herald.stats.control.HeraldStats;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** A handshake registers its session before the 101 ({@code reserve}); the session binds when it opens. */
+class HandshakeRegistrationTest {
+
+    private final HeraldStats stats = new HeraldStats();
+    private final List<Object> events = new CopyOnWriteArrayList<>();
+    private final HeraldConfig config = new HeraldConfig(1 << 20, 10_000, 25_000, 0, 100, 3);
+    private final WebSocketManager manager = new WebSocketManager(new MessageCodec(), config, stats, Runnable::run, events::add);
+
+    private Connection reserve(long userId) {
+        return manager.reserve(userId, false, null, null).orElseThrow();
+    }
+
+    @Test
+    void messagesSentBetweenTheHandshakeAndOpenArriveFirstInOrder() {
+        Connection pending = reserve(1);
+        assertTrue(manager.isConnected(1), "counted from the handshake on: the MFA check sees it");
+        assertEquals(1, manager.liveSessions(1));
+        assertEquals(1, manager.sendMessage(1, Map.of("n", 1)).sessions());
+        assertEquals(1, manager.broadcast(Map.of("n", 2)).sessions());
+        assertTrue(manager.getConnection(1).isEmpty(), "no Session to hand out before it opened");
+        assertEquals(0, stats.openSessions());
+
+        FakeSession fake = new FakeSession(FakeSession.Mode.INLINE);
+        assertTrue(manager.bind(pending, fake.session));
+        manager.sendMessage(1, Map.of("n", 3));
+        assertEquals(List.of("{\"n\":1}", "{\"n\":2}", "{\"n\":3}"), fake.texts);
+        assertEquals(1, stats.openSessions());
+        assertEquals(List.of(new SessionOpened(1, fake.id)), events.stream().filter(SessionOpened.class::isInstance).toList());
+    }
+
+    @Test
+    void aV1RegistrationGetsItsWelcomeBeforeWhatWasSentMeanwhile() {
+        manager.sendMessage(2, Map.of("n", 1));
+        Connection pending = manager.reserve(2, true, new StreamPosition("nope", 0), null).orElseThrow();
+        manager.sendMessage(2, Map.of("n", 2));
+        FakeSession fake = new FakeSession(FakeSession.Mode.INLINE);
+        manager.bind(pending, fake.session);
+        assertEquals(3, fake.texts.size(), fake.texts.toString());
+        assertTrue(fake.texts.get(0).contains("\"seq\":1,\"data\":{\"n\":1}"), fake.texts.get(0));
+        assertTrue(fake.texts.get(1).startsWith("{\"type\":\"herald.welcome\""), fake.texts.get(1));
+        assertTrue(fake.texts.get(2).contains("\"seq\":2,\"data\":{\"n\":2}"), fake.texts.get(2));
+    }
+
+    @Test
+    void aRegistrationWhoseSessionNeverOpensIsDroppedAfterTheOpenTimeout() {
+        Connection pending = reserve(3);
+        manager.sweep(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.openTimeoutMs() - 1000));
+        assertTrue(manager.isConnected(3), "still within the open timeout");
+        manager.sweep(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.openTimeoutMs() + 1));
+        assertFalse(manager.isConnected(3));
+        assertEquals(0, manager.connectedUsers());
+        assertEquals(0, stats.openSessions(), "never opened, never counted");
+
+        FakeSession late = new FakeSession(FakeSession.Mode.INLINE);
+        assertFalse(manager.bind(pending, late.session));
+        assertSame(HeraldCloseCodes.OPEN_TIMEOUT, late.closeReason);
+        assertTrue(events.stream().noneMatch(e -> e instanceof SessionOpened || e instanceof SessionClosed));
+    }
+
+    @Test
+    void aUserDisconnectedDuringTheHandshakeHasTheSessionClosedWhenItOpens() {
+        Connection pending = reserve(4);
+        assertEquals(1, manager.disconnect(4));
+        assertFalse(manager.isConnected(4));
+        FakeSession fake = new FakeSession(FakeSession.Mode.INLINE);
+        assertFalse(manager.bind(pending, fake.session));
+        assertSame(HeraldCloseCodes.DISCONNECTED, fake.closeReason);
+        assertTrue(fake.texts.isEmpty());
+    }
+
+    @Test
+    void disconnectAsksTheOtherNodesAndDisconnectLocalDoesNot() {
+        FakeSession fake = new FakeSession(FakeSession.Mode.INLINE);
+        manager.connect(5, fake.session).orElseThrow();
+        manager.disconnectLocal(5);
+        assertSame(HeraldCloseCodes.DISCONNECTED, fake.closeReason);
+        assertTrue(events.stream().noneMatch(DisconnectRequested.class::isInstance));
+        manager.disconnect(5);
+        assertEquals(List.of(new DisconnectRequested(5)), events.stream().filter(DisconnectRequested.class::isInstance).toList());
+    }
+
+    @Test
+    void theEndOfTheHttpSignInClosesOnlyItsSessionsWithSignedOut() {
+        Connection tied = reserve(6);
+        manager.tieToSignIn(tied, "http-1");
+        FakeSession signedIn = new FakeSession(FakeSession.Mode.INLINE);
+        manager.bind(tied, signedIn.session);
+        FakeSession other = new FakeSession(FakeSession.Mode.INLINE);
+        manager.connect(6, other.session).orElseThrow();
+
+        manager.signInRenamed("http-1", "http-2"); // session fixation protection at login
+        assertEquals(0, manager.signedOut("http-1"));
+        assertEquals(1, manager.signedOut("http-2"));
+        assertSame(HeraldCloseCodes.SIGNED_OUT, signedIn.closeReason);
+        assertEquals(4002, signedIn.closeReason.getCloseCode().getCode());
+        assertTrue(other.open, "a session not opened under that sign-in stays");
+        assertEquals(1, manager.liveSessions(6));
+    }
+
+    @Test
+    void aSignInWhoseSessionsAllClosedIsForgotten() {
+        Connection tied = reserve(7);
+        manager.tieToSignIn(tied, "http-3");
+        FakeSession fake = new FakeSession(FakeSession.Mode.INLINE);
+        manager.bind(tied, fake.session);
+        manager.disconnect(7, fake.session);
+        assertEquals(0, manager.signedOut("http-3"), "nothing left to close, nothing kept");
+    }
+}
