@@ -52,8 +52,9 @@ function showRecovery({ replayed }, complete) {
 }
 
 function describeFinal(info) {
-  if (info.status) return `stopped: the ticket request was refused (HTTP ${info.status})`;
-  if (info.code) return `stopped: ${info.reason || 'closed'} (${info.code})`;
+  if (info.reason === 'ticket') return `stopped: the ticket request was refused (HTTP ${info.status})`;
+  if (info.reason === 'max-attempts') return `stopped: gave up after ${info.attempts} attempts`;
+  if (info.code) return `stopped: ${info.closeReason || info.reason} (${info.code})`;
   return `stopped: ${info.error?.message ?? 'cannot connect'}`;
 }
 
@@ -103,14 +104,17 @@ function signIn(user) {
     maxDelayMs: 10000, // the demo's cap; the default is 30 s
     autoConnect: false,
   });
-  herald.on('open', () => showState('open', 'connected'));
+  herald.on('ready', ({ reconnect }) => {
+    if (!reconnect) showState('open', 'connected'); // a reconnect shows recovered/missed instead
+  });
+  herald.on('refused', ({ code, reason }) => showState('refused', `refused by the server: ${reason || code}`));
   herald.on('reconnecting', showReconnecting);
   herald.on('final', (info) => showState('final', describeFinal(info)));
   herald.on('recovered', (info) => showRecovery(info, true));
   herald.on('missed', (info) => showRecovery(info, false));
   herald.on('message', addToFeed);
   herald.on('parseerror', addUnreadable);
-  herald.on('MFA_REQUIRED', askForCode);
+  herald.on('message:MFA_REQUIRED', askForCode);
   showState('connecting', 'connecting');
   herald.connect();
 }
