@@ -854,7 +854,6 @@ export class Herald {
       lead: () => {
         if (this.#role !== 'follower') return;
         this.#setRole('leader');
-        this.#state = 'closed';
         this.#begin();
       },
       receive: (m) => this.#onShared(m),
@@ -863,6 +862,7 @@ export class Herald {
 
   /** A message from another tab of the same share. */
   #onShared(m) {
+    if (m.t === 'final' && this.#role !== null) return this.#final(m.info); // e.g. signed out: every tab stops
     if (this.#role === 'leader') {
       if (m.t === 'send' && this.#state === 'open') this.#ws?.send(m.text);
       else if (m.t === 'hello') this.#share.post({ t: 'state', state: this.#state, ready: this.#ready, protocol: this.#protocol, positions: this.#positions });
@@ -872,7 +872,6 @@ export class Herald {
     if (m.t === 'msg') this.#deliver(m.data, undefined);
     else if (m.t === 'positions') this.#follow(m.positions);
     else if (m.t === 'event' && RELAYED.has(m.name)) this.#emit(m.name, m.payload);
-    else if (m.t === 'final') this.#final(m.info);
     else if (m.t === 'state') this.#mirror(m);
   }
 

@@ -19,6 +19,10 @@ export function fakeTimers() {
       queue.delete(id);
     },
     now: () => now,
+    /** The machine sleeps: the clock jumps, no timer fires (until the next advance). */
+    sleep(ms) {
+      now += ms;
+    },
     get pending() {
       return queue.size;
     },
@@ -29,7 +33,7 @@ export function fakeTimers() {
         for (const entry of queue) if (entry[1].at <= end && (!next || entry[1].at < next[1].at)) next = entry;
         if (!next) break;
         queue.delete(next[0]);
-        now = next[1].at;
+        now = Math.max(now, next[1].at); // an overdue timer (after sleep()) fires late
         next[1].fn();
       }
       now = end;
@@ -112,15 +116,17 @@ export function setup({ responses = [], ...options } = {}) {
   return { h, sockets, fetchCalls, timers, events, named };
 }
 
-/** Installs fake navigator/window globals for the duration of fn. */
+/** Installs fake navigator/window/document globals for the duration of fn. */
 export async function withBrowserGlobals(fn) {
-  const saved = ['navigator', 'window'].map((k) => [k, Object.getOwnPropertyDescriptor(globalThis, k)]);
+  const saved = ['navigator', 'window', 'document'].map((k) => [k, Object.getOwnPropertyDescriptor(globalThis, k)]);
   const navigator = { onLine: true };
   const window = new EventTarget();
-  Object.defineProperty(globalThis, 'navigator', { value: navigator, configurable: true, writable: true });
-  Object.defineProperty(globalThis, 'window', { value: window, configurable: true, writable: true });
+  const document = Object.assign(new EventTarget(), { visibilityState: 'visible' });
+  for (const [k, value] of Object.entries({ navigator, window, document })) {
+    Object.defineProperty(globalThis, k, { value, configurable: true, writable: true });
+  }
   try {
-    await fn({ navigator, window });
+    await fn({ navigator, window, document });
   } finally {
     for (const [k, d] of saved) {
       if (d) Object.defineProperty(globalThis, k, d);
@@ -128,7 +134,6 @@ export async function withBrowserGlobals(fn) {
     }
   }
 }
-
 
 /** A herald.message frame as the server sends it. */
 export const msg = (stream, epoch, seq, data) => JSON.stringify({ type: 'herald.message', stream, epoch, seq, data });
