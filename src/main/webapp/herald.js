@@ -352,6 +352,7 @@ export class Herald {
    */
   send(data) {
     const text = JSON.stringify(data);
+    if (typeof text !== 'string') throw new TypeError('Herald.send: the value has no JSON form');
     if (this.#role === 'follower') return this.#state === 'open' && this.#share.post({ t: 'send', text });
     if (this.#state !== 'open' || !this.#ws) return false;
     this.#ws.send(text);
@@ -533,8 +534,8 @@ export class Herald {
     const after = this.#session.after;
     const had = !!(this.#positions.user || this.#positions.broadcast);
     if (had) this.#setPositions({ user: null, broadcast: null }); // what a plain session receives is not counted
-    this.#becomeReady(ws, { protocol: 'plain', reconnect: after, recovered: null, replayed: 0 });
-    if ((after || had) && ws === this.#ws) this.#emit('missed', { replayed: 0, protocol: 'plain' });
+    if (after || had) this.#emit('missed', { replayed: 0, protocol: 'plain' }); // like herald.v1: before ready
+    if (ws === this.#ws) this.#becomeReady(ws, { protocol: 'plain', reconnect: after, recovered: null, replayed: 0 });
   }
 
   #becomeReady(ws, info) {

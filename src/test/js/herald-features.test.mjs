@@ -34,6 +34,15 @@ describe('readiness', () => {
     assert.deepEqual(events.slice(-3).map(([n]) => n), ['message', 'recovered', 'ready']);
     assert.deepEqual(named('ready').at(-1), { protocol: V1, reconnect: true, recovered: true, replayed: 1 });
     h.close();
+
+    const plain = setup({ recover: false });
+    plain.sockets[0].serverOpen();
+    plain.sockets[0].serverClose(1006);
+    plain.timers.advance(1000);
+    plain.sockets[1].serverOpen();
+    assert.deepEqual(plain.events.slice(-3).map(([n]) => n), ['open', 'missed', 'ready']);
+    assert.deepEqual(plain.named('ready').at(-1), { protocol: 'plain', reconnect: true, recovered: null, replayed: 0 });
+    plain.h.close();
   });
 
   test('whenReady() is rejected by final and by close()', async () => {
@@ -107,6 +116,7 @@ test('send(json) writes JSON on the open session, false otherwise', () => {
   sockets[0].serverOpen(V1);
   assert.equal(h.send({ a: 1 }), true);
   assert.deepEqual(sockets[0].sent, ['{"a":1}']);
+  assert.throws(() => h.send(undefined), TypeError);
   h.close();
   assert.equal(h.send({ a: 2 }), false);
 });
