@@ -328,3 +328,68 @@ test('okTicket is what Herald answers (the fakes stay honest)', async () => {
   assert.equal(res.headers.get('content-type'), 'application/json');
   assert.deepEqual(await res.json(), { ticket: 't', expiresIn: 30 });
 });
+
+describe('the hand-made mutants that survived the old suite', () => {
+  test('close() removes every browser listener it added', () =>
+    withBrowserGlobals(({ window, document }) => {
+      const live = new Map();
+      for (const target of [window, document]) {
+        const add = target.addEventListener.bind(target);
+        const remove = target.removeEventListener.bind(target);
+        target.addEventListener = (name, fn) => { live.set(`${name}`, fn); add(name, fn); };
+        target.removeEventListener = (name, fn) => { if (live.get(name) === fn) live.delete(name); remove(name, fn); };
+      }
+      const { h } = setup();
+      assert.deepEqual([...live.keys()].sort(), ['offline', 'online', 'pageshow', 'visibilitychange']);
+      h.close();
+      assert.deepEqual([...live.keys()], []);
+    }));
+
+  test('"online" while open or connecting opens no second socket', () =>
+    withBrowserGlobals(({ window }) => {
+      const { h, sockets } = setup();
+      window.dispatchEvent(new Event('online'));
+      sockets[0].serverOpen(V1);
+      window.dispatchEvent(new Event('online'));
+      assert.equal(sockets.length, 1);
+      h.close();
+    }));
+
+  test('a close listener that calls close() or connect() wins over the scheduled retry', () => {
+    const a = setup();
+    a.h.on('close', () => a.h.close());
+    a.sockets[0].serverClose(1006);
+    assert.equal(a.named('reconnecting').length, 0);
+    assert.equal(a.timers.pending, 0);
+    assert.equal(a.h.state, 'closed');
+
+    const b = setup();
+    b.h.once('close', () => b.h.connect());
+    b.sockets[0].serverClose(1006);
+    assert.equal(b.sockets.length, 2, 'connect() skipped the wait');
+    b.timers.advance(1000); // the retry would have been due after 50 ms (under the connect timeout)
+    assert.equal(b.sockets.length, 2, 'and no second attempt from the retry');
+    b.h.close();
+  });
+
+  test('a second welcome in one session is ignored', () => {
+    const { h, sockets, named } = welcomed();
+    sockets[0].serverSend(welcome(false, 0, { epoch: 'X9', seq: 40 }, { epoch: 'Y9', seq: 40 }));
+    assert.deepEqual(h.positions, { user: { epoch: 'U1', seq: 2 }, broadcast: { epoch: 'B1', seq: 5 } });
+    assert.equal(named('ready').length, 1);
+    assert.equal(named('missed').length, 0);
+    h.close();
+  });
+
+  test('a positionStore.save that throws (or rejects) is an error event; delivery goes on', async () => {
+    const { h, sockets, named } = welcomed({ positionStore: { load: () => null, save: () => { throw new Error('quota'); } } });
+    sockets[0].serverSend(msg('user', 'U1', 3, { n: 1 }));
+    assert.deepEqual(named('message'), [{ n: 1 }]);
+    assert.equal(named('error').at(-1).message, 'quota');
+    h.close();
+    const r = welcomed({ positionStore: { load: () => null, save: async () => { throw new Error('async quota'); } } });
+    await flush();
+    assert.equal(r.named('error').at(-1).message, 'async quota');
+    r.h.close();
+  });
+});
