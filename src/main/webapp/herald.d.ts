@@ -169,7 +169,7 @@ export declare class Herald {
   off<K extends keyof HeraldEvents>(name?: K, fn?: HeraldEvents[K]): void;
   off(name: MessageTypeEvent, fn?: MessageTypeListener): void;
   /** Resolves at the next `ready` (at once when ready); rejected by `final` and `close()`. */
-  whenReady(): Promise<ReadyInfo | { protocol: Protocol | null }>;
+  whenReady(): Promise<ReadyInfo>;
   /** Sends JSON to the server; false when no session is open (nothing is queued). */
   send(data: unknown): boolean;
   connect(): void;

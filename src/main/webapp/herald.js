@@ -72,6 +72,7 @@ export class Herald {
   #gen = 0; // bumped on every (re)start/stop; stale async callbacks compare against it
   #state = 'closed';
   #ready = false;
+  #readyInfo = null; // the payload of the last ready, while ready
   #protocol = null;
   #attempt = 0;
   #authRetryUsed = false;
@@ -208,7 +209,7 @@ export class Herald {
    * @returns {Promise<object>}
    */
   whenReady() {
-    if (this.#ready) return Promise.resolve({ protocol: this.#protocol });
+    if (this.#ready) return Promise.resolve(this.#readyInfo);
     return new Promise((resolve, reject) => this.#waiters.push({ resolve, reject }));
   }
 
@@ -407,6 +408,7 @@ export class Herald {
 
   #becomeReady(ws, info) {
     this.#ready = true;
+    this.#readyInfo = info;
     this.#hadSession = true;
     this.#clearConnectTimer();
     this.#stableTimer = this.#o.setTimeoutImpl(() => {
@@ -416,10 +418,8 @@ export class Herald {
       this.#resyncUsed = false;
     }, this.#o.stableAfterMs);
     if (this.#o.ticketUrl && this.#session?.v1) this.#authRetryUsed = false; // the welcome proves the ticket
-    if (this.#role === 'leader') this.#share.post({ t: 'state', state: this.#state, ready: true, protocol: this.#protocol });
-    const waiters = this.#waiters;
-    this.#waiters = [];
-    for (const w of waiters) w.resolve(info);
+    this.#postState();
+    this.#resolveWaiters(info);
     if (ws === this.#ws) this.#emit('ready', info);
   }
 
@@ -511,6 +511,7 @@ export class Herald {
     this.#ws = null;
     this.#session = null;
     this.#ready = false;
+    this.#readyInfo = null;
     this.#protocol = null;
     this.#clearStable();
     this.#clearConnectTimer();
@@ -570,6 +571,12 @@ export class Herald {
     this.#emit('final', info);
   }
 
+  #resolveWaiters(info) {
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    for (const w of waiters) w.resolve(info);
+  }
+
   #reject(error) {
     const waiters = this.#waiters;
     this.#waiters = [];
@@ -600,8 +607,14 @@ export class Herald {
     const previous = this.#state;
     if (previous === state) return;
     this.#state = state;
-    if (this.#role === 'leader') this.#share.post({ t: 'state', state, ready: this.#ready, protocol: this.#protocol });
+    this.#postState();
     this.#emit('state', { state, previous });
+  }
+
+  /** Tells the other tabs of a share how this leading tab's connection is. */
+  #postState(positions) {
+    if (this.#role !== 'leader') return;
+    this.#share.post({ t: 'state', state: this.#state, ready: this.#ready, info: this.#readyInfo, protocol: this.#protocol, positions });
   }
 
   #setRole(role) {
@@ -733,7 +746,7 @@ export class Herald {
     if (m.t === 'final' && this.#role !== null) return this.#final(m.info); // e.g. signed out: every tab stops
     if (this.#role === 'leader') {
       if (m.t === 'send' && this.#state === 'open') this.#ws?.send(m.text);
-      else if (m.t === 'hello') this.#share.post({ t: 'state', state: this.#state, ready: this.#ready, protocol: this.#protocol, positions: this.#positions });
+      else if (m.t === 'hello') this.#postState(this.#positions);
       return;
     }
     if (this.#role !== 'follower') return;
@@ -748,17 +761,14 @@ export class Herald {
     this.#save();
   }
 
-  #mirror({ state, ready, protocol, positions }) {
+  #mirror({ state, ready, info, protocol, positions }) {
     if (positions) this.#follow(positions);
     this.#protocol = protocol ?? null;
     const wasReady = this.#ready;
     this.#ready = !!ready;
+    this.#readyInfo = ready ? info : null;
     this.#setState(state === 'closed' ? 'reconnecting' : state); // a leader that closed is replaced by another tab
-    if (this.#ready && !wasReady) {
-      const waiters = this.#waiters;
-      this.#waiters = [];
-      for (const w of waiters) w.resolve({ protocol: this.#protocol });
-    }
+    if (this.#ready && !wasReady) this.#resolveWaiters(info);
   }
 
   #leave() {

@@ -17,7 +17,7 @@ describe('readiness', () => {
     assert.equal(h.ready, true);
     assert.deepEqual(resolved, { protocol: V1, reconnect: false, recovered: null, replayed: 0 });
     assert.deepEqual(events.map(([n]) => n), ['open', 'ready']);
-    assert.deepEqual(await h.whenReady(), { protocol: V1 });
+    assert.deepEqual(await h.whenReady(), resolved, 'at once, with the same payload');
 
     sockets[0].serverClose(1006);
     assert.equal(h.ready, false);

@@ -64,6 +64,12 @@ test('one socket for two tabs: the follower gets messages, readiness and positio
   assert.equal(b.h.state, 'open');
   assert.equal(b.h.protocol, V1);
   assert.equal(b.named('ready').length, 1);
+  assert.deepEqual(await b.h.whenReady(), { protocol: V1, reconnect: false, recovered: null, replayed: 0 });
+  const c = setup(options); // a tab opened later learns the state from the leader
+  await until('c ready', () => c.h.ready);
+  assert.deepEqual(await c.h.whenReady(), { protocol: V1, reconnect: false, recovered: null, replayed: 0 });
+  assert.deepEqual(c.h.positions, { user: { epoch: 'U1', seq: 2 }, broadcast: { epoch: 'B1', seq: 5 } });
+  c.h.close();
 
   a.sockets[0].serverSend(msg('user', 'U1', 3, { message: 'MFA_REQUIRED', text: 'code?' }));
   const typed = [];
