@@ -162,3 +162,58 @@ describe('liveness after sleep or wake', () => {
     h.close();
   });
 });
+
+describe('details', () => {
+  test('close reasons are compared trimmed and case-insensitively', async () => {
+    const { classifyClose } = await import('../../main/webapp/herald.js');
+    assert.equal(classifyClose(1008, '  Session Limit '), 'final');
+    assert.equal(classifyClose(1008, undefined), 'retry');
+    assert.equal(classifyClose(1012, ' RESYNC'), 'resync');
+  });
+
+  test('socket errors of the current socket are error events; those of a replaced one are not', () => {
+    const { h, sockets, timers, named } = setup();
+    const first = sockets[0];
+    first.onerror({ type: 'error' });
+    assert.deepEqual(named('error'), [{ type: 'error' }]);
+    first.serverClose(1006);
+    timers.advance(1000);
+    first.onerror?.({ type: 'error' });
+    first.serverSend('{"message":"stale"}');
+    assert.equal(named('error').length, 1);
+    assert.equal(named('message').length, 0);
+    h.close();
+  });
+
+  test('a WebSocket constructor that throws (a bad URL) is final {reason: "error"} at once', () => {
+    const boom = new SyntaxError('bad url');
+    const { h, named } = setup({ autoConnect: false, WebSocketImpl: class { constructor() { throw boom; } } });
+    h.connect();
+    assert.deepEqual(named('final'), [{ reason: 'error', error: boom }]);
+    assert.deepEqual(named('error'), [boom]);
+    assert.equal(h.state, 'closed');
+  });
+
+  test('a failed ticket request says why in reconnecting', async () => {
+    const { h, named } = setup({ ticketUrl: 'https://app.example/t', responses: [new TypeError('Failed to fetch')] });
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(named('reconnecting'), [{ delayMs: 50, attempt: 1, code: null, reason: 'Failed to fetch' }]);
+    h.close();
+  });
+
+  test('connect() is a no-op while connecting or open, and skips a backoff wait', () => {
+    const { h, sockets, timers } = setup();
+    h.connect();
+    assert.equal(sockets.length, 1);
+    sockets[0].serverOpen(V1);
+    h.connect();
+    assert.equal(sockets.length, 1);
+    sockets[0].serverClose(1006);
+    h.connect();
+    assert.equal(sockets.length, 2);
+    timers.advance(1000);
+    assert.equal(sockets.length, 2);
+    h.close();
+    h.close(); // twice: one close event
+  });
+});
