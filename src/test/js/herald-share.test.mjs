@@ -113,3 +113,37 @@ test('without Web Locks or BroadcastChannel, share is ignored: every tab has its
   assert.equal(a.h.role, null);
   a.h.close();
 });
+
+test('the leading tab relays its lifecycle events, DOM events and errors reduced to what survives cloning', async () => {
+  const locks = fakeLocks();
+  const options = { share: 'user-3', locks, BroadcastChannelImpl: BroadcastChannel };
+  const a = setup(options);
+  await until('a leads', () => a.h.role === 'leader');
+  const b = setup(options);
+  await until('b follows', () => b.h.role === 'follower');
+  a.sockets[0].protocol = V1;
+  a.sockets[0].onopen(new Event('open')); // a real DOM-like event: not cloneable as is
+  a.sockets[0].serverSend('{bad');
+  a.sockets[0].serverSend(welcome(false, 0, { epoch: 'U1', seq: 1 }, null));
+  a.sockets[0].serverClose(1006);
+  a.timers.advance(1000);
+  a.sockets[1].serverOpen(V1);
+  a.sockets[1].serverClose(4000, 'slow consumer');
+  a.timers.advance(1000);
+  a.sockets[2].serverOpen(V1);
+  a.sockets[2].serverSend(welcome(true, 0, { epoch: 'U1', seq: 1 }, null));
+  await until('b saw recovered', () => b.named('recovered').length === 1);
+  assert.deepEqual(b.named('open')[0], { type: 'open' });
+  assert.equal(b.named('parseerror')[0].data, '{bad');
+  assert.match(b.named('parseerror')[0].error, /SyntaxError/);
+  assert.deepEqual(b.named('close').map((c) => c.code), [1006, 4000]);
+  assert.deepEqual(b.named('refused').map((r) => r.code), [4000]);
+  assert.equal(b.named('reconnecting').length, 2);
+  a.sockets[2].serverClose(1001, 'going away');
+  a.timers.advance(1000);
+  a.sockets[3].serverOpen(V1);
+  a.sockets[3].serverSend(welcome(false, 0, { epoch: 'U2', seq: 1 }, null));
+  await until('b saw missed', () => b.named('missed').length === 1);
+  a.h.close();
+  b.h.close();
+});
