@@ -11,6 +11,8 @@ const $ = (id) => document.getElementById(id);
 
 let herald = null;
 let countdown = null;
+/** The last `refused` event, until the reconnecting state shows it. */
+let refusal = null;
 
 function basicAuth(user) {
   return `Basic ${btoa(`${user}:${user}`)}`;
@@ -30,6 +32,8 @@ function showState(state, text) {
 }
 
 function showReconnecting({ delayMs, attempt, offline }) {
+  const why = refusal ? `: the server closed the session before it was ready (${refusal.code} ${refusal.reason})` : '';
+  refusal = null;
   if (offline) {
     showState('offline', 'offline: waiting for the network');
     return;
@@ -37,7 +41,8 @@ function showReconnecting({ delayMs, attempt, offline }) {
   const due = Date.now() + delayMs;
   const render = () => {
     const seconds = Math.ceil((due - Date.now()) / 1000);
-    $('state').textContent = seconds > 0 ? `reconnecting in ${seconds} s (attempt ${attempt})` : `reconnecting now (attempt ${attempt})`;
+    const when = seconds > 0 ? `in ${seconds} s` : 'now';
+    $('state').textContent = `reconnecting ${when} (attempt ${attempt})${why}`;
   };
   showState('reconnecting', '');
   render();
@@ -52,8 +57,9 @@ function showRecovery({ replayed }, complete) {
 }
 
 function describeFinal(info) {
-  if (info.status) return `stopped: the ticket request was refused (HTTP ${info.status})`;
-  if (info.code) return `stopped: ${info.reason || 'closed'} (${info.code})`;
+  if (info.reason === 'ticket') return `stopped: the ticket request was refused (HTTP ${info.status})`;
+  if (info.reason === 'max-attempts') return `stopped: gave up after ${info.attempts} attempts`;
+  if (info.code) return `stopped: ${info.closeReason || info.reason} (${info.code})`;
   return `stopped: ${info.error?.message ?? 'cannot connect'}`;
 }
 
@@ -89,8 +95,21 @@ function askForCode(data) {
   $('mfa-code').focus();
 }
 
+/** The signed-in user survives a reload of this tab (sessionStorage), and so do the positions (see positionStore). */
+const SIGNED_IN = 'herald-demo.user';
+
+function positionStore(user) {
+  const key = `herald-demo.positions.${user}`;
+  return {
+    load: () => JSON.parse(sessionStorage.getItem(key)),
+    save: (positions) => sessionStorage.setItem(key, JSON.stringify(positions)),
+  };
+}
+
 function signIn(user) {
   signOut();
+  sessionStorage.setItem(SIGNED_IN, user);
+  refusal = null;
   $('feed').replaceChildren();
   $('feed-empty').hidden = false;
   $('signin').hidden = true;
@@ -101,21 +120,28 @@ function signIn(user) {
     ticketUrl: new URL('api/ws/ticket', location.href),
     headers: { Authorization: basicAuth(user) },
     maxDelayMs: 10000, // the demo's cap; the default is 30 s
+    positionStore: positionStore(user), // a reload recovers what the page missed, even during an outage
     autoConnect: false,
   });
-  herald.on('open', () => showState('open', 'connected'));
+  herald.on('ready', ({ reconnect }) => {
+    if (!reconnect) showState('open', 'connected'); // a reconnect shows recovered/missed instead
+  });
+  herald.on('refused', (info) => {
+    refusal = info; // shown with the reconnecting state that follows
+  });
   herald.on('reconnecting', showReconnecting);
   herald.on('final', (info) => showState('final', describeFinal(info)));
   herald.on('recovered', (info) => showRecovery(info, true));
   herald.on('missed', (info) => showRecovery(info, false));
   herald.on('message', addToFeed);
   herald.on('parseerror', addUnreadable);
-  herald.on('MFA_REQUIRED', askForCode);
+  herald.on('message:MFA_REQUIRED', askForCode);
   showState('connecting', 'connecting');
   herald.connect();
 }
 
 function signOut() {
+  sessionStorage.removeItem(SIGNED_IN);
   herald?.close();
   herald = null;
   $('signin').hidden = false;
@@ -181,6 +207,7 @@ for (const button of document.querySelectorAll('#signin button[data-user]')) {
   button.addEventListener('click', () => signIn(button.dataset.user));
 }
 $('signout').addEventListener('click', signOut);
+if (sessionStorage.getItem(SIGNED_IN)) signIn(sessionStorage.getItem(SIGNED_IN)); // a reload
 
 $('send-form').addEventListener('submit', (event) => {
   event.preventDefault();

@@ -1,131 +1,42 @@
 /**
  * Herald browser client: a small WebSocket notification client with
  * ticket-based auth, exponential backoff with full jitter, close-code
- * classification, offline awareness and recovery of missed messages
- * (subprotocol `herald.v1`). Dependency-free ES module.
+ * classification, offline and sleep awareness, recovery of missed messages
+ * (subprotocol `herald.v1`) and optional sharing of one socket by the tabs of a user.
+ * Dependency-free ES module (with `herald-protocol.js` and `herald-tabs.js` beside it); types in `herald.d.ts`.
  *
  * @example
  *   import { Herald } from '/herald/herald.js';
  *   const h = new Herald({ ticketUrl: '/herald/api/ws/ticket' });
- *   h.on('MFA_REQUIRED', (msg) => showMfaDialog(msg));
+ *   h.on('message:MFA_REQUIRED', (msg) => showMfaDialog(msg));
+ *   await h.whenReady();
  *
  * @module herald
  */
 
-/** Event names handled by the client itself; any other name is a message type. */
+import {
+  CLOSE_CODES, STREAMS, V1, backoffDelay, classifyClose, closeRow, defaultUrl, position, positionsOf, ticketOf,
+  withPositions, withTicket,
+} from './herald-protocol.js';
+import { RELAYED, TabShare, plain } from './herald-tabs.js';
+
+export { CLOSE_CODES, V1, backoffDelay, classifyClose, defaultUrl, withPositions, withTicket };
+
+/** Event names handled by the client itself; `message:<type>` names subscribe to a notification type. */
 const LIFECYCLE = new Set([
-  'message', 'open', 'close', 'reconnecting', 'final', 'error', 'parseerror', 'recovered', 'missed',
+  'message', 'open', 'ready', 'state', 'close', 'refused', 'reconnecting', 'final', 'error', 'parseerror',
+  'recovered', 'missed', 'role',
 ]);
 
-/** The subprotocol of sequenced, recoverable messages. */
-export const V1 = 'herald.v1';
+/** Prefix of the event names that subscribe to notifications by their top-level `"message"` field. */
+const TYPE_PREFIX = 'message:';
 
-/** The two streams of a `herald.v1` session and their query parameters. */
-const STREAMS = { user: 'since', broadcast: 'bsince' };
-
-/** Policy-violation (1008) reasons that mean "your credentials are not good". */
-const AUTH_REASONS = new Set(['authentication required', 'invalid or expired ticket']);
-
-/**
- * Policy-violation (1008) reasons that a new connection would meet again: a page from a disallowed
- * origin, or a session dropped because the same user opened newer ones (reconnecting would evict
- * another tab of the same user, which would reconnect in turn).
- */
-const FINAL_REASONS = new Set(['session limit', 'origin not allowed']);
-
-/** Codes caused by this client misusing the protocol: retrying would repeat the mistake. */
-const FINAL_CODES = new Set([1002, 1003, 1007, 1009]);
-
-/**
- * Reconnect delay with exponential backoff and full jitter:
- * `random() * min(maxDelayMs, baseDelayMs * 2 ** attempt)`, floored to whole ms.
- *
- * @param {number} attempt 0-based number of consecutive failed attempts.
- * @param {{baseDelayMs?: number, maxDelayMs?: number, random?: () => number}} [opts]
- * @returns {number} delay in milliseconds, in `[0, cap)`.
- */
-export function backoffDelay(attempt, { baseDelayMs = 500, maxDelayMs = 30000, random = Math.random } = {}) {
-  const cap = Math.min(maxDelayMs, baseDelayMs * 2 ** Math.max(0, attempt));
-  return Math.floor(random() * cap);
-}
-
-/**
- * Classifies a WebSocket close.
- *
- * - `'final'`: stop for good (server-initiated disconnect, session limit, disallowed origin, or
- *   protocol misuse by this client).
- * - `'auth'`: credentials rejected; may retry once with a fresh ticket.
- * - `'retry'`: transient; reconnect with backoff.
- *
- * @param {number} code close code.
- * @param {string} [reason] close reason (compared case-insensitively, trimmed).
- * @returns {'retry' | 'auth' | 'final'}
- */
-export function classifyClose(code, reason = '') {
-  const r = String(reason ?? '').trim().toLowerCase();
-  if (code === 1000) return r === 'disconnected' ? 'final' : 'retry';
-  if (code === 1008) return AUTH_REASONS.has(r) ? 'auth' : FINAL_REASONS.has(r) ? 'final' : 'retry';
-  if (FINAL_CODES.has(code)) return 'final';
-  return 'retry'; // 1001, 1006, 1011, 1012, 1013, 4000, 4001, unknown; 1008 rate limit
-}
-
-/**
- * Default endpoint: the `ws` sibling of the module's own URL, with http(s) mapped to ws(s).
- * `https://host/herald/herald.js` becomes `wss://host/herald/ws`.
- *
- * @param {string | URL} moduleUrl usually `import.meta.url`.
- * @returns {string}
- */
-export function defaultUrl(moduleUrl) {
-  const u = new URL('ws', moduleUrl);
-  if (u.protocol === 'http:') u.protocol = 'ws:';
-  else if (u.protocol === 'https:') u.protocol = 'wss:';
-  return u.href;
-}
-
-/**
- * Appends a URL-encoded `ticket` query parameter.
- *
- * @param {string | URL} url
- * @param {string} ticket
- * @returns {string}
- */
-export function withTicket(url, ticket) {
-  const s = String(url);
-  return `${s}${s.includes('?') ? '&' : '?'}ticket=${encodeURIComponent(ticket)}`;
-}
-
-/**
- * @typedef {{epoch: string, seq: number}} Position the last message seen on a stream.
- * @typedef {{user: Position | null, broadcast: Position | null}} Positions
- */
-
-/**
- * @param {unknown} p
- * @returns {Position | null} `p` as a position, or null when it is not one
- */
-function position(p) {
-  return typeof p?.epoch === 'string' && /^[A-Za-z0-9]+$/.test(p.epoch) && Number.isSafeInteger(p.seq) && p.seq >= 0
-    ? { epoch: p.epoch, seq: p.seq }
-    : null;
-}
-
-/**
- * Appends the recovery query parameters of a `herald.v1` connect: `since=<epoch>:<seq>` for the user
- * stream and `bsince=<epoch>:<seq>` for the broadcast stream, each only when known. The colon stays as is
- * (legal in a query, and read the same by containers that decode parameters and those that do not).
- *
- * @param {string | URL} url
- * @param {Partial<Positions>} positions
- * @returns {string}
- */
-export function withPositions(url, positions) {
-  let s = String(url);
-  for (const [stream, param] of Object.entries(STREAMS)) {
-    const p = position(positions?.[stream]);
-    if (p) s += `${s.includes('?') ? '&' : '?'}${param}=${encodeURIComponent(p.epoch)}:${p.seq}`;
+/** @returns {number} `value` when it is a number `>= min` (finite unless `infinite`), else throws a RangeError */
+function checked(name, value, min, infinite = false) {
+  if (typeof value !== 'number' || !(value >= min) || (!infinite && !Number.isFinite(value))) {
+    throw new RangeError(`Herald: options.${name} must be a ${infinite ? '' : 'finite '}number >= ${min}, got ${String(value)}`);
   }
-  return s;
+  return value;
 }
 
 /**
@@ -133,84 +44,95 @@ export function withPositions(url, positions) {
  *
  * Events (`on(name, fn)`):
  * - `message` fn(data, event): every notification (a bare JSON frame, or the `data` of a `herald.v1` message).
- * - `open` fn(event), `error` fn(eventOrError).
- * - `close` fn({code, reason, wasClean, willRetry}): every socket close, and `close()`; also when the client
- *   drops a `herald.v1` session itself to recover (`{code: 1000, reason: 'offline' | 'gap', willRetry: true}`).
+ * - `message:<type>` fn(data, event): notifications whose top-level `"message"` field equals `<type>`.
+ *   (A bare name that is not a lifecycle event, e.g. `on('MFA_REQUIRED')`, is read as `message:MFA_REQUIRED`.)
+ * - `open` fn(event): the transport opened (the server may still refuse the session: wait for `ready`).
+ * - `ready` fn({protocol, reconnect, recovered, replayed}): the session is live (`herald.v1`: after the replay and
+ *   welcome; plain: at open, the plain protocol has no welcome).
+ * - `state` fn({state, previous}), `role` fn({role}) (tab sharing), `error` fn(eventOrError).
+ * - `close` fn({code, reason, wasClean, willRetry, ready, local?}): every socket close, and `close()`; `local: true`
+ *   when the client dropped the socket itself (`reason` `'offline' | 'gap' | 'timeout' | 'stale' | 'idle'`).
+ * - `refused` fn({code, reason, attempt}): a session that opened was closed before it became ready.
  * - `reconnecting` fn({delayMs, attempt, code, reason, offline?}): before waiting;
  *   `delayMs` is null (and `offline` true) when waiting for the browser's `online` event.
- * - `final` fn({code, reason} | {status} | {error}): gave up; no further attempts.
+ * - `final` fn({reason, ...}): gave up; no further attempts. `reason` is a row's `final` of CLOSE_CODES
+ *   (`{reason, code, closeReason}`), `'ticket'` (`{reason, status}`), `'max-attempts'` (`{reason, attempts, code,
+ *   closeReason}`) or `'error'` (`{reason, error}`).
  * - `parseerror` fn({error, data}): a text frame that is not JSON (connection stays open).
- * - `recovered` fn({replayed}): a reconnect replayed everything missed since the last message seen
- *   (`replayed` of them, delivered just before).
- * - `missed` fn({replayed, protocol}): a reconnect could not prove that nothing was missed (history
- *   gone or reset on a `herald.v1` session, or any reconnect of a plain session): refetch.
- * - any other name: notifications whose top-level `"message"` field equals that name, fn(data, event).
+ * - `recovered` fn({replayed}) / `missed` fn({replayed, protocol}): after a reconnect, whether everything missed
+ *   since the last message seen was replayed, or something may be missing (refetch).
  */
 export class Herald {
   #o;
   #ws = null;
-  #timer = null;
+  #timer = null; // backoff wait
+  #connectTimer = null; // until ready
   #stableTimer = null;
+  #tickTimer = null; // liveness
   #gen = 0; // bumped on every (re)start/stop; stale async callbacks compare against it
   #state = 'closed';
+  #ready = false;
+  #readyInfo = null; // the payload of the last ready, while ready
+  #protocol = null;
   #attempt = 0;
   #authRetryUsed = false;
-  #target = null; // window-like EventTarget for online/offline
-  #lifecycle = new Map();
-  #types = new Map();
+  #resyncUsed = false; // the one immediate reconnect after a resync close, until the next stable session
+  #abort = null; // AbortController of the ticket request in flight
+  #target = null; // window-like EventTarget for online/offline/pageshow
+  #doc = null; // document-like EventTarget for visibilitychange
+  #listeners = new Map(); // event name -> Set of {fn, once}
+  #waiters = []; // whenReady() promises
   /** @type {Positions} */
   #positions = { user: null, broadcast: null };
+  #loading = null; // an async positionStore.load in progress
   #session = null; // {v1, asked, welcomed, after} of the open socket
-  #hadSession = false; // a session opened before on this instance
+  #hadSession = false; // a session became ready before on this instance
   #v1Seen = false; // a herald.v1 session opened on this instance
-  #plainNext = false; // the last herald.v1 attempt failed before opening: try once without it
+  #v1Fails = 0; // herald.v1 attempts in a row that failed before opening
+  #plainNext = false; // try once without herald.v1
+  #askedV1 = false; // the current socket asked for herald.v1
   #duplicates = 0;
+  #lastTick = 0;
+  #lastFrame = 0;
+  #share = null;
+  #role = null;
 
   /**
-   * @param {object} [options]
-   * @param {string | URL} [options.url] ws(s) endpoint; default derived from this module's URL.
-   * @param {string | URL} [options.ticketUrl] POSTed before every connect; expects `{"ticket": "..."}`.
-   * @param {object | (() => object | Promise<object>)} [options.headers] headers for the ticket POST.
-   * @param {string[]} [options.protocols] further WebSocket subprotocols.
-   * @param {boolean} [options.recover=true] ask for `herald.v1` (sequenced messages, recovery on
-   *   reconnect); false: plain bare JSON only.
-   * @param {{load: () => Partial<Positions> | null | undefined, save: (p: Positions) => void}} [options.positionStore]
-   *   keeps the stream positions beyond this instance (e.g. in sessionStorage, so a reload recovers too);
-   *   `load` is called once, `save` after every change.
-   * @param {number} [options.baseDelayMs=500]
-   * @param {number} [options.maxDelayMs=30000]
-   * @param {number} [options.stableAfterMs=10000] open time after which the backoff resets.
-   * @param {typeof WebSocket} [options.WebSocketImpl]
-   * @param {typeof fetch} [options.fetchImpl]
-   * @param {() => number} [options.random]
-   * @param {typeof setTimeout} [options.setTimeoutImpl]
-   * @param {typeof clearTimeout} [options.clearTimeoutImpl]
-   * @param {boolean} [options.autoConnect=true]
+   * @param {object} [options] see `herald.d.ts` (HeraldOptions) and the README.
    */
   constructor(options = {}) {
     const {
       url, ticketUrl, headers, protocols, recover = true, positionStore,
-      baseDelayMs = 500, maxDelayMs = 30000, stableAfterMs = 10000,
+      baseDelayMs = 500, maxDelayMs = 30000, stableAfterMs = 10000, maxAttempts = Infinity,
+      ticketTimeoutMs = 10000, connectTimeoutMs = 15000, staleAfterMs = 70000, idleTimeoutMs = 0,
+      plainFallbackAfter = 2, share = false,
       WebSocketImpl = globalThis.WebSocket,
       fetchImpl = (...args) => globalThis.fetch(...args),
       random = Math.random,
+      now = Date.now,
       setTimeoutImpl = (fn, ms) => globalThis.setTimeout(fn, ms),
       clearTimeoutImpl = (id) => globalThis.clearTimeout(id),
+      BroadcastChannelImpl = globalThis.BroadcastChannel,
+      locks = globalThis.navigator?.locks,
       autoConnect = true,
     } = options;
+    checked('baseDelayMs', baseDelayMs, 1);
+    checked('maxDelayMs', maxDelayMs, baseDelayMs);
     this.#o = {
       url: url != null ? String(url) : defaultUrl(import.meta.url),
-      ticketUrl, headers, protocols, recover, positionStore, baseDelayMs, maxDelayMs, stableAfterMs,
-      WebSocketImpl, fetchImpl, random, setTimeoutImpl, clearTimeoutImpl,
+      ticketUrl, headers, protocols, recover, positionStore, baseDelayMs, maxDelayMs,
+      stableAfterMs: checked('stableAfterMs', stableAfterMs, 0),
+      maxAttempts: checked('maxAttempts', maxAttempts, 1, true),
+      ticketTimeoutMs: checked('ticketTimeoutMs', ticketTimeoutMs, 1, true),
+      connectTimeoutMs: checked('connectTimeoutMs', connectTimeoutMs, 1, true),
+      staleAfterMs: checked('staleAfterMs', staleAfterMs, 1, true),
+      idleTimeoutMs: checked('idleTimeoutMs', idleTimeoutMs, 0, true),
+      plainFallbackAfter: checked('plainFallbackAfter', plainFallbackAfter, 1, true),
+      WebSocketImpl, fetchImpl, random, now, setTimeoutImpl, clearTimeoutImpl,
     };
-    if (recover && positionStore) {
-      let stored = null;
-      try {
-        stored = positionStore.load();
-      } catch {
-        // unreadable: start without positions
-      }
-      for (const stream of Object.keys(STREAMS)) this.#positions[stream] = position(stored?.[stream]);
+    if (recover && positionStore) this.#load(positionStore);
+    if (share && typeof BroadcastChannelImpl === 'function' && typeof locks?.request === 'function') {
+      this.#share = new TabShare(`herald:${typeof share === 'string' ? share : this.#o.url}`, BroadcastChannelImpl, locks, this.#shareHooks());
     }
     if (autoConnect) this.connect();
   }
@@ -220,9 +142,19 @@ export class Herald {
     return this.#state;
   }
 
+  /** @returns {boolean} the session is live (see the `ready` event) */
+  get ready() {
+    return this.#ready;
+  }
+
   /** @returns {'herald.v1' | 'plain' | null} the open session's protocol; null when not open */
   get protocol() {
-    return this.#session ? (this.#session.v1 ? V1 : 'plain') : null;
+    return this.#protocol;
+  }
+
+  /** @returns {'leader' | 'follower' | null} with `share`: whether this tab holds the socket; null otherwise */
+  get role() {
+    return this.#role;
   }
 
   /** @returns {Positions} a copy of the last message seen on each stream (what a reconnect recovers from) */
@@ -237,64 +169,138 @@ export class Herald {
   }
 
   /**
-   * Subscribes to a lifecycle event or a message type.
+   * Subscribes to a lifecycle event or, as `message:<type>`, to a notification type.
    * @param {string} name
    * @param {Function} fn
+   * @param {{signal?: AbortSignal, once?: boolean}} [opts] `signal` removes the listener when aborted.
    * @returns {() => void} unsubscribe function.
    */
-  on(name, fn) {
+  on(name, fn, { signal, once = false } = {}) {
     if (typeof fn !== 'function') throw new TypeError('listener must be a function');
-    const map = LIFECYCLE.has(name) ? this.#lifecycle : this.#types;
-    if (!map.has(name)) map.set(name, new Set());
-    map.get(name).add(fn);
-    return () => this.off(name, fn);
+    const off = () => this.off(name, fn);
+    if (signal?.aborted) return off;
+    const key = keyOf(name);
+    if (!this.#listeners.has(key)) this.#listeners.set(key, new Set());
+    this.#listeners.get(key).add({ fn, once });
+    signal?.addEventListener?.('abort', off, { once: true });
+    return off;
+  }
+
+  /** Like {@link Herald#on}, removed after its first call. */
+  once(name, fn, opts = {}) {
+    return this.on(name, fn, { ...opts, once: true });
   }
 
   /**
-   * Removes a listener added with {@link Herald#on}.
-   * @param {string} name
-   * @param {Function} fn
+   * Removes a listener (`off(name, fn)`), every listener of an event (`off(name)`), or all (`off()`).
+   * @param {string} [name]
+   * @param {Function} [fn]
    */
   off(name, fn) {
-    (LIFECYCLE.has(name) ? this.#lifecycle : this.#types).get(name)?.delete(fn);
+    if (name === undefined) return this.#listeners.clear();
+    const key = keyOf(name);
+    if (fn === undefined) return this.#listeners.delete(key);
+    const set = this.#listeners.get(key);
+    for (const l of set ?? []) if (l.fn === fn) set.delete(l);
+  }
+
+  /**
+   * A promise of the next `ready` (resolved at once when ready); rejected by `final` and `close()`.
+   * @returns {Promise<object>}
+   */
+  whenReady() {
+    if (this.#ready) return Promise.resolve(this.#readyInfo);
+    return new Promise((resolve, reject) => this.#waiters.push({ resolve, reject }));
+  }
+
+  /**
+   * Sends a JSON message to the server (fired there as an `InboundMessage` event).
+   * @param {unknown} data serialized with `JSON.stringify`.
+   * @returns {boolean} false when there is no open session to send it on (it is not queued).
+   */
+  send(data) {
+    const text = JSON.stringify(data);
+    if (typeof text !== 'string') throw new TypeError('Herald.send: the value has no JSON form');
+    if (this.#role === 'follower') return this.#state === 'open' && this.#share.post({ t: 'send', text });
+    if (this.#state !== 'open' || !this.#ws) return false;
+    this.#ws.send(text);
+    return true;
   }
 
   /** Connects now (no-op while connecting or open; skips a pending backoff wait). */
   connect() {
-    if (this.#state === 'connecting' || this.#state === 'open') return;
-    if (this.#state === 'closed') {
-      this.#attempt = 0;
-      this.#authRetryUsed = false;
-      this.#listenNetwork();
+    if (this.#share && this.#role !== 'leader') {
+      if (this.#role === null) {
+        this.#setRole('follower');
+        this.#setState('connecting');
+        this.#share.start();
+      }
+      return;
     }
-    this.#clearTimer();
-    void this.#open();
+    if (this.#state === 'connecting' || this.#state === 'open') return;
+    if (this.#state === 'closed') this.#begin();
+    else {
+      this.#clearTimer();
+      void this.#open();
+    }
   }
 
   /** Closes for good: cancels timers, closes the socket with 1000, emits `close`. Positions are kept. */
   close() {
-    if (this.#state === 'closed') return;
+    if (this.#state === 'closed' && this.#role === null) return;
+    const ready = this.#ready;
     this.#stop();
-    this.#emit('close', { code: 1000, reason: '', wasClean: true, willRetry: false });
+    this.#leave();
+    this.#reject(new Error('Herald: closed'));
+    this.#emit('close', { code: 1000, reason: '', wasClean: true, willRetry: false, ready });
+  }
+
+  #begin() {
+    this.#attempt = 0;
+    this.#authRetryUsed = false;
+    this.#resyncUsed = false;
+    this.#listenNetwork();
+    this.#clearTimer();
+    void this.#open();
+  }
+
+  #load(store) {
+    const apply = (stored) => {
+      this.#positions = positionsOf(stored);
+    };
+    let stored = null;
+    try {
+      stored = store.load();
+    } catch {
+      return; // unreadable: start without positions
+    }
+    if (typeof stored?.then !== 'function') return apply(stored);
+    this.#loading = Promise.resolve(stored).then(apply, () => {}).finally(() => {
+      this.#loading = null;
+    });
   }
 
   async #open() {
     const gen = ++this.#gen;
-    this.#state = 'connecting';
+    this.#setState('connecting');
+    if (this.#loading) await this.#loading;
+    if (gen !== this.#gen) return;
     const askV1 = this.#o.recover && !this.#plainNext;
     const asked = askV1 && !!(this.#positions.user || this.#positions.broadcast);
     let url = askV1 ? withPositions(this.#o.url, this.#positions) : this.#o.url;
     if (this.#o.ticketUrl) {
+      let ticket;
       try {
-        url = withTicket(url, await this.#fetchTicket());
+        ticket = await this.#fetchTicket();
       } catch (error) {
         if (gen !== this.#gen) return;
-        if (error?.status === 401 || error?.status === 403) return this.#final({ status: error.status });
+        if (error?.refused) return this.#final({ reason: 'ticket', status: error.status }, error);
         this.#emit('error', error);
         if (gen === this.#gen) this.#retry({ code: null, reason: String(error?.message ?? error) });
         return;
       }
       if (gen !== this.#gen) return; // closed or restarted while fetching
+      url = withTicket(url, ticket);
     }
 
     const { WebSocketImpl } = this.#o;
@@ -304,36 +310,35 @@ export class Herald {
       ws = protocols ? new WebSocketImpl(url, protocols) : new WebSocketImpl(url);
     } catch (error) {
       // Invalid URL or the like: retrying cannot help.
-      this.#emit('error', error);
-      if (gen === this.#gen) this.#final({ error });
-      return;
+      return this.#final({ reason: 'error', error }, error);
     }
     this.#ws = ws;
+    this.#askedV1 = askV1;
     this.#plainNext = false;
+    this.#armConnectTimer(ws);
 
     ws.onopen = (event) => {
       if (ws !== this.#ws) return;
-      this.#state = 'open';
-      this.#authRetryUsed = false;
       const v1 = ws.protocol === V1;
-      const after = this.#hadSession; // a reconnect: something may have been missed meanwhile
-      this.#session = { v1, asked: v1 && asked, welcomed: false, after };
-      this.#hadSession = true;
       if (v1) {
         this.#v1Seen = true;
-      } else if (this.#positions.user || this.#positions.broadcast) {
-        this.#setPositions({ user: null, broadcast: null }); // what a plain session receives is not counted
+        this.#v1Fails = 0;
       }
-      this.#stableTimer = this.#o.setTimeoutImpl(() => {
-        this.#stableTimer = null;
-        this.#attempt = 0;
-      }, this.#o.stableAfterMs);
+      this.#session = { v1, asked: v1 && asked, welcomed: false, after: this.#hadSession };
+      this.#protocol = v1 ? V1 : 'plain';
+      this.#lastTick = this.#lastFrame = this.#o.now();
+      this.#scheduleTick(ws);
+      this.#armConnectTimer(ws); // the handshake is done: now the welcome is due
+      this.#setState('open');
+      if (ws !== this.#ws) return;
       this.#emit('open', event);
-      if (!v1 && after && ws === this.#ws) this.#emit('missed', { replayed: 0, protocol: 'plain' });
+      if (!v1 && ws === this.#ws) this.#onPlainReady(ws);
     };
 
     ws.onmessage = (event) => {
       if (ws !== this.#ws || typeof event.data !== 'string') return;
+      this.#lastFrame = this.#o.now();
+      if (!this.#ready) this.#armConnectTimer(ws); // a replay in progress is progress
       let frame;
       try {
         frame = JSON.parse(event.data);
@@ -343,8 +348,8 @@ export class Herald {
       }
       const type = this.#session?.v1 && typeof frame?.type === 'string' && frame.type.startsWith('herald.') ? frame.type : null;
       if (type === 'herald.message') this.#onSequenced(ws, frame, event);
-      else if (type === 'herald.welcome') this.#onWelcome(frame);
-      else if (type === null) this.#deliver(ws, frame, event);
+      else if (type === 'herald.welcome') this.#onWelcome(ws, frame);
+      else if (type === null) this.#deliver(frame, event);
       // other herald.* types: frames of a later protocol revision, ignored
     };
 
@@ -354,37 +359,82 @@ export class Herald {
 
     ws.onclose = ({ code, reason = '', wasClean = false }) => {
       if (ws !== this.#ws) return;
-      // Browsers fail the handshake when a server answers no subprotocol (an older Herald), like an unreachable
-      // server: until herald.v1 has worked once, a herald.v1 attempt that never opened is followed by a plain one.
-      if (askV1 && !this.#session && !this.#v1Seen) this.#plainNext = true;
-      this.#ws = null;
-      this.#session = null;
-      this.#clearStable();
-      const kind = classifyClose(code, reason);
-      const willRetry = kind === 'retry' || (kind === 'auth' && !!this.#o.ticketUrl && !this.#authRetryUsed);
-      this.#state = willRetry ? 'reconnecting' : 'closed';
-      const gen = this.#gen;
-      this.#emit('close', { code, reason, wasClean, willRetry });
-      if (gen !== this.#gen) return; // a listener called close() or connect()
-      if (!willRetry) return this.#final({ code, reason });
-      if (kind === 'auth') this.#authRetryUsed = true;
-      this.#retry({ code, reason });
+      const opened = !!this.#session;
+      if (!opened && askV1) this.#v1Failed();
+      this.#onServerClose({ code, reason, wasClean, opened });
     };
   }
 
-  /** Dispatches a notification to `message` listeners and to those of its `"message"` type. */
-  #deliver(ws, data, event) {
-    this.#emit('message', data, event);
-    if (ws === this.#ws && typeof data?.message === 'string') {
-      this.#dispatch(this.#types, data.message, [data, event]);
+  /** A herald.v1 attempt failed before opening: maybe a server that does not speak it (see README). */
+  #v1Failed() {
+    // Browsers fail the handshake when a server answers no subprotocol (an older Herald), like an unreachable server.
+    if (!this.#v1Seen && ++this.#v1Fails >= this.#o.plainFallbackAfter) {
+      this.#v1Fails = 0;
+      this.#plainNext = true;
     }
+  }
+
+  /** A server close of the current socket: classify, tell, then retry or stop. */
+  #onServerClose({ code, reason, wasClean, opened }) {
+    const ready = this.#ready;
+    const row = closeRow(code, reason);
+    const kind = row?.action ?? 'retry';
+    const mayRetry = kind === 'retry' || kind === 'resync' || (kind === 'auth' && !!this.#o.ticketUrl && !this.#authRetryUsed);
+    const willRetry = mayRetry && this.#attempt + 1 < this.#o.maxAttempts;
+    this.#detach();
+    this.#setState(willRetry ? 'reconnecting' : 'closed');
+    const gen = this.#gen;
+    this.#emit('close', { code, reason, wasClean, willRetry, ready });
+    if (gen !== this.#gen) return; // a listener called close() or connect()
+    if (opened && !ready) {
+      this.#emit('refused', { code, reason, attempt: this.#attempt + 1 });
+      if (gen !== this.#gen) return;
+    }
+    if (!mayRetry) return this.#final({ reason: row?.final ?? 'closed', code, closeReason: reason });
+    if (kind === 'auth') this.#authRetryUsed = true;
+    const immediate = kind === 'resync' && ready && !this.#resyncUsed;
+    if (immediate) this.#resyncUsed = true;
+    this.#retry({ code, reason }, immediate);
+  }
+
+  /** A plain session has no welcome: it is as ready as it can be once open. */
+  #onPlainReady(ws) {
+    const after = this.#session.after;
+    const had = !!(this.#positions.user || this.#positions.broadcast);
+    if (had) this.#setPositions({ user: null, broadcast: null }); // what a plain session receives is not counted
+    if (after || had) this.#emit('missed', { replayed: 0, protocol: 'plain' }); // like herald.v1: before ready
+    if (ws === this.#ws) this.#becomeReady(ws, { protocol: 'plain', reconnect: after, recovered: null, replayed: 0 });
+  }
+
+  #becomeReady(ws, info) {
+    this.#ready = true;
+    this.#readyInfo = info;
+    this.#hadSession = true;
+    this.#clearConnectTimer();
+    this.#stableTimer = this.#o.setTimeoutImpl(() => {
+      this.#stableTimer = null;
+      this.#attempt = 0;
+      this.#authRetryUsed = false; // an established session restores the single auth retry
+      this.#resyncUsed = false;
+    }, this.#o.stableAfterMs);
+    if (this.#o.ticketUrl && this.#session?.v1) this.#authRetryUsed = false; // the welcome proves the ticket
+    this.#postState();
+    this.#resolveWaiters(info);
+    if (ws === this.#ws) this.#emit('ready', info);
+  }
+
+  /** Dispatches a notification to `message` listeners and to those of its `"message"` type, all of them. */
+  #deliver(data, event) {
+    if (this.#role === 'leader') this.#share.post({ t: 'msg', data });
+    this.#emit('message', data, event);
+    if (typeof data?.message === 'string') this.#dispatch(TYPE_PREFIX + data.message, [data, event]);
   }
 
   /** A `herald.message`: drops what was seen already, reconnects on a gap, else delivers and advances. */
   #onSequenced(ws, frame, event) {
     const stream = Object.hasOwn(STREAMS, frame.stream) ? frame.stream : null;
     const at = stream && position(frame);
-    if (!at) return this.#deliver(ws, frame.data, event); // malformed envelope: deliver, count nothing
+    if (!at) return this.#deliver(frame.data, event); // malformed envelope: deliver, count nothing
     const last = this.#positions[stream];
     if (last && last.epoch === at.epoch && at.seq <= last.seq) {
       this.#duplicates++;
@@ -396,12 +446,12 @@ export class Herald {
     // message included.
     const continues = last?.epoch === at.epoch ? at.seq === last.seq + 1 : at.seq === 1;
     if (this.#session.welcomed && last && !continues) return this.#drop('gap');
-    this.#deliver(ws, frame.data, event);
+    this.#deliver(frame.data, event);
     this.#setPositions({ ...this.#positions, [stream]: at });
   }
 
   /** The `herald.welcome`, once per session between the replay and live messages. */
-  #onWelcome(frame) {
+  #onWelcome(ws, frame) {
     const session = this.#session;
     if (session.welcomed) return;
     session.welcomed = true;
@@ -409,15 +459,23 @@ export class Herald {
     for (const stream of Object.keys(STREAMS)) next[stream] = position(frame[stream]) ?? next[stream];
     this.#setPositions(next);
     const replayed = Number.isSafeInteger(frame.replayed) ? frame.replayed : 0;
-    if (session.asked && frame.recovered === true) this.#emit('recovered', { replayed });
+    const recovered = session.asked ? frame.recovered === true : null;
+    if (recovered) this.#emit('recovered', { replayed });
     else if (session.asked || session.after) this.#emit('missed', { replayed, protocol: V1 });
+    if (ws === this.#ws) this.#becomeReady(ws, { protocol: V1, reconnect: session.after, recovered, replayed });
   }
 
   #setPositions(positions) {
     this.#positions = positions;
+    if (this.#role === 'leader') this.#share.post({ t: 'positions', positions });
+    this.#save();
+  }
+
+  #save() {
     if (this.#o.recover && this.#o.positionStore) {
       try {
-        this.#o.positionStore.save(this.positions);
+        const saved = this.#o.positionStore.save(this.positions);
+        if (typeof saved?.catch === 'function') saved.catch((error) => this.#emit('error', error));
       } catch (error) {
         this.#emit('error', error);
       }
@@ -426,41 +484,72 @@ export class Herald {
 
   /**
    * Closes the open socket ourselves and reconnects like after a transient close (waiting for
-   * `online` when offline): used when the network went away and when a stream has a gap.
+   * `online` when offline): used when the network went away, a stream has a gap, the socket timed out
+   * before it became ready, or it looks dead after a sleep.
    */
   #drop(reason) {
     const ws = this.#ws;
-    this.#ws = null;
-    this.#session = null;
-    this.#clearStable();
+    const opened = !!this.#session;
+    const ready = this.#ready;
+    this.#detach();
     ws.onopen = ws.onmessage = ws.onerror = ws.onclose = null;
     try {
       ws.close(1000, reason);
     } catch {
       // already closing
     }
-    this.#state = 'reconnecting';
+    if (!opened && this.#askedV1) this.#v1Failed();
+    const willRetry = this.#attempt + 1 < this.#o.maxAttempts;
+    this.#setState(willRetry ? 'reconnecting' : 'closed');
     const gen = this.#gen;
-    this.#emit('close', { code: 1000, reason, wasClean: false, willRetry: true });
+    this.#emit('close', { code: 1000, reason, wasClean: false, willRetry, ready, local: true });
     if (gen === this.#gen) this.#retry({ code: 1000, reason });
   }
 
+  /** Forgets the current socket and its session (handlers stay for the caller to decide). */
+  #detach() {
+    this.#ws = null;
+    this.#session = null;
+    this.#ready = false;
+    this.#readyInfo = null;
+    this.#protocol = null;
+    this.#clearStable();
+    this.#clearConnectTimer();
+    this.#clearTick();
+  }
+
   async #fetchTicket() {
-    const { ticketUrl, headers, fetchImpl } = this.#o;
-    const hdrs = typeof headers === 'function' ? await headers() : headers;
-    const res = await fetchImpl(String(ticketUrl), { method: 'POST', credentials: 'include', headers: hdrs });
-    if (!res.ok) {
-      throw Object.assign(new Error(`ticket request failed: HTTP ${res.status}`), { status: res.status });
+    const { ticketUrl, headers, fetchImpl, ticketTimeoutMs, setTimeoutImpl, clearTimeoutImpl } = this.#o;
+    const ac = typeof AbortController === 'function' ? new AbortController() : null;
+    this.#abort = ac;
+    let timer = null;
+    const timeout = new Promise((resolve, reject) => {
+      if (!Number.isFinite(ticketTimeoutMs)) return;
+      timer = setTimeoutImpl(() => {
+        ac?.abort();
+        reject(new Error(`ticket request timed out after ${ticketTimeoutMs} ms`));
+      }, ticketTimeoutMs);
+    });
+    const request = async () => {
+      const hdrs = typeof headers === 'function' ? await headers() : headers;
+      const res = await fetchImpl(String(ticketUrl), { method: 'POST', credentials: 'include', headers: hdrs, signal: ac?.signal });
+      return ticketOf(res);
+    };
+    try {
+      return await Promise.race([request(), timeout]);
+    } finally {
+      if (timer !== null) clearTimeoutImpl(timer);
+      if (this.#abort === ac) this.#abort = null;
     }
-    const body = await res.json();
-    if (typeof body?.ticket !== 'string' || !body.ticket) throw new Error('ticket response has no "ticket"');
-    return body.ticket;
   }
 
   /** Schedules the next attempt (or waits for `online` when the browser is offline). */
-  #retry({ code, reason }) {
-    this.#state = 'reconnecting';
-    const delayMs = backoffDelay(this.#attempt, this.#o);
+  #retry({ code, reason }, immediate = false) {
+    if (this.#attempt + 1 >= this.#o.maxAttempts) {
+      return this.#final({ reason: 'max-attempts', attempts: this.#attempt + 1, code, closeReason: reason });
+    }
+    this.#setState('reconnecting');
+    const delayMs = immediate ? 0 : backoffDelay(this.#attempt, this.#o);
     const attempt = ++this.#attempt;
     if (this.#isOffline()) {
       this.#emit('reconnecting', { delayMs: null, attempt, code, reason, offline: true });
@@ -473,21 +562,37 @@ export class Herald {
     this.#emit('reconnecting', { delayMs, attempt, code, reason });
   }
 
-  #final(info) {
+  #final(info, error) {
+    if (error) this.#emit('error', error);
+    if (this.#role === 'leader') this.#share.post({ t: 'final', info: { ...info, error: info.error && String(info.error) } });
     this.#stop();
+    this.#leave();
+    this.#reject(Object.assign(new Error(`Herald: stopped (${info.reason})`), { info }));
     this.#emit('final', info);
   }
 
-  /** Cancels everything and detaches the socket without emitting events. */
+  #resolveWaiters(info) {
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    for (const w of waiters) w.resolve(info);
+  }
+
+  #reject(error) {
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    for (const w of waiters) w.reject(error);
+  }
+
+  /** Cancels everything and detaches the socket without emitting events other than `state`. */
   #stop() {
     this.#gen++;
     this.#clearTimer();
-    this.#clearStable();
+    this.#abort?.abort();
+    this.#abort = null;
     this.#unlistenNetwork();
     const ws = this.#ws;
-    this.#ws = null;
-    this.#session = null;
-    this.#state = 'closed';
+    this.#detach();
+    this.#setState('closed');
     if (ws) {
       ws.onopen = ws.onmessage = ws.onerror = ws.onclose = null;
       try {
@@ -497,6 +602,81 @@ export class Herald {
       }
     }
   }
+
+  #setState(state) {
+    const previous = this.#state;
+    if (previous === state) return;
+    this.#state = state;
+    this.#postState();
+    this.#emit('state', { state, previous });
+  }
+
+  /** Tells the other tabs of a share how this leading tab's connection is. */
+  #postState(positions) {
+    if (this.#role !== 'leader') return;
+    this.#share.post({ t: 'state', state: this.#state, ready: this.#ready, info: this.#readyInfo, protocol: this.#protocol, positions });
+  }
+
+  #setRole(role) {
+    if (this.#role === role) return;
+    this.#role = role;
+    this.#emit('role', { role });
+  }
+
+  // ---- timers ----
+
+  #armConnectTimer(ws) {
+    this.#clearConnectTimer();
+    if (!Number.isFinite(this.#o.connectTimeoutMs)) return;
+    this.#connectTimer = this.#o.setTimeoutImpl(() => {
+      this.#connectTimer = null;
+      if (ws === this.#ws && !this.#ready) this.#drop('timeout');
+    }, this.#o.connectTimeoutMs);
+  }
+
+  /** Liveness: a tick that comes far too late means the machine slept; the socket is likely dead. */
+  #scheduleTick(ws) {
+    const every = Math.min(10000, this.#o.staleAfterMs / 2, this.#o.idleTimeoutMs || Infinity);
+    if (!Number.isFinite(every)) return;
+    this.#tickTimer = this.#o.setTimeoutImpl(() => {
+      this.#tickTimer = null;
+      if (ws !== this.#ws || this.#checkAlive()) return;
+      this.#scheduleTick(ws);
+    }, every);
+  }
+
+  /** @returns {boolean} true when the socket was dropped as stale or idle */
+  #checkAlive() {
+    const t = this.#o.now();
+    const slept = t - this.#lastTick > this.#o.staleAfterMs;
+    this.#lastTick = t;
+    if (slept) this.#drop('stale');
+    else if (this.#ready && this.#o.idleTimeoutMs > 0 && t - this.#lastFrame > this.#o.idleTimeoutMs) this.#drop('idle');
+    else return false;
+    return true;
+  }
+
+  #clearTimer() {
+    if (this.#timer !== null) this.#o.clearTimeoutImpl(this.#timer);
+    this.#timer = null;
+  }
+
+  #clearConnectTimer() {
+    if (this.#connectTimer !== null) this.#o.clearTimeoutImpl(this.#connectTimer);
+    this.#connectTimer = null;
+  }
+
+  #clearStable() {
+    if (this.#stableTimer !== null) this.#o.clearTimeoutImpl(this.#stableTimer);
+    this.#stableTimer = null;
+  }
+
+  #clearTick() {
+    if (this.#tickTimer !== null) this.#o.clearTimeoutImpl(this.#tickTimer);
+    this.#tickTimer = null;
+  }
+
+  // ---- browser events ----
 
   #isOffline() {
     return this.#target !== null && globalThis.navigator?.onLine === false;
@@ -509,11 +689,21 @@ export class Herald {
   };
 
   #onOffline = () => {
-    // A pending attempt would fail anyway; wait for 'online' instead.
-    if (this.#state === 'reconnecting') this.#clearTimer();
-    // A socket that lives through a network change is often dead without knowing it for minutes;
-    // a herald.v1 session loses nothing by reconnecting with recovery when the network is back.
-    else if (this.#state === 'open' && this.#session?.v1) this.#drop('offline');
+    if (this.#state === 'reconnecting') {
+      // A pending attempt would fail anyway; wait for 'online' instead, and say so.
+      if (this.#timer === null) return;
+      this.#clearTimer();
+      this.#emit('reconnecting', { delayMs: null, attempt: this.#attempt, code: null, reason: 'offline', offline: true });
+    } else if (this.#state === 'open' && this.#session?.v1) {
+      // A socket that lives through a network change is often dead without knowing it for minutes;
+      // a herald.v1 session loses nothing by reconnecting with recovery when the network is back.
+      this.#drop('offline');
+    }
+  };
+
+  #onWake = () => {
+    if (this.#doc?.visibilityState === 'hidden' || !this.#session) return;
+    this.#checkAlive();
   };
 
   #listenNetwork() {
@@ -522,44 +712,96 @@ export class Herald {
     this.#target = t;
     t.addEventListener('online', this.#onOnline);
     t.addEventListener('offline', this.#onOffline);
+    t.addEventListener('pageshow', this.#onWake);
+    const d = globalThis.document;
+    if (typeof d?.addEventListener === 'function') {
+      this.#doc = d;
+      d.addEventListener('visibilitychange', this.#onWake);
+    }
   }
 
   #unlistenNetwork() {
     this.#target?.removeEventListener('online', this.#onOnline);
     this.#target?.removeEventListener('offline', this.#onOffline);
-    this.#target = null;
+    this.#target?.removeEventListener('pageshow', this.#onWake);
+    this.#doc?.removeEventListener('visibilitychange', this.#onWake);
+    this.#target = this.#doc = null;
   }
 
-  #clearTimer() {
-    if (this.#timer !== null) this.#o.clearTimeoutImpl(this.#timer);
-    this.#timer = null;
+  // ---- tab sharing ----
+
+  #shareHooks() {
+    return {
+      lead: () => {
+        if (this.#role !== 'follower') return;
+        this.#setRole('leader');
+        this.#begin();
+      },
+      receive: (m) => this.#onShared(m),
+    };
   }
 
-  #clearStable() {
-    if (this.#stableTimer !== null) this.#o.clearTimeoutImpl(this.#stableTimer);
-    this.#stableTimer = null;
+  /** A message from another tab of the same share. */
+  #onShared(m) {
+    if (m.t === 'final' && this.#role !== null) return this.#final(m.info); // e.g. signed out: every tab stops
+    if (this.#role === 'leader') {
+      if (m.t === 'send' && this.#state === 'open') this.#ws?.send(m.text);
+      else if (m.t === 'hello') this.#postState(this.#positions);
+      return;
+    }
+    if (this.#role !== 'follower') return;
+    if (m.t === 'msg') this.#deliver(m.data, undefined);
+    else if (m.t === 'positions') this.#follow(m.positions);
+    else if (m.t === 'event' && RELAYED.has(m.name)) this.#emit(m.name, m.payload);
+    else if (m.t === 'state') this.#mirror(m);
   }
+
+  #follow(positions) {
+    this.#positions = positionsOf(positions);
+    this.#save();
+  }
+
+  #mirror({ state, ready, info, protocol, positions }) {
+    if (positions) this.#follow(positions);
+    this.#protocol = protocol ?? null;
+    const wasReady = this.#ready;
+    this.#ready = !!ready;
+    this.#readyInfo = ready ? info : null;
+    this.#setState(state === 'closed' ? 'reconnecting' : state); // a leader that closed is replaced by another tab
+    if (this.#ready && !wasReady) this.#resolveWaiters(info);
+  }
+
+  #leave() {
+    if (this.#role === null) return;
+    this.#share.stop();
+    this.#setRole(null);
+  }
+
+  // ---- events ----
 
   #emit(name, ...args) {
-    this.#dispatch(this.#lifecycle, name, args);
+    if (this.#role === 'leader' && RELAYED.has(name)) this.#share.post({ t: 'event', name, payload: plain(args[0]) });
+    this.#dispatch(name, args);
   }
 
-  #dispatch(map, name, args) {
-    const set = map.get(name);
+  #dispatch(key, args) {
+    const set = this.#listeners.get(key);
     if (!set) return;
-    for (const fn of [...set]) {
+    for (const l of [...set]) {
+      if (l.once) set.delete(l);
       try {
-        fn(...args);
+        l.fn(...args);
       } catch (e) {
-        // A faulty listener must not break reconnect logic: report it like an uncaught error.
-        if (typeof globalThis.reportError === 'function') {
-          globalThis.reportError(e);
-        } else {
-          queueMicrotask(() => {
-            throw e;
-          });
-        }
+        // A faulty listener must not break reconnect logic: report it like an uncaught error, without crashing.
+        if (typeof globalThis.reportError === 'function') globalThis.reportError(e);
+        else globalThis.console?.error(e);
       }
     }
   }
+}
+
+/** @returns {string} the listener map key of an event name */
+function keyOf(name) {
+  const n = String(name);
+  return LIFECYCLE.has(n) || n.startsWith(TYPE_PREFIX) ? n : TYPE_PREFIX + n;
 }

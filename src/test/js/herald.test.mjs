@@ -1,108 +1,9 @@
 // Unit tests for the Herald browser client. Run: node --test src/test/js/
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { Herald, V1, backoffDelay, classifyClose, defaultUrl, withPositions, withTicket } from '../../main/webapp/herald.js';
+import { V1, backoffDelay, classifyClose, defaultUrl, withPositions, withTicket } from '../../main/webapp/herald.js';
+import { TICKET_URL, WS_URL, flush, httpStatus, msg, okTicket, query, setup, welcome, welcomed, withBrowserGlobals } from './fakes.mjs';
 
-const WS_URL = 'wss://app.example/herald/ws';
-const TICKET_URL = 'https://app.example/herald/api/ws/ticket';
-
-/** Deterministic timers: nothing runs until advance(). */
-function fakeTimers() {
-  let now = 0;
-  let seq = 0;
-  const queue = new Map();
-  return {
-    setTimeout(fn, ms) {
-      queue.set(++seq, { fn, at: now + ms });
-      return seq;
-    },
-    clearTimeout(id) {
-      queue.delete(id);
-    },
-    get pending() {
-      return queue.size;
-    },
-    advance(ms) {
-      const end = now + ms;
-      for (;;) {
-        let next = null;
-        for (const entry of queue) if (entry[1].at <= end && (!next || entry[1].at < next[1].at)) next = entry;
-        if (!next) break;
-        queue.delete(next[0]);
-        now = next[1].at;
-        next[1].fn();
-      }
-      now = end;
-    },
-  };
-}
-
-/** Lets pending promise chains (fake fetch, res.json()) settle. */
-const flush = () => new Promise((resolve) => setImmediate(resolve));
-
-const okTicket = (ticket) => ({ ok: true, status: 200, json: async () => ({ ticket, expiresIn: 30 }) });
-const httpStatus = (status) => ({ ok: false, status, json: async () => ({}) });
-
-/**
- * Builds a Herald wired to a fake WebSocket, fake fetch and fake timers, recording all events.
- * `responses` is a list of fetch outcomes (response object or Error to reject with);
- * once exhausted, tickets "t/N+=" are issued.
- */
-function setup({ responses = [], ...options } = {}) {
-  const sockets = [];
-  class FakeWebSocket {
-    constructor(url, protocols) {
-      this.url = url;
-      this.protocols = protocols;
-      this.closedWith = null;
-      sockets.push(this);
-    }
-    close(code, reason) {
-      this.closedWith = { code, reason };
-    }
-    // test helpers simulating the server/browser
-    /** @param {string} [protocol] the negotiated subprotocol ('' when the server answered none) */
-    serverOpen(protocol = '') {
-      this.protocol = protocol;
-      this.onopen?.({ type: 'open' });
-    }
-    serverSend(data) {
-      this.onmessage?.({ type: 'message', data });
-    }
-    serverClose(code, reason = '') {
-      this.onclose?.({ type: 'close', code, reason, wasClean: code !== 1006 });
-    }
-  }
-
-  const fetchCalls = [];
-  let issued = 0;
-  const fetchImpl = async (url, init) => {
-    fetchCalls.push({ url, init });
-    const next = responses.shift();
-    if (next instanceof Error) throw next;
-    return next ?? okTicket(`t/${++issued}+=`);
-  };
-
-  const timers = fakeTimers();
-  const h = new Herald({
-    url: WS_URL,
-    WebSocketImpl: FakeWebSocket,
-    fetchImpl,
-    random: () => 0.5,
-    setTimeoutImpl: timers.setTimeout,
-    clearTimeoutImpl: timers.clearTimeout,
-    baseDelayMs: 100,
-    maxDelayMs: 1000,
-    stableAfterMs: 5000,
-    ...options,
-  });
-  const events = [];
-  for (const name of ['open', 'close', 'reconnecting', 'final', 'error', 'parseerror', 'message', 'recovered', 'missed']) {
-    h.on(name, (payload) => events.push([name, payload]));
-  }
-  const named = (name) => events.filter(([n]) => n === name).map(([, p]) => p);
-  return { h, sockets, fetchCalls, timers, events, named };
-}
 
 describe('backoffDelay', () => {
   test('grows exponentially and caps at maxDelayMs', () => {
@@ -178,7 +79,7 @@ describe('Herald connection lifecycle', () => {
     assert.equal(fetchCalls.length, 1);
     assert.deepEqual(fetchCalls[0], {
       url: TICKET_URL,
-      init: { method: 'POST', credentials: 'include', headers: { Authorization: 'Bearer abc' } },
+      init: { method: 'POST', credentials: 'include', headers: { Authorization: 'Bearer abc' }, signal: fetchCalls[0].init.signal },
     });
     assert.equal(sockets[0].url, `${WS_URL}?ticket=${encodeURIComponent('t/1+=')}`);
     assert.deepEqual(sockets[0].protocols, ['herald.v1']);
@@ -199,7 +100,7 @@ describe('Herald connection lifecycle', () => {
     assert.equal(sockets.length, 1);
     sockets[0].serverOpen();
     sockets[0].serverClose(1001, 'going away');
-    assert.deepEqual(named('close'), [{ code: 1001, reason: 'going away', wasClean: true, willRetry: true }]);
+    assert.deepEqual(named('close'), [{ code: 1001, reason: 'going away', wasClean: true, willRetry: true, ready: true }]);
     assert.deepEqual(named('reconnecting'), [{ delayMs: 50, attempt: 1, code: 1001, reason: 'going away' }]);
     assert.equal(h.state, 'reconnecting');
     timers.advance(49);
@@ -254,7 +155,7 @@ describe('Herald connection lifecycle', () => {
 
     sockets[1].serverClose(1008, 'authentication required');
     assert.equal(named('close')[1].willRetry, false);
-    assert.deepEqual(named('final'), [{ code: 1008, reason: 'authentication required' }]);
+    assert.deepEqual(named('final'), [{ reason: 'auth', code: 1008, closeReason: 'authentication required' }]);
     assert.equal(h.state, 'closed');
     assert.equal(timers.pending, 0);
     timers.advance(60000);
@@ -263,24 +164,38 @@ describe('Herald connection lifecycle', () => {
     assert.equal(sockets.length, 2);
   });
 
-  test('a successful open restores the single auth retry', async () => {
+  test('an established session restores the single auth retry: a welcome, or stableAfterMs on a plain session', async () => {
     const { h, sockets, timers, named } = setup({ ticketUrl: TICKET_URL });
     await flush();
     sockets[0].serverClose(1008, 'invalid or expired ticket');
     timers.advance(50);
     await flush();
-    sockets[1].serverOpen();
+    sockets[1].serverOpen(V1);
+    sockets[1].serverSend(welcome(false, 0, null, null));
     sockets[1].serverClose(1008, 'invalid or expired ticket');
     assert.equal(named('final').length, 0);
     assert.equal(h.state, 'reconnecting');
     h.close();
+
+    const plain = setup({ ticketUrl: TICKET_URL, recover: false });
+    await flush();
+    plain.sockets[0].serverOpen();
+    plain.timers.advance(5000); // stableAfterMs
+    plain.sockets[0].serverClose(1008, 'invalid or expired ticket');
+    plain.timers.advance(1000);
+    await flush();
+    plain.sockets[1].serverOpen();
+    plain.timers.advance(5000);
+    plain.sockets[1].serverClose(1008, 'invalid or expired ticket');
+    assert.equal(plain.named('final').length, 0);
+    plain.h.close();
   });
 
   test('auth close without ticketUrl is final immediately', () => {
     const { h, sockets, timers, named } = setup();
     sockets[0].serverOpen();
     sockets[0].serverClose(1008, 'authentication required');
-    assert.deepEqual(named('final'), [{ code: 1008, reason: 'authentication required' }]);
+    assert.deepEqual(named('final'), [{ reason: 'auth', code: 1008, closeReason: 'authentication required' }]);
     assert.equal(named('reconnecting').length, 0);
     assert.equal(h.state, 'closed');
     timers.advance(60000);
@@ -297,12 +212,12 @@ describe('Herald connection lifecycle', () => {
     h.close();
   });
 
-  for (const [code, reason] of [[1000, 'disconnected'], [1003, ''], [1009, ''], [1008, 'session limit'], [1008, 'origin not allowed']]) {
-    test(`${code} ${reason} is final`, () => {
+  for (const [code, reason, kind] of [[1000, 'disconnected', 'disconnected'], [1003, '', 'protocol'], [1009, '', 'protocol'], [1008, 'session limit', 'session-limit'], [1008, 'origin not allowed', 'origin'], [4002, 'signed out', 'signed-out']]) {
+    test(`${code} ${reason} is final (reason ${kind})`, () => {
       const { h, sockets, timers, named } = setup();
       sockets[0].serverOpen();
       sockets[0].serverClose(code, reason);
-      assert.deepEqual(named('final'), [{ code, reason }]);
+      assert.deepEqual(named('final'), [{ reason: kind, code, closeReason: reason }]);
       assert.equal(named('close')[0].willRetry, false);
       assert.equal(h.state, 'closed');
       timers.advance(60000);
@@ -314,7 +229,7 @@ describe('Herald connection lifecycle', () => {
     for (const status of [401, 403]) {
       const { h, sockets, timers, named } = setup({ ticketUrl: TICKET_URL, responses: [httpStatus(status)] });
       await flush();
-      assert.deepEqual(named('final'), [{ status }]);
+      assert.deepEqual(named('final'), [{ reason: 'ticket', status }]);
       assert.equal(h.state, 'closed');
       timers.advance(60000);
       assert.equal(sockets.length, 0);
@@ -415,7 +330,7 @@ describe('Herald close()', () => {
     h.close();
     assert.deepEqual(sockets[0].closedWith, { code: 1000, reason: undefined });
     assert.equal(h.state, 'closed');
-    assert.deepEqual(named('close'), [{ code: 1000, reason: '', wasClean: true, willRetry: false }]);
+    assert.deepEqual(named('close'), [{ code: 1000, reason: '', wasClean: true, willRetry: false, ready: true }]);
     sockets[0].serverClose(1000); // late browser event is ignored
     timers.advance(60000);
     assert.equal(sockets.length, 1);
@@ -468,23 +383,6 @@ describe('Herald close()', () => {
   });
 });
 
-/** Installs fake navigator/window globals for the duration of fn. */
-async function withBrowserGlobals(fn) {
-  const saved = ['navigator', 'window'].map((k) => [k, Object.getOwnPropertyDescriptor(globalThis, k)]);
-  const navigator = { onLine: true };
-  const window = new EventTarget();
-  Object.defineProperty(globalThis, 'navigator', { value: navigator, configurable: true, writable: true });
-  Object.defineProperty(globalThis, 'window', { value: window, configurable: true, writable: true });
-  try {
-    await fn({ navigator, window });
-  } finally {
-    for (const [k, d] of saved) {
-      if (d) Object.defineProperty(globalThis, k, d);
-      else delete globalThis[k];
-    }
-  }
-}
-
 describe('Herald offline handling', () => {
   test('no attempt is scheduled while offline; reconnects at once on "online"', () =>
     withBrowserGlobals(({ navigator, window }) => {
@@ -534,21 +432,6 @@ describe('Herald offline handling', () => {
 });
 
 describe('herald.v1 recovery', () => {
-  /** A herald.message frame as the server sends it. */
-  const msg = (stream, epoch, seq, data) => JSON.stringify({ type: 'herald.message', stream, epoch, seq, data });
-  /** A herald.welcome frame. */
-  const welcome = (recovered, replayed, user, broadcast) =>
-    JSON.stringify({ type: 'herald.welcome', recovered, replayed, user, broadcast });
-  const query = (url) => Object.fromEntries(new URL(url).searchParams);
-
-  /** A client on its first herald.v1 session, welcomed at user U1:2 and broadcast B1:5. */
-  function welcomed(options) {
-    const t = setup(options);
-    t.sockets[0].serverOpen(V1);
-    t.sockets[0].serverSend(welcome(false, 0, { epoch: 'U1', seq: 2 }, { epoch: 'B1', seq: 5 }));
-    return t;
-  }
-
   test('withPositions appends since/bsince, each only when known', () => {
     assert.equal(
       withPositions(WS_URL, { user: { epoch: 'Ab1', seq: 7 }, broadcast: { epoch: 'Zz9', seq: 0 } }),
@@ -663,7 +546,7 @@ describe('herald.v1 recovery', () => {
       sockets[0].serverSend(msg('user', epoch, seq, { text: 'after a gap' }));
       assert.deepEqual(named('message'), [{ text: 'ok' }], 'not delivered: it comes again with the replay');
       assert.deepEqual(sockets[0].closedWith, { code: 1000, reason: 'gap' });
-      assert.deepEqual(named('close'), [{ code: 1000, reason: 'gap', wasClean: false, willRetry: true }]);
+      assert.deepEqual(named('close'), [{ code: 1000, reason: 'gap', wasClean: false, willRetry: true, ready: true, local: true }]);
       assert.equal(h.state, 'reconnecting');
       sockets[0].serverSend(msg('user', 'U1', 4, { text: 'late' })); // the old socket is detached
       sockets[0].serverClose(1000, 'gap');
@@ -732,17 +615,23 @@ describe('herald.v1 recovery', () => {
     h.close();
   });
 
-  test('browser fallback: until herald.v1 worked once, a herald.v1 attempt that failed before opening is followed by a plain one', async () => {
+  test('browser fallback: until herald.v1 worked once, two herald.v1 attempts that failed before opening are followed by a plain one', async () => {
     const { h, sockets, timers, named } = setup();
     sockets[0].serverClose(1006); // Chromium: "Sent non-empty 'Sec-WebSocket-Protocol' header but no response was received"
     timers.advance(1000);
-    assert.equal(sockets[1].protocols, undefined);
-    sockets[1].serverClose(1006); // still down: the next one asks for herald.v1 again
+    assert.deepEqual(sockets[1].protocols, [V1], 'one failure could be an outage: herald.v1 again');
+    sockets[1].serverClose(1006);
     timers.advance(1000);
-    assert.deepEqual(sockets[2].protocols, [V1]);
-    sockets[2].serverClose(1006);
+    assert.equal(sockets[2].protocols, undefined);
+    sockets[2].serverClose(1006); // still down: the next ones ask for herald.v1 again
     timers.advance(1000);
-    sockets[3].serverOpen('');
+    assert.deepEqual(sockets[3].protocols, [V1]);
+    sockets[3].serverClose(1006);
+    timers.advance(1000);
+    assert.deepEqual(sockets[4].protocols, [V1]);
+    sockets[4].serverClose(1006);
+    timers.advance(1000);
+    sockets[5].serverOpen('');
     assert.equal(h.protocol, 'plain');
     assert.equal(named('missed').length, 0, 'the first session');
     h.close();
@@ -756,7 +645,10 @@ describe('herald.v1 recovery', () => {
     assert.equal(t.sockets.length, 1);
     t.timers.advance(1000);
     await flush();
-    assert.equal(t.sockets[1].protocols, undefined);
+    t.sockets[1].serverClose(1006);
+    t.timers.advance(1000);
+    await flush();
+    assert.equal(t.sockets[2].protocols, undefined);
     t.h.close();
 
     const v1 = welcomed();
@@ -841,7 +733,7 @@ describe('herald.v1 recovery', () => {
       navigator.onLine = false;
       window.dispatchEvent(new Event('offline'));
       assert.deepEqual(sockets[0].closedWith, { code: 1000, reason: 'offline' });
-      assert.deepEqual(named('close'), [{ code: 1000, reason: 'offline', wasClean: false, willRetry: true }]);
+      assert.deepEqual(named('close'), [{ code: 1000, reason: 'offline', wasClean: false, willRetry: true, ready: true, local: true }]);
       assert.deepEqual(named('reconnecting'), [{ delayMs: null, attempt: 1, code: 1000, reason: 'offline', offline: true }]);
       assert.equal(h.state, 'reconnecting');
       navigator.onLine = true;
