@@ -85,6 +85,7 @@ public class WebSocketManager {
 
     private Executor closer;
     private Consumer<Object> eventSink;
+    private QuietClose quietClose;
 
     /** Creates the bean; CDI injects its collaborators. */
     public WebSocketManager() {
@@ -107,6 +108,7 @@ public class WebSocketManager {
         this.closer = closer;
         this.eventSink = events;
         this.history = newHistory();
+        this.quietClose = new QuietClose(null, System::nanoTime, this::closeAsync);
     }
 
     private History newHistory() {
@@ -141,6 +143,8 @@ public class WebSocketManager {
         closer = managedExecutor;
         eventSink = events::fire;
         history = newHistory();
+        quietClose = new QuietClose((task, delayNanos) -> scheduler.schedule(task, delayNanos, TimeUnit.NANOSECONDS),
+                System::nanoTime, this::closeAsync);
         long tickMs = Math.max(50, Math.min(1000, Math.min(config.heartbeatIntervalMs(), config.sendTimeLimitMs()) / 4));
         sweep = scheduler.scheduleAtFixedRate(this::sweepNow, tickMs, tickMs, TimeUnit.MILLISECONDS);
     }
@@ -627,7 +631,11 @@ public class WebSocketManager {
         } else if (cause != null) {
             LOG.log(Level.FINE, cause, () -> "Send failed, closing " + connection);
         }
-        closeAsync(connection.session(), reason);
+        if (QuietClose.waitsFor(reason)) {
+            quietClose.close(connection, reason);
+        } else {
+            closeAsync(connection.session(), reason);
+        }
     }
 
     /** Removes one registration; true only for the call that removed it. */
