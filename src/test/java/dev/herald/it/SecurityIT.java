@@ -368,6 +368,32 @@ class SecurityIT {
         assertEquals(before + 1, stat(base, "sessionLimitCloses"));
     }
 
+    /**
+     * Payara closes the TCP connection right after its close frame: frames a client is still sending
+     * then meet a reset, and a client whose write fails on it (npm ws) reports 1006, never the 1008 it
+     * had received. So the close waits until the flood has stopped; until then every write succeeds.
+     */
+    @Test
+    @Order(34)
+    void aFloodStillBeingSentIsReadToItsEndAndThenClosedWith1008() throws Exception {
+        long before = stat(base, "inboundRateLimited");
+        try (RawClient flood = RawClient.upgrade(base, "alice", 65_536)) {
+            try {
+                for (int i = 0; i < 60; i++) { // at once: 20 frames more than the burst of 40
+                    flood.frame(1, ("{\"n\":" + i + "}").getBytes(StandardCharsets.UTF_8));
+                }
+                for (int i = 60; i < 80; i++) { // then still sending for half a second, as a client in its send loop
+                    Thread.sleep(25);
+                    flood.frame(1, ("{\"n\":" + i + "}").getBytes(StandardCharsets.UTF_8));
+                }
+            } catch (java.io.IOException reset) {
+                fail("the server reset the connection while the client was still sending: " + reset);
+            }
+            assertEquals(1008, flood.awaitClose());
+        }
+        assertEquals(before + 1, stat(base, "inboundRateLimited"));
+    }
+
     // ---- garbage on the wire -------------------------------------------------------------------
 
     @Test
