@@ -23,7 +23,7 @@ final class QuietClose {
     /** A client that sent nothing for this long is taken to have finished its burst. */
     static final long QUIET_MS = 500;
     /** A client that never stops sending is closed this long after the refusal all the same. */
-    static final long MAX_MS = 2000;
+    static final long MAX_MS = 5000;
 
     /** Runs a task later; throws {@link RejectedExecutionException} when it cannot (application stopping). */
     @FunctionalInterface
