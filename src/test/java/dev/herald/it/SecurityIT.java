@@ -368,6 +368,45 @@ class SecurityIT {
         assertEquals(before + 1, stat(base, "sessionLimitCloses"));
     }
 
+    /**
+     * Payara closes the TCP connection right after its close frame: frames a client is still sending
+     * then meet a reset, and a client whose write fails on it (npm ws) reports 1006, never the 1008 it
+     * had received. So the close waits until the flood has stopped; until then every write succeeds.
+     * The client goes on sending for a second after the server counted the refusal (the old close
+     * came within 250 ms of it), then stops and reads the close.
+     */
+    @Test
+    @Order(34)
+    void aFloodStillBeingSentIsReadToItsEndAndThenClosedWith1008() throws Exception {
+        long before = stat(base, "inboundRateLimited");
+        CompletableFuture<Void> refused = CompletableFuture.runAsync(() -> {
+            try {
+                waitFor(() -> stat(base, "inboundRateLimited") == before + 1);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        try (RawClient flood = RawClient.upgrade(base, "alice", 65_536)) {
+            int n = 0;
+            try {
+                while (n < 60) { // at once: 20 frames more than the burst of 40
+                    flood.frame(1, ("{\"n\":" + n++ + "}").getBytes(StandardCharsets.UTF_8));
+                }
+                for (int after = 0; after < 40; n++) { // then a frame every 25 ms, as a client still in its send loop
+                    Thread.sleep(25);
+                    flood.frame(1, ("{\"n\":" + n + "}").getBytes(StandardCharsets.UTF_8));
+                    after += refused.isDone() ? 1 : 0;
+                    assertTrue(n < 1000, "the refusal was never counted");
+                }
+            } catch (java.io.IOException reset) {
+                fail("the server reset the connection while the client was still sending (frame " + n + "): " + reset);
+            }
+            refused.join();
+            assertEquals(1008, flood.awaitClose());
+        }
+        assertEquals(before + 1, stat(base, "inboundRateLimited"));
+    }
+
     // ---- garbage on the wire -------------------------------------------------------------------
 
     @Test

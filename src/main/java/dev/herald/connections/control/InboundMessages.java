@@ -76,6 +76,7 @@ public class InboundMessages {
 
     /** @param connection the registration a binary frame arrived on; it is closed with 1003 */
     public void binary(Connection connection) {
+        connection.seen(); // also once refused: the close waits until the client stops sending (QuietClose)
         if (!connection.sender().isTerminated()) {
             refuse(connection, HeraldCloseCodes.BINARY_NOT_ACCEPTED, "a binary frame");
             stats.inboundBinary();
@@ -90,8 +91,9 @@ public class InboundMessages {
         }
     }
 
-    /** Takes a token and marks the client alive; false when the frame must be ignored. */
+    /** Marks the client alive and takes a token; false when the frame must be ignored. */
     private boolean admit(Connection connection, TokenBucket bucket) {
+        connection.seen(); // also once refused: the close waits until the client stops sending (QuietClose)
         if (connection.sender().isTerminated()) {
             return false;
         }
@@ -101,7 +103,6 @@ public class InboundMessages {
             stats.inboundRateLimited();
             return false;
         }
-        connection.seen();
         return true;
     }
 

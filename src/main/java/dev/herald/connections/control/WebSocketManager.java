@@ -88,6 +88,7 @@ public class WebSocketManager {
 
     private Executor closer;
     private Consumer<Object> eventSink;
+    private QuietClose quietClose;
 
     /** Creates the bean; CDI injects its collaborators. */
     public WebSocketManager() {
@@ -110,6 +111,7 @@ public class WebSocketManager {
         this.closer = closer;
         this.eventSink = events;
         this.history = newHistory();
+        this.quietClose = new QuietClose(null, System::nanoTime, this::closeAsync);
     }
 
     private History newHistory() {
@@ -144,6 +146,8 @@ public class WebSocketManager {
         closer = managedExecutor;
         eventSink = events::fire;
         history = newHistory();
+        quietClose = new QuietClose((task, delayNanos) -> scheduler.schedule(task, delayNanos, TimeUnit.NANOSECONDS),
+                System::nanoTime, this::closeAsync);
         long tickMs = Math.max(50, Math.min(1000, Math.min(config.heartbeatIntervalMs(), config.sendTimeLimitMs()) / 4));
         sweep = scheduler.scheduleAtFixedRate(this::sweepNow, tickMs, tickMs, TimeUnit.MILLISECONDS);
     }
@@ -725,6 +729,8 @@ public class WebSocketManager {
         }
         if (reason == HeraldCloseCodes.SIGNED_OUT) {
             close(session, reason); // now: right after the listeners the container closes it itself, with a bare 1008
+        } else if (QuietClose.waitsFor(reason)) {
+            quietClose.close(connection, reason);
         } else {
             closeAsync(session, reason);
         }
