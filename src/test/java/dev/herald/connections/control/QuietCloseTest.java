@@ -23,11 +23,18 @@ class QuietCloseTest {
     private final Deque<long[]> delays = new ArrayDeque<>();
     private final Deque<Runnable> tasks = new ArrayDeque<>();
     private final FakeSession fake = new FakeSession(FakeSession.Mode.INLINE);
-    private final Connection connection = new Connection(1, fake.session, 1 << 20, new HeraldStats(), (c, r, e) -> { }, false, 0);
+    private final Connection connection = bound(fake);
     private final QuietClose quiet = new QuietClose((task, delayNanos) -> {
         tasks.add(task);
         delays.add(new long[]{delayNanos});
     }, () -> now, QuietCloseTest::close);
+
+    /** A registration whose session has opened. */
+    private static Connection bound(FakeSession fake) {
+        Connection connection = new Connection(1, 1 << 20, new HeraldStats(), (c, r, e) -> { }, false, 0);
+        connection.bind(fake.session);
+        return connection;
+    }
 
     private static void close(Session session, CloseReason reason) {
         try {
@@ -84,7 +91,7 @@ class QuietCloseTest {
         assertTrue(tasks.isEmpty());
 
         FakeSession stopping = new FakeSession(FakeSession.Mode.INLINE);
-        Connection refused = new Connection(1, stopping.session, 1 << 20, new HeraldStats(), (c, r, e) -> { }, false, 0);
+        Connection refused = bound(stopping);
         refused.seen(now);
         new QuietClose((task, delay) -> {
             throw new RejectedExecutionException("application stopping");
@@ -92,7 +99,7 @@ class QuietCloseTest {
         assertFalse(stopping.open);
 
         FakeSession outside = new FakeSession(FakeSession.Mode.INLINE);
-        Connection noContainer = new Connection(1, outside.session, 1 << 20, new HeraldStats(), (c, r, e) -> { }, false, 0);
+        Connection noContainer = bound(outside);
         noContainer.seen(now);
         new QuietClose(null, () -> now, QuietCloseTest::close).close(noContainer, HeraldCloseCodes.RATE_LIMIT);
         assertFalse(outside.open);
