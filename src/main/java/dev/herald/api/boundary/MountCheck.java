@@ -54,9 +54,10 @@ public class MountCheck implements ServletContextListener {
         if (!conflicts.isEmpty() || herald != null && own.isEmpty()) {
             String message = "Herald cannot start in " + describe(context) + ": "
                     + (conflicts.isEmpty() ? "its REST API " + HeraldApi.class.getName() + " is mapped to no path"
-                            : "its paths " + wanted + " and " + WS + " are also claimed by " + conflicts)
+                            : "another servlet or REST application claims Herald's paths (REST API " + wanted + ", WebSocket "
+                                    + WS + "): " + conflicts)
                     + ". Give the host's application or servlet another path, or move Herald's API with a "
-                    + "<servlet-mapping> for " + HeraldApi.class.getName() + " in web.xml (see the README, "
+                    + "<servlet-mapping> for " + HeraldApi.class.getName() + " in web.xml (README, "
                     + "'Using Herald in an existing application').";
             throw new IllegalStateException(message);
         }
