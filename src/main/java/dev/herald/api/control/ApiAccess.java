@@ -15,6 +15,8 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.SecurityContext;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
 
 /**
  * The checks every Herald REST method makes itself, whichever Jakarta REST application and whichever
@@ -35,6 +37,8 @@ import java.util.Locale;
  *       {@code Content-Type} included, is 415 (a browser can send {@code text/plain} or a typeless
  *       {@code Blob} cross-site without a preflight; it cannot send {@code application/json}).</li>
  * </ul>
+ *
+ * <p>Refusals are logged aggregated ({@link RefusalLog}, one INFO line a minute at most).
  */
 @ApplicationScoped
 public class ApiAccess {
@@ -45,6 +49,8 @@ public class ApiAccess {
     public static final String SENDER_ROLE = "herald-sender";
     /** The problem code of a refused cross-site request (the handshake's code). */
     public static final String CROSS_SITE_CODE = "ORIGIN_NOT_ALLOWED";
+
+    private static final RefusalLog REFUSALS = new RefusalLog(Logger.getLogger(ApiAccess.class.getName()), TimeUnit.MINUTES.toNanos(1));
 
     @Inject
     OriginPolicy origins;
@@ -104,14 +110,16 @@ public class ApiAccess {
         sameSite(headers);
     }
 
-    private static void herald(Configuration configuration) {
+    private void herald(Configuration configuration) {
         if (configuration == null || !Boolean.TRUE.equals(configuration.getProperty(MARKER))) {
+            REFUSALS.refused("reached through another application (404)");
             throw new NotFoundException();
         }
     }
 
     private void authenticated(SecurityContext security) {
         if (security == null || security.getUserPrincipal() == null) {
+            REFUSALS.refused("not authenticated (401)");
             throw new NotAuthorizedException("Authentication required", Problem.response(401, "Authentication required", null));
         }
     }
@@ -119,6 +127,7 @@ public class ApiAccess {
     private void role(SecurityContext security) {
         authenticated(security);
         if (!security.isUserInRole(SENDER_ROLE)) {
+            REFUSALS.refused("without role " + SENDER_ROLE + " (403)");
             throw new ForbiddenException("The authenticated user lacks the role this resource requires");
         }
     }
@@ -127,6 +136,7 @@ public class ApiAccess {
         if (!allowsSite(headers.getHeaderString("Origin"), headers.getHeaderString("Sec-Fetch-Site"),
                 headers.getHeaderString(HttpHeaders.HOST))) {
             stats.crossSiteRejected();
+            REFUSALS.refused("cross-site (403)");
             throw new CrossSiteRefused();
         }
     }
@@ -135,6 +145,7 @@ public class ApiAccess {
         MediaType type = headers.getMediaType();
         if (type == null || !"application".equalsIgnoreCase(type.getType()) || !"json".equalsIgnoreCase(type.getSubtype())) {
             stats.nonJsonRejected();
+            REFUSALS.refused("not application/json (415)");
             throw new NotSupportedException("Content-Type must be application/json");
         }
     }
