@@ -97,8 +97,9 @@ class DropInIT {
             HttpResponse<String> served = ApiAccessIT.call(base, HostApps.HERALD_API, endpoint, ApiAccessIT.privileged(endpoint),
                     Map.of("Content-Type", "application/json"));
             assertTrue(served.statusCode() / 100 == 2, endpoint + ": " + served.statusCode() + " " + served.body());
-            assertEquals(404, ApiAccessIT.call(base, "api/", endpoint, ApiAccessIT.privileged(endpoint),
-                    Map.of("Content-Type", "application/json")).statusCode(), endpoint + " is not under the host's /api");
+            // nothing there: 404, or 405 from WildFly's default servlet for a POST
+            int absent = ApiAccessIT.call(base, "api/", endpoint, ApiAccessIT.privileged(endpoint), Map.of("Content-Type", "application/json")).statusCode();
+            assertTrue(absent == 404 || absent == 405, endpoint + " is not under the host's /api: " + absent);
         }
     }
 }
