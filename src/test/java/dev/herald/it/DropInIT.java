@@ -5,31 +5,30 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.herald.it.host.HostApi;
+import dev.herald.it.host.listing.HostApi;
 import jakarta.json.JsonObject;
-import java.io.File;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocketHandshakeException;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.ShrinkWrap;
-import org.jboss.shrinkwrap.api.asset.EmptyAsset;
-import org.jboss.shrinkwrap.api.asset.StringAsset;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Herald dropped into an existing application: the host's WAR holds its own REST resource, which
- * injects {@code NotificationService}, plus herald-classes.jar in WEB-INF/lib and a web.xml that only
- * chooses the login mechanism. Herald's web-fragment.xml brings the constraints.
+ * Herald dropped into an existing application whose {@code Application} lists its classes: the
+ * host's WAR holds its own REST resource, which injects {@code NotificationService}, plus
+ * herald-classes.jar in WEB-INF/lib and a web.xml that only chooses the login mechanism. Herald's
+ * web-fragment.xml brings the constraints; Herald's API is at {@code /herald/api}, never the host's.
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
@@ -37,19 +36,16 @@ class DropInIT {
 
     @Deployment(testable = false)
     static WebArchive deployment() {
-        return ShrinkWrap.create(WebArchive.class, "hostapp.war")
-                .addPackage(HostApi.class.getPackage())
-                .addAsLibrary(new File(System.getProperty("herald.classes.jar", "target/herald-classes.jar")))
-                .addAsWebInfResource(EmptyAsset.INSTANCE, "beans.xml")
-                .setWebXML(new StringAsset("""
-                        <web-app xmlns="https://jakarta.ee/xml/ns/jakartaee" version="6.0">
-                            <login-config><auth-method>BASIC</auth-method></login-config>
-                        </web-app>
-                        """));
+        return HostApps.war("hostapp", HostApi.class.getPackage());
     }
 
     @ArquillianResource
     URL base;
+
+    /** Herald's API in the host, for {@link Rest}: {@code <context>/herald/api/}. */
+    private URL herald() throws Exception {
+        return new URL(base, "herald/");
+    }
 
     private JsonObject hostNotify(long userId, String type) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create(base + "app/logins/" + userId + "/" + type))
@@ -63,7 +59,7 @@ class DropInIT {
     void theHostsOwnResourceNotifiesThroughTheInjectedService() throws Exception {
         assertTrue(base.getPath().startsWith("/hostapp"), base.toString());
         try (WsClient alice = WsClient.connect(base, "alice")) {
-            CoreIT.awaitSessions(base, 1, 1);
+            CoreIT.awaitSessions(herald(), 1, 1);
             assertTrue(hostNotify(1, "LOGIN_APPROVED").getBoolean("sent"));
             JsonObject received = json(alice.next(5000));
             assertEquals("LOGIN_APPROVED", received.getString("message"));
@@ -85,12 +81,25 @@ class DropInIT {
     void heraldsConstraintsAndApiComeWithTheJar() throws Exception {
         ExecutionException anonymous = assertThrows(ExecutionException.class, () -> WsClient.connect(base, null));
         assertEquals(401, ((WebSocketHandshakeException) anonymous.getCause()).getResponse().statusCode());
-        assertEquals(403, Rest.post(base, "alice", "notifications/1", "{}").statusCode());
+        assertEquals(403, Rest.post(herald(), "alice", "notifications/1", "{}").statusCode());
         try (WsClient bob = WsClient.connect(base, "bob")) {
-            CoreIT.awaitSessions(base, 2, 1);
-            HttpResponse<String> response = Rest.post(base, "ops", "notifications/2", "{\"message\":\"via api\"}");
+            CoreIT.awaitSessions(herald(), 2, 1);
+            HttpResponse<String> response = Rest.post(herald(), "ops", "notifications/2", "{\"message\":\"via api\"}");
             assertEquals(200, response.statusCode(), response.body());
             assertEquals("via api", json(bob.next(5000)).getString("message"));
+        }
+    }
+
+    @Test
+    void heraldsApiAnswersOnlyToTheRoleUnderItsOwnPath() throws Exception {
+        ApiAccessIT.assertRefusedEverywhere(base, base.getPath(), HostApps.HERALD_API, Set.of(401, 403), Set.of(400, 401, 403, 404));
+        for (ApiModel.Endpoint endpoint : ApiModel.endpoints()) {
+            HttpResponse<String> served = ApiAccessIT.call(base, HostApps.HERALD_API, endpoint, ApiAccessIT.privileged(endpoint),
+                    Map.of("Content-Type", "application/json"));
+            assertTrue(served.statusCode() / 100 == 2, endpoint + ": " + served.statusCode() + " " + served.body());
+            // nothing there: 404, or 405 from WildFly's default servlet for a POST
+            int absent = ApiAccessIT.call(base, "api/", endpoint, ApiAccessIT.privileged(endpoint), Map.of("Content-Type", "application/json")).statusCode();
+            assertTrue(absent == 404 || absent == 405, endpoint + " is not under the host's /api: " + absent);
         }
     }
 }

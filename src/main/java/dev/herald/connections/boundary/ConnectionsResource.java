@@ -1,8 +1,10 @@
 package dev.herald.connections.boundary;
 
+import dev.herald.api.control.ApiAccess;
 import dev.herald.cluster.control.Cluster;
 import dev.herald.connections.control.WebSocketManager;
 import dev.herald.platform.JsonBodies;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -11,9 +13,14 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Configuration;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.SecurityContext;
 
-/** {@code /api/connections/{userId}}: whether a user is connected anywhere ({@code GET}), or disconnect them ({@code DELETE}); role {@code herald-sender}. */
+/** {@code /api/connections/{userId}}: whether a user is connected anywhere ({@code GET}), or disconnect them
+ * everywhere ({@code DELETE}); role {@code herald-sender} (checked by each method itself, {@link ApiAccess}). */
 @Path("connections/{userId}")
 @Produces(MediaType.APPLICATION_JSON)
 public class ConnectionsResource {
@@ -22,6 +29,14 @@ public class ConnectionsResource {
     WebSocketManager manager;
     @Inject
     Cluster cluster;
+    @Inject
+    ApiAccess access;
+    @Context
+    Configuration configuration;
+    @Context
+    SecurityContext security;
+    @Context
+    HttpHeaders headers;
 
     /** Creates the resource. */
     public ConnectionsResource() {
@@ -33,7 +48,9 @@ public class ConnectionsResource {
      *         cluster, per the shared presence; this node's only while Redis is unreachable)
      */
     @GET
+    @RolesAllowed(ApiAccess.SENDER_ROLE)
     public JsonObject connections(@PathParam("userId") String userId) {
+        access.read(configuration, security);
         long id = JsonBodies.userId(userId);
         int sessions = manager.liveSessions(id) + cluster.sessionsElsewhere(id);
         return Json.createObjectBuilder()
@@ -51,7 +68,9 @@ public class ConnectionsResource {
      * @return {@code {"userId":…,"disconnected":n}}: how many sessions this node closed
      */
     @DELETE
+    @RolesAllowed(ApiAccess.SENDER_ROLE)
     public JsonObject disconnect(@PathParam("userId") String userId) {
+        access.change(configuration, security, headers);
         long id = JsonBodies.userId(userId);
         return Json.createObjectBuilder()
                 .add("userId", id)

@@ -1,18 +1,24 @@
 package dev.herald.stats.boundary;
 
+import dev.herald.api.control.ApiAccess;
 import dev.herald.cluster.control.Cluster;
 import dev.herald.connections.control.History;
 import dev.herald.connections.control.WebSocketManager;
 import dev.herald.stats.control.HeraldStats;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Configuration;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.SecurityContext;
 
-/** {@code GET /api/stats}: Herald's counters, for role {@code herald-sender}. */
+/** {@code GET /api/stats}: Herald's counters, for role {@code herald-sender} (checked by the method
+ * itself, {@link ApiAccess}). */
 @Path("stats")
 @Produces(MediaType.APPLICATION_JSON)
 public class StatsResource {
@@ -23,6 +29,12 @@ public class StatsResource {
     WebSocketManager manager;
     @Inject
     Cluster cluster;
+    @Inject
+    ApiAccess access;
+    @Context
+    Configuration configuration;
+    @Context
+    SecurityContext security;
 
     /** Creates the resource. */
     public StatsResource() {
@@ -34,7 +46,9 @@ public class StatsResource {
      *         {@code "cluster":{"node":…,"redis":"up"|"down","subscribed":true|false}}
      */
     @GET
+    @RolesAllowed(ApiAccess.SENDER_ROLE)
     public JsonObject stats() {
+        access.read(configuration, security);
         History history = manager.history();
         JsonObject counters = Json.createObjectBuilder(stats.snapshot(manager.connectedUsers()))
                 .add("historyBytes", history.bytes())

@@ -27,6 +27,8 @@ public class HeraldStats {
     private final LongAdder originRejections = new LongAdder();
     private final LongAdder ticketsIssued = new LongAdder();
     private final LongAdder ticketRejections = new LongAdder();
+    private final LongAdder crossSiteRejections = new LongAdder();
+    private final LongAdder nonJsonRejections = new LongAdder();
     private final LongAdder inboundTooBig = new LongAdder();
     private final LongAdder inboundBinary = new LongAdder();
     private final LongAdder inboundRateLimited = new LongAdder();
@@ -119,6 +121,16 @@ public class HeraldStats {
     public void ticketRejected() {
         ticketRejections.increment();
         rejectedHandshakes.increment();
+    }
+
+    /** A state-changing REST call was refused as cross-site (403). */
+    public void crossSiteRejected() {
+        crossSiteRejections.increment();
+    }
+
+    /** A REST call was refused for a body that is not declared {@code application/json} (415). */
+    public void nonJsonRejected() {
+        nonJsonRejections.increment();
     }
 
     /** A session was closed with 1009 for a text message over the inbound size limit. */
@@ -264,6 +276,8 @@ public class HeraldStats {
                 .add("malformedInbound", malformedInbound.sum())
                 .add("rejectedHandshakes", rejectedHandshakes.sum())
                 .add("originRejections", originRejections.sum())
+                .add("crossSiteRejections", crossSiteRejections.sum())
+                .add("nonJsonRejections", nonJsonRejections.sum())
                 .add("ticketsIssued", ticketsIssued.sum())
                 .add("ticketRejections", ticketRejections.sum())
                 .add("inboundTooBig", inboundTooBig.sum())

@@ -1,5 +1,6 @@
 package dev.herald.tickets.boundary;
 
+import dev.herald.api.control.ApiAccess;
 import dev.herald.connections.control.UserIdResolver;
 import dev.herald.stats.control.HeraldStats;
 import dev.herald.tickets.control.TicketStore;
@@ -10,7 +11,9 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.CacheControl;
+import jakarta.ws.rs.core.Configuration;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
@@ -19,7 +22,7 @@ import java.util.OptionalLong;
 /**
  * {@code POST /api/ws/ticket}: a single-use connect ticket for the authenticated caller's own user id,
  * for browsers that cannot put credentials on a WebSocket handshake. Takes no parameters: the user is
- * always the caller.
+ * always the caller, who must be authenticated and not calling cross-site ({@link ApiAccess}).
  */
 @Path("ws/ticket")
 public class TicketResource {
@@ -32,6 +35,12 @@ public class TicketResource {
     HeraldStats stats;
     @Context
     SecurityContext security;
+    @Inject
+    ApiAccess access;
+    @Context
+    Configuration configuration;
+    @Context
+    HttpHeaders headers;
 
     /** Creates the resource. */
     public TicketResource() {
@@ -44,6 +53,7 @@ public class TicketResource {
     @POST
     @Produces(MediaType.APPLICATION_JSON)
     public Response issue() {
+        access.ticket(configuration, security, headers);
         OptionalLong userId = resolver.resolve(security.getUserPrincipal());
         if (userId.isEmpty()) {
             throw new ForbiddenException("The authenticated caller has no Herald user id");

@@ -1,10 +1,11 @@
-package dev.herald.it.host;
+package dev.herald.it.host.listing;
 
+import dev.herald.it.host.HostResource;
 import jakarta.ws.rs.ApplicationPath;
 import jakarta.ws.rs.core.Application;
 import java.util.Set;
 
-/** The host application's own REST application (the drop-in test's "existing app"). */
+/** A host application that lists its classes (the drop-in test's "existing app"), at {@code /app}. */
 @ApplicationPath("app")
 public class HostApi extends Application {
 

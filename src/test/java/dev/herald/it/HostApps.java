@@ -1,0 +1,40 @@
+package dev.herald.it;
+
+import dev.herald.it.host.HostResource;
+import java.io.File;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.asset.EmptyAsset;
+import org.jboss.shrinkwrap.api.asset.StringAsset;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+
+/**
+ * Host applications with Herald dropped in: the host's own resource ({@link HostResource}, which
+ * injects {@code NotificationService}), the host's REST application classes, herald-classes.jar in
+ * WEB-INF/lib, and a web.xml that only chooses the login mechanism.
+ */
+final class HostApps {
+
+    /** Where Herald's API is in a host application, below the context root. */
+    static final String HERALD_API = "herald/api/";
+
+    private HostApps() {
+    }
+
+    /**
+     * @param name        the WAR's name (its context root)
+     * @param application the package of the host's {@code Application} classes
+     * @return the WAR
+     */
+    static WebArchive war(String name, Package application) {
+        return ShrinkWrap.create(WebArchive.class, name + ".war")
+                .addClass(HostResource.class)
+                .addPackage(application)
+                .addAsLibrary(new File(System.getProperty("herald.classes.jar", "target/herald-classes.jar")))
+                .addAsWebInfResource(EmptyAsset.INSTANCE, "beans.xml")
+                .setWebXML(new StringAsset("""
+                        <web-app xmlns="https://jakarta.ee/xml/ns/jakartaee" version="6.0">
+                            <login-config><auth-method>BASIC</auth-method></login-config>
+                        </web-app>
+                        """));
+    }
+}
