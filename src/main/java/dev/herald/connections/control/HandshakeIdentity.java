@@ -1,5 +1,6 @@
 package dev.herald.connections.control;
 
+import dev.herald.platform.RefusalLog;
 import dev.herald.stats.control.HeraldStats;
 import dev.herald.tickets.control.TicketStore;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -9,13 +10,14 @@ import jakarta.websocket.Session;
 import java.security.Principal;
 import java.util.List;
 import java.util.OptionalLong;
-import java.util.logging.Logger;
+import java.util.logging.Level;
 
 /**
  * Who a new WebSocket session belongs to. Only two sources count: the principal the container
  * authenticated on the upgrade request, or else a connect ticket in the {@code ticket} query parameter,
  * consumed here. Any ticket on the handshake is used up, even when the principal wins. Nothing else in
- * the URL is ever read. Refusals are counted and logged at INFO, without the ticket.
+ * the URL is ever read. Refusals are counted and logged through {@link RefusalLog} (the first in full,
+ * repeats summarised), without the ticket.
  */
 @ApplicationScoped
 public class HandshakeIdentity {
@@ -23,14 +25,14 @@ public class HandshakeIdentity {
     /** The query parameter that carries a connect ticket. */
     public static final String TICKET_PARAMETER = "ticket";
 
-    private static final Logger LOG = Logger.getLogger(HandshakeIdentity.class.getName());
-
     @Inject
     UserIdResolver resolver;
     @Inject
     TicketStore tickets;
     @Inject
     HeraldStats stats;
+    @Inject
+    RefusalLog refusals;
 
     /** Creates the bean; CDI injects its collaborators. */
     public HandshakeIdentity() {
@@ -47,6 +49,7 @@ public class HandshakeIdentity {
         this.resolver = resolver;
         this.tickets = tickets;
         this.stats = stats;
+        this.refusals = new RefusalLog();
     }
 
     /**
@@ -83,7 +86,8 @@ public class HandshakeIdentity {
         }
         if (ticketUser.isEmpty()) {
             stats.ticketRejected();
-            LOG.info(() -> "Refused WebSocket session " + session.getId() + ": unknown, expired or already used ticket");
+            refusals.refused("handshake: invalid ticket", Level.INFO,
+                    () -> "Refused WebSocket session " + session.getId() + ": unknown, expired or already used ticket");
             return new Outcome(0, HeraldCloseCodes.INVALID_TICKET);
         }
         return new Outcome(ticketUser.getAsLong(), null);
@@ -91,7 +95,7 @@ public class HandshakeIdentity {
 
     private Outcome refused(Session session, CloseReason reason, String why) {
         stats.handshakeRejected();
-        LOG.info(() -> "Refused WebSocket session " + session.getId() + ": " + why);
+        refusals.refused("handshake: " + why, Level.INFO, () -> "Refused WebSocket session " + session.getId() + ": " + why);
         return new Outcome(0, reason);
     }
 }

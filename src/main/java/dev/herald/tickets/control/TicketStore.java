@@ -97,7 +97,7 @@ public class TicketStore {
      * @return the user id it was issued for, or empty when it is unknown, expired or already used
      */
     public OptionalLong consume(String ticket) {
-        if (ticket == null || ticket.length() != TICKET_CHARS) {
+        if (!wellFormed(ticket)) {
             return OptionalLong.empty();
         }
         Entry entry = tickets.remove(ticket);
@@ -108,6 +108,27 @@ public class TicketStore {
             return OptionalLong.empty();
         }
         return OptionalLong.of(entry.userId());
+    }
+
+    /**
+     * Whether a value can be a ticket at all: 43 URL-safe Base64 characters encoding 256 bits (the last
+     * character carries 4 bits, so its low 2 bits are zero). Checked before a handshake is upgraded, so
+     * a made-up value costs neither an endpoint instance nor a Redis round trip.
+     *
+     * @param value a handshake's {@code ticket} parameter
+     * @return true when it has the form of an issued ticket
+     */
+    public static boolean wellFormed(String value) {
+        if (value == null || value.length() != TICKET_CHARS) {
+            return false;
+        }
+        for (int i = 0; i < TICKET_CHARS; i++) {
+            char c = value.charAt(i);
+            if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_')) {
+                return false;
+            }
+        }
+        return "AEIMQUYcgkosw048".indexOf(value.charAt(TICKET_CHARS - 1)) >= 0;
     }
 
     /** @return tickets held in this node's memory now, expired ones not yet purged included */

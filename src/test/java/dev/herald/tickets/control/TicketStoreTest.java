@@ -31,7 +31,18 @@ class TicketStoreTest {
             assertTrue(ticket.matches("[A-Za-z0-9_-]{43}"), ticket);
             assertEquals(32, Base64.getUrlDecoder().decode(ticket).length);
             assertTrue(seen.add(ticket), "tickets never repeat");
+            assertTrue(TicketStore.wellFormed(ticket), ticket);
         }
+    }
+
+    @Test
+    void onlyValuesInTheFormOfATicketAreWellFormed() {
+        String ticket = store.issue(1);
+        for (String malformed : new String[]{null, "", "x", ticket + "A", ticket.substring(1), "f".repeat(43), "+".repeat(43),
+                ticket.substring(0, 42) + "=", ticket.substring(0, 42) + "B", ticket.substring(0, 42) + " ", "é".repeat(43)}) {
+            assertEquals(false, TicketStore.wellFormed(malformed), String.valueOf(malformed));
+        }
+        assertEquals(OptionalLong.empty(), store.consume(ticket.substring(0, 42) + "B"));
     }
 
     @Test
