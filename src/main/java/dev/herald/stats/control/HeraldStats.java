@@ -27,6 +27,7 @@ public class HeraldStats {
     private final LongAdder originRejections = new LongAdder();
     private final LongAdder ticketsIssued = new LongAdder();
     private final LongAdder ticketRejections = new LongAdder();
+    private final LongAdder ticketsRefused = new LongAdder();
     private final LongAdder inboundTooBig = new LongAdder();
     private final LongAdder inboundBinary = new LongAdder();
     private final LongAdder inboundRateLimited = new LongAdder();
@@ -113,6 +114,11 @@ public class HeraldStats {
     /** A connect ticket was issued. */
     public void ticketIssued() {
         ticketsIssued.increment();
+    }
+
+    /** A connect ticket was refused by the per-user issuance limits (HTTP 429). */
+    public void ticketRefused() {
+        ticketsRefused.increment();
     }
 
     /** A handshake's ticket was unknown, expired or replayed (also counted as a rejected handshake). */
@@ -266,6 +272,7 @@ public class HeraldStats {
                 .add("originRejections", originRejections.sum())
                 .add("ticketsIssued", ticketsIssued.sum())
                 .add("ticketRejections", ticketRejections.sum())
+                .add("ticketsRefused", ticketsRefused.sum())
                 .add("inboundTooBig", inboundTooBig.sum())
                 .add("inboundBinary", inboundBinary.sum())
                 .add("inboundRateLimited", inboundRateLimited.sum())

@@ -135,4 +135,47 @@ class TicketStoreTest {
             pool.shutdownNow();
         }
     }
+
+    @Test
+    void outstandingTicketsPerUserAreCapped() {
+        TicketStore limited = new TicketStore(30, 3, 0, now::get);
+        List<String> issued = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            issued.add(limited.issue(1));
+            now.addAndGet(TimeUnit.SECONDS.toNanos(1));
+        }
+        TicketLimitException refused = org.junit.jupiter.api.Assertions.assertThrows(TicketLimitException.class, () -> limited.issue(1));
+        assertEquals(27, refused.retryAfterSeconds(), "until the oldest expires: issued 3 s ago, valid 30 s");
+        limited.issue(2); // another user is not affected
+        assertEquals(OptionalLong.of(1), limited.consume(issued.get(1)));
+        limited.issue(1); // a used ticket no longer counts
+        org.junit.jupiter.api.Assertions.assertThrows(TicketLimitException.class, () -> limited.issue(1));
+        now.addAndGet(TimeUnit.SECONDS.toNanos(28));
+        limited.issue(1); // the oldest expired
+    }
+
+    @Test
+    void issuancePerUserIsRateLimited() {
+        TicketStore limited = new TicketStore(30, 0, 5, now::get);
+        for (int i = 0; i < 5; i++) {
+            limited.consume(limited.issue(1));
+        }
+        now.addAndGet(TimeUnit.SECONDS.toNanos(20));
+        TicketLimitException refused = org.junit.jupiter.api.Assertions.assertThrows(TicketLimitException.class, () -> limited.issue(1));
+        assertEquals(40, refused.retryAfterSeconds(), "until the minute is over");
+        limited.issue(2);
+        now.addAndGet(TimeUnit.SECONDS.toNanos(40));
+        limited.issue(1);
+    }
+
+    @Test
+    void idleUsersAreForgotten() {
+        TicketStore limited = new TicketStore(30, 3, 5, now::get);
+        for (long user = 1; user <= 100; user++) {
+            limited.consume(limited.issue(user));
+        }
+        now.addAndGet(TimeUnit.SECONDS.toNanos(61));
+        limited.issue(1000); // purges
+        assertEquals(1, limited.trackedUsers());
+    }
 }
