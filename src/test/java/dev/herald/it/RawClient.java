@@ -133,6 +133,24 @@ public final class RawClient implements AutoCloseable {
     }
 
     /**
+     * Writes the header of one final text frame with a zero mask key (so the payload that follows is
+     * written as it is), for a frame sent in pieces with {@link #write}.
+     *
+     * @param length the payload length the header announces
+     * @throws IOException when the server has closed the connection
+     */
+    public void textFrameHeader(long length) throws IOException {
+        ByteArrayOutputStream header = new ByteArrayOutputStream();
+        header.write(0x81);
+        header.write(0x80 | 127);
+        for (int shift = 56; shift >= 0; shift -= 8) {
+            header.write((int) (length >>> shift) & 0xff);
+        }
+        header.write(new byte[4]);
+        write(header.toByteArray());
+    }
+
+    /**
      * Half-closes the connection: the server reads the end of the stream.
      *
      * @throws IOException when the socket is closed already

@@ -371,6 +371,34 @@ class SecurityIT {
     }
 
     @Test
+    @Order(39)
+    void aSingleHugeFrameIsRefused() throws Exception {
+        long announced = 16L << 20;
+        java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
+        int code;
+        try (RawClient raw = RawClient.upgrade(base, "alice", 65_536)) {
+            raw.textFrameHeader(announced);
+            byte[] chunk = "x".repeat(65_536).getBytes(StandardCharsets.US_ASCII);
+            CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+                try {
+                    while (written.get() < announced) {
+                        raw.write(chunk);
+                        written.addAndGet(chunk.length);
+                    }
+                } catch (java.io.IOException closedMeanwhile) {
+                    // the server hung up while we wrote: the frame was refused before it was complete
+                }
+            });
+            code = raw.awaitClose(); // the read times out (10 s) if the server neither refuses nor closes
+            writer.cancel(true);
+        }
+        // the container's own frame limit (Tyrus: 4 MiB) or Herald's check of the partial text, whichever comes first
+        System.out.println("SecurityIT: a 16 MiB frame: " + (written.get() >> 10) + " KiB written, then close " + code);
+        assertTrue(code == 1009 || code == RawClient.NO_CLOSE_FRAME, "close " + code);
+        assertDelivered(base, bob(), 2);
+    }
+
+    @Test
     @Order(35)
     void continuationFramesCountAgainstTheRateLimit() throws Exception {
         long before = stat(base, "inboundRateLimited");
