@@ -129,8 +129,8 @@ public class InboundMessages {
     }
 
     private void refuse(Connection connection, CloseReason reason, String cause) {
-        refusals.refused("inbound: " + reason.getReasonPhrase(), Level.INFO, () -> "Closing " + connection + " with " + reason.getCloseCode().getCode() + " \"" + reason.getReasonPhrase()
-                + "\": it sent " + cause);
+        refusals.refused("inbound: " + reason.getReasonPhrase(), Level.INFO, () -> "Closing " + connection + " with "
+                + reason.getCloseCode().getCode() + " \"" + reason.getReasonPhrase() + "\": it sent " + cause);
         connection.sender().terminate(reason, null);
     }
 }
