@@ -48,6 +48,14 @@ public class HeraldConfig {
     int ticketTtlSeconds = 30;
 
     @Inject
+    @ConfigProperty(name = "herald.ticket.max-outstanding", defaultValue = "16")
+    int ticketMaxOutstanding = 16;
+
+    @Inject
+    @ConfigProperty(name = "herald.ticket.rate", defaultValue = "60")
+    int ticketRate = 60;
+
+    @Inject
     @ConfigProperty(name = "herald.inbound.max-bytes", defaultValue = "65536")
     int inboundMaxBytes = 65536;
 
@@ -149,6 +157,16 @@ public class HeraldConfig {
     /** @return {@code herald.ticket.ttl}: seconds a connect ticket stays valid (default 30) */
     public int ticketTtlSeconds() {
         return ticketTtlSeconds;
+    }
+
+    /** @return {@code herald.ticket.max-outstanding}: unused, unexpired tickets per user (default 16; 0: no cap) */
+    public int ticketMaxOutstanding() {
+        return Math.max(0, ticketMaxOutstanding);
+    }
+
+    /** @return {@code herald.ticket.rate}: tickets issued per user per minute (default 60; 0: no limit) */
+    public int ticketRate() {
+        return Math.max(0, ticketRate);
     }
 
     /** @return {@code herald.inbound.max-bytes}: largest inbound text message in UTF-8 bytes (default 64 KiB) */

@@ -1,10 +1,8 @@
 package dev.herald.platform;
 
-import jakarta.json.Json;
 import jakarta.json.JsonException;
 import jakarta.json.JsonValue;
 import jakarta.ws.rs.BadRequestException;
-import java.io.StringReader;
 
 /** Validation of REST input, failing with 400 problems that say what was wrong. */
 public final class JsonBodies {
@@ -15,14 +13,14 @@ public final class JsonBodies {
     /**
      * @param body a request body
      * @return the JSON value it holds
-     * @throws BadRequestException when it is empty or not one JSON value
+     * @throws BadRequestException when it is empty, not one JSON value, or beyond {@link JsonLimits}
      */
     public static JsonValue parse(String body) {
         if (body == null || body.isBlank()) {
             throw new BadRequestException("Request body must be JSON; it was empty");
         }
-        try (var reader = Json.createReader(new StringReader(body))) {
-            return reader.readValue();
+        try {
+            return JsonLimits.parse(body);
         } catch (JsonException e) {
             throw new BadRequestException("Request body is not valid JSON: " + e.getMessage());
         }

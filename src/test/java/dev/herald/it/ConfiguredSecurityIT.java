@@ -6,6 +6,7 @@ import static dev.herald.it.SecurityIT.closeOf;
 import static dev.herald.it.SecurityIT.status;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URL;
 import java.net.http.HttpResponse;
@@ -21,7 +22,7 @@ import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** The security settings honoured: an origin allow-list, a 1 s ticket lifetime, small inbound limits. */
+/** The security settings honoured: an origin allow-list, a 1 s ticket lifetime, small inbound and ticket limits. */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
 class ConfiguredSecurityIT {
@@ -33,7 +34,9 @@ class ConfiguredSecurityIT {
                 "herald.ticket.ttl", "1",
                 "herald.inbound.max-bytes", "1000",
                 "herald.inbound.rate", "1",
-                "herald.inbound.burst", "2"));
+                "herald.inbound.burst", "2",
+                "herald.ticket.max-outstanding", "3",
+                "herald.ticket.rate", "5"));
     }
 
     @ArquillianResource
@@ -86,5 +89,36 @@ class ConfiguredSecurityIT {
             }
             assertEquals(new WsClient.Close(1008, "rate limit"), closeOf(chatty));
         }
+    }
+
+    @Test
+    void ticketIssuanceIsLimitedPerUser() throws Exception {
+        long refusedBefore = SecurityIT.stat(base, "ticketsRefused");
+        for (int i = 0; i < 3; i++) {
+            assertEquals(201, Rest.post(base, "bob", "ws/ticket", "").statusCode());
+        }
+        HttpResponse<String> capped = Rest.post(base, "bob", "ws/ticket", "");
+        assertEquals(429, capped.statusCode(), "3 unused tickets: " + capped.body());
+        assertEquals("application/problem+json", capped.headers().firstValue("Content-Type").orElse("").split(";")[0]);
+        assertEquals("TOO_MANY_TICKETS", json(capped.body()).getString("code"));
+        assertEquals("1", capped.headers().firstValue("Retry-After").orElse(""), "the oldest of the 1 s tickets expires within 1 s");
+        assertEquals(201, Rest.post(base, "carol", "ws/ticket", "").statusCode(), "another user is not affected");
+
+        String ticket = null;
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (ticket == null && System.currentTimeMillis() < deadline) { // until bob's tickets have expired
+            HttpResponse<String> issued = Rest.post(base, "bob", "ws/ticket", "");
+            ticket = issued.statusCode() == 201 ? json(issued.body()).getString("ticket") : null;
+        }
+        assertTrue(ticket != null, "expired tickets free the cap");
+        try (WsClient used = WsClient.connect(base, "ws?ticket=" + ticket, null, Map.of())) {
+            assertDelivered(base, used, 2); // a used ticket no longer counts either
+        }
+        assertEquals(201, Rest.post(base, "bob", "ws/ticket", "").statusCode(), "5 of 5 this minute");
+        HttpResponse<String> rate = Rest.post(base, "bob", "ws/ticket", "");
+        assertEquals(429, rate.statusCode(), rate.body());
+        long retry = Long.parseLong(rate.headers().firstValue("Retry-After").orElseThrow());
+        assertTrue(retry > 1 && retry <= 60, "until the minute is over: " + retry);
+        assertTrue(SecurityIT.stat(base, "ticketsRefused") >= refusedBefore + 2);
     }
 }

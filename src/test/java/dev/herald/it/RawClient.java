@@ -96,14 +96,32 @@ public final class RawClient implements AutoCloseable {
      * @throws IOException when the server has closed the connection
      */
     public void frame(int opcode, byte[] payload) throws IOException {
+        frame(true, opcode, payload);
+    }
+
+    /**
+     * Writes one masked frame, final or not (a fragmented message: opcode 1 first, then 0 for each
+     * continuation, the last one final).
+     *
+     * @param fin     whether the frame ends its message
+     * @param opcode  0 continuation, 1 text, 2 binary, 8 close, 9 ping, 10 pong
+     * @param payload the payload as it is (not checked)
+     * @throws IOException when the server has closed the connection
+     */
+    public void frame(boolean fin, int opcode, byte[] payload) throws IOException {
         ByteArrayOutputStream frame = new ByteArrayOutputStream();
-        frame.write(0x80 | opcode);
+        frame.write((fin ? 0x80 : 0) | opcode);
         if (payload.length < 126) {
             frame.write(0x80 | payload.length);
-        } else {
+        } else if (payload.length <= 0xffff) {
             frame.write(0x80 | 126);
             frame.write(payload.length >>> 8);
             frame.write(payload.length & 0xff);
+        } else {
+            frame.write(0x80 | 127);
+            for (int shift = 56; shift >= 0; shift -= 8) {
+                frame.write((int) ((long) payload.length >>> shift) & 0xff);
+            }
         }
         byte[] mask = new byte[4];
         ThreadLocalRandom.current().nextBytes(mask);
@@ -112,6 +130,24 @@ public final class RawClient implements AutoCloseable {
             frame.write(payload[i] ^ mask[i % 4]);
         }
         write(frame.toByteArray());
+    }
+
+    /**
+     * Writes the header of one final text frame with a zero mask key (so the payload that follows is
+     * written as it is), for a frame sent in pieces with {@link #write}.
+     *
+     * @param length the payload length the header announces
+     * @throws IOException when the server has closed the connection
+     */
+    public void textFrameHeader(long length) throws IOException {
+        ByteArrayOutputStream header = new ByteArrayOutputStream();
+        header.write(0x81);
+        header.write(0x80 | 127);
+        for (int shift = 56; shift >= 0; shift -= 8) {
+            header.write((int) (length >>> shift) & 0xff);
+        }
+        header.write(new byte[4]);
+        write(header.toByteArray());
     }
 
     /**

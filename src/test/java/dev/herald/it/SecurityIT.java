@@ -211,14 +211,23 @@ class SecurityIT {
         long before = stat(base, "ticketRejections");
         byte[] forged = new byte[32];
         new Random(4).nextBytes(forged);
-        List<String> bad = List.of(ticket, Base64.getUrlEncoder().withoutPadding().encodeToString(forged), "abc", "",
-                ticket + "&ticket=" + ticket(base, "alice"));
-        for (String value : bad) {
+        List<String> wellFormed = List.of(ticket, Base64.getUrlEncoder().withoutPadding().encodeToString(forged));
+        for (String value : wellFormed) {
             try (WsClient refused = WsClient.connect(base, "ws?ticket=" + value, null, Map.of())) {
                 assertEquals(new WsClient.Close(1008, "invalid or expired ticket"), closeOf(refused), value);
             }
         }
-        assertEquals(before + bad.size(), stat(base, "ticketRejections"));
+        // a value that cannot be a ticket is refused before the upgrade: no endpoint, no ticket lookup
+        List<String> malformed = List.of("abc", "", "f".repeat(43), ticket + "A", ticket.substring(0, 42) + "%2B",
+                ticket + "&ticket=" + ticket(base, "alice"));
+        for (String value : malformed) {
+            ExecutionException refused = assertThrows(ExecutionException.class,
+                    () -> WsClient.connect(base, "ws?ticket=" + value, null, Map.of()).close(), value);
+            assertEquals(401, status(refused), value);
+            java.net.http.HttpHeaders headers = ((WebSocketHandshakeException) refused.getCause()).getResponse().headers();
+            assertTrue(headers.firstValue("Content-Type").orElse("").startsWith("application/problem+json"), headers.map().toString());
+        }
+        assertEquals(before + wellFormed.size() + malformed.size(), stat(base, "ticketRejections"));
     }
 
     @Test
@@ -343,6 +352,129 @@ class SecurityIT {
         assertEquals(before + 1, stat(base, "inboundRateLimited"));
         assertDelivered(base, bob(), 2);
         assertDelivered(base, carol(), 3);
+    }
+
+    @Test
+    @Order(34)
+    void aFragmentedMessageIsClosedWith1009AsSoonAsItPassesTheLimit() throws Exception {
+        long before = stat(base, "inboundTooBig");
+        byte[] part = "x".repeat(16_384).getBytes(StandardCharsets.US_ASCII);
+        try (RawClient raw = RawClient.upgrade(base, "alice", 65_536)) {
+            raw.frame(false, 1, "[\"".getBytes(StandardCharsets.US_ASCII));
+            for (int i = 0; i < 5; i++) { // 80 KiB, never finished: only a limit checked while it arrives can refuse it
+                raw.frame(false, 0, part);
+            }
+            assertEquals(1009, raw.awaitClose());
+        }
+        assertEquals(before + 1, stat(base, "inboundTooBig"));
+        assertDelivered(base, bob(), 2);
+    }
+
+    @Test
+    @Order(39)
+    void aSingleHugeFrameIsRefused() throws Exception {
+        long announced = 16L << 20;
+        java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
+        int code;
+        try (RawClient raw = RawClient.upgrade(base, "alice", 65_536)) {
+            raw.textFrameHeader(announced);
+            byte[] chunk = "x".repeat(65_536).getBytes(StandardCharsets.US_ASCII);
+            CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+                try {
+                    while (written.get() < announced) {
+                        raw.write(chunk);
+                        written.addAndGet(chunk.length);
+                    }
+                } catch (java.io.IOException closedMeanwhile) {
+                    // the server hung up while we wrote: the frame was refused before it was complete
+                }
+            });
+            code = raw.awaitClose(); // the read times out (10 s) if the server neither refuses nor closes
+            writer.cancel(true);
+        }
+        // the container's own frame limit (Tyrus: 1011 once a frame passes its 4 MiB buffer) or Herald's check of
+        // the partial text (1009), whichever comes first; never a connection that keeps reading
+        System.out.println("SecurityIT: a 16 MiB frame: " + (written.get() >> 10) + " KiB written, then close " + code);
+        assertTrue(code == 1009 || code == 1011 || code == RawClient.NO_CLOSE_FRAME, "close " + code);
+        assertDelivered(base, bob(), 2);
+    }
+
+    @Test
+    @Order(35)
+    void continuationFramesCountAgainstTheRateLimit() throws Exception {
+        long before = stat(base, "inboundRateLimited");
+        try (RawClient raw = RawClient.upgrade(base, "alice", 65_536)) {
+            try {
+                raw.frame(false, 1, "[".getBytes(StandardCharsets.US_ASCII));
+                for (int i = 0; i < 100; i++) { // 200 bytes in all, but 101 frames: beyond the burst of 40
+                    raw.frame(false, 0, "1,".getBytes(StandardCharsets.US_ASCII));
+                }
+            } catch (java.io.IOException closedMeanwhile) {
+                // the server may hang up while we write
+            }
+            assertEquals(1008, raw.awaitClose());
+        }
+        assertEquals(before + 1, stat(base, "inboundRateLimited"));
+    }
+
+    @Test
+    @Order(36)
+    void fragmentsUnderTheLimitAreOneMessage() throws Exception {
+        long before = stat(base, "malformedInbound");
+        byte[] valid = "{\"m\":\"é€😀\",\"pad\":\"".concat("y".repeat(40_000)).concat("\"}").getBytes(StandardCharsets.UTF_8);
+        try (RawClient raw = RawClient.upgrade(base, "alice", 65_536)) {
+            // split between multi-byte characters (Open Liberty decodes each frame on its own and closes a message
+            // split inside a character with 1007; Payara and WildFly join the bytes)
+            int[] cuts = {0, 8, 11, 15, 20_000, valid.length};
+            for (int i = 0; i + 1 < cuts.length; i++) {
+                raw.frame(i + 2 == cuts.length, i == 0 ? 1 : 0, java.util.Arrays.copyOfRange(valid, cuts[i], cuts[i + 1]));
+            }
+            raw.frame(false, 1, "{\"m\":".getBytes(StandardCharsets.US_ASCII));
+            raw.frame(true, 0, "]".getBytes(StandardCharsets.US_ASCII));
+            waitFor(() -> stat(base, "malformedInbound") == before + 1); // the second message only
+            raw.frame(8, new byte[]{0x03, (byte) 0xE8});
+            assertEquals(1000, raw.awaitClose(), "the session stayed open through both messages");
+        }
+        assertEquals(before + 1, stat(base, "malformedInbound"));
+    }
+
+    @Test
+    @Order(37)
+    void unsolicitedPongsCountAgainstTheRateLimit() throws Exception {
+        long before = stat(base, "inboundRateLimited");
+        try (RawClient raw = RawClient.upgrade(base, "alice", 65_536)) {
+            try {
+                for (long id = 1; id <= 100; id++) { // what a per-session probe counter would have sent
+                    raw.frame(10, java.nio.ByteBuffer.allocate(8).putLong(0, id).array());
+                }
+            } catch (java.io.IOException closedMeanwhile) {
+                // the server may hang up while we write
+            }
+            assertEquals(1008, raw.awaitClose());
+        }
+        assertEquals(before + 1, stat(base, "inboundRateLimited"));
+    }
+
+    @Test
+    @Order(38)
+    void deepOrHugeJsonIsMalformedAndTheSocketStaysOpen() throws Exception {
+        long before = stat(base, "malformedInbound");
+        String deep = "[".repeat(3000) + "]".repeat(3000);
+        String huge = "{\"n\":" + "9".repeat(2000) + "}";
+        try (WsClient client = WsClient.connect(base, "alice")) {
+            client.send(deep);
+            client.send(huge);
+            client.send("{\"n\":1e99999999}");
+            waitFor(() -> stat(base, "malformedInbound") == before + 3);
+            assertDelivered(base, client, 1);
+            assertFalse(client.closed().isDone());
+        }
+        for (String body : List.of(deep, huge, "{\"message\":\"x\",\"n\":1e99999999}")) {
+            HttpResponse<String> refused = Rest.post(base, "ops", "notifications/1", body);
+            assertEquals(400, refused.statusCode(), refused.body());
+            assertEquals("application/problem+json", refused.headers().firstValue("Content-Type").orElse("").split(";")[0]);
+            assertEquals(400, Rest.post(base, "ops", "notifications", body).statusCode());
+        }
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.herald.api.control;
 import dev.herald.connections.control.OriginPolicy;
 import dev.herald.platform.Problem;
 import dev.herald.platform.ProblemMapper;
+import dev.herald.platform.RefusalLog;
 import dev.herald.stats.control.HeraldStats;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -15,8 +16,7 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.SecurityContext;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
-import java.util.logging.Logger;
+import java.util.logging.Level;
 
 /**
  * The checks every Herald REST method makes itself, whichever Jakarta REST application and whichever
@@ -50,10 +50,10 @@ public class ApiAccess {
     /** The problem code of a refused cross-site request (the handshake's code). */
     public static final String CROSS_SITE_CODE = "ORIGIN_NOT_ALLOWED";
 
-    private static final RefusalLog REFUSALS = new RefusalLog(Logger.getLogger(ApiAccess.class.getName()), TimeUnit.MINUTES.toNanos(1));
-
     @Inject
     OriginPolicy origins;
+    @Inject
+    RefusalLog refusals;
     @Inject
     HeraldStats stats;
 
@@ -70,6 +70,7 @@ public class ApiAccess {
     public ApiAccess(OriginPolicy origins, HeraldStats stats) {
         this.origins = origins;
         this.stats = stats;
+        this.refusals = new RefusalLog();
     }
 
     /**
@@ -124,14 +125,14 @@ public class ApiAccess {
 
     private void herald(Configuration configuration) {
         if (configuration == null || !Boolean.TRUE.equals(configuration.getProperty(MARKER))) {
-            REFUSALS.refused("reached through another application (404)");
+            refused("reached through another application (404)");
             throw new NotFoundException();
         }
     }
 
     private void authenticated(SecurityContext security) {
         if (security == null || security.getUserPrincipal() == null) {
-            REFUSALS.refused("not authenticated (401)");
+            refused("not authenticated (401)");
             throw new NotAuthorizedException("Authentication required", Problem.response(401, "Authentication required", null));
         }
     }
@@ -139,7 +140,7 @@ public class ApiAccess {
     private void role(SecurityContext security) {
         authenticated(security);
         if (!security.isUserInRole(SENDER_ROLE)) {
-            REFUSALS.refused("without role " + SENDER_ROLE + " (403)");
+            refused("without role " + SENDER_ROLE + " (403)");
             throw new ForbiddenException("The authenticated user lacks the role this resource requires");
         }
     }
@@ -148,7 +149,7 @@ public class ApiAccess {
         if (!allowsSite(headers.getHeaderString("Origin"), headers.getHeaderString("Sec-Fetch-Site"),
                 headers.getHeaderString(HttpHeaders.HOST))) {
             stats.crossSiteRejected();
-            REFUSALS.refused("cross-site (403)");
+            refused("cross-site (403)");
             throw new CrossSiteRefused();
         }
     }
@@ -157,7 +158,7 @@ public class ApiAccess {
         MediaType type = headers.getMediaType();
         if (type == null || !"application".equalsIgnoreCase(type.getType()) || !"json".equalsIgnoreCase(type.getSubtype())) {
             stats.nonJsonRejected();
-            REFUSALS.refused("not application/json (415)");
+            refused("not application/json (415)");
             throw new NotSupportedException("Content-Type must be application/json");
         }
     }
@@ -197,5 +198,9 @@ public class ApiAccess {
         public String code() {
             return CROSS_SITE_CODE;
         }
+    }
+
+    private void refused(String why) {
+        refusals.refused("rest: " + why, Level.INFO, () -> "Refused a REST request: " + why);
     }
 }

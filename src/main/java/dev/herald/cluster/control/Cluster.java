@@ -186,11 +186,14 @@ public class Cluster {
      *
      * @param ticket     the ticket
      * @param userId     its user
-     * @param ttlSeconds its lifetime
-     * @return true when stored in Redis; false on a single node or when Redis is unreachable
+     * @param ttlSeconds     its lifetime
+     * @param maxOutstanding unused, unexpired tickets the user may hold on all nodes together (0: no cap)
+     * @param perMinute      tickets the user may be issued per minute on all nodes together (0: no limit)
+     * @return 0 when stored in Redis; the seconds until the user may ask again when a limit refused it;
+     *         empty on a single node or when Redis is unreachable
      */
-    public boolean storeTicket(String ticket, long userId, long ttlSeconds) {
-        return enabled && tickets.store(ticket, userId, ttlSeconds);
+    public OptionalLong storeTicket(String ticket, long userId, long ttlSeconds, int maxOutstanding, int perMinute) {
+        return enabled ? tickets.store(ticket, userId, ttlSeconds, maxOutstanding, perMinute) : OptionalLong.empty();
     }
 
     /**

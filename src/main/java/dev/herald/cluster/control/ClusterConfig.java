@@ -2,6 +2,8 @@ package dev.herald.cluster.control;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -60,6 +62,31 @@ public class ClusterConfig {
     /** @return {@code herald.redis.uri} ({@code redis://[user:password@]host:port[/db]}, {@code rediss://} for TLS); empty: single node */
     public Optional<String> redisUri() {
         return redisUri == null ? Optional.empty() : redisUri.map(String::strip).filter(uri -> !uri.isEmpty());
+    }
+
+    /**
+     * The parsed {@code herald.redis.uri}. Its errors never repeat the value, which may hold a password:
+     * they name the problem and, for a syntax error, its position.
+     *
+     * @return the URI, scheme {@code redis} or {@code rediss}, with a host and a port
+     * @throws IllegalArgumentException when the URI is unset or malformed
+     */
+    public URI redisAddress() {
+        String raw = redisUri().orElseThrow(() -> new IllegalArgumentException("herald.redis.uri is not set"));
+        URI uri;
+        try {
+            uri = new URI(raw);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("herald.redis.uri is not a valid URI (" + e.getReason() + " at index " + e.getIndex()
+                    + "; the value is not shown as it may hold a password)");
+        }
+        boolean scheme = "redis".equals(uri.getScheme()) || "rediss".equals(uri.getScheme());
+        String path = uri.getPath() == null ? "" : uri.getPath();
+        if (!scheme || uri.getHost() == null || uri.getPort() < 0 || !path.matches("(/[0-9]{0,9})?")) {
+            throw new IllegalArgumentException("herald.redis.uri must be redis://host:port or rediss://host:port, optionally with "
+                    + "user:password@ and /db (the value is not shown as it may hold a password)");
+        }
+        return uri;
     }
 
     /** @return {@code herald.redis.timeout-ms}: connect, read and pool-wait limit of one Redis call (default 1000) */

@@ -47,10 +47,7 @@ final class RedisLink implements AutoCloseable {
      * @throws IllegalArgumentException when the URI is not a {@code redis://} or {@code rediss://} URI
      */
     RedisLink(ClusterConfig config, String clientName, HeraldStats stats, Runnable onRecovered) {
-        URI uri = URI.create(config.redisUri().orElseThrow());
-        if (!JedisURIHelper.isValid(uri) || !(JedisURIHelper.isRedisScheme(uri) || JedisURIHelper.isRedisSSLScheme(uri))) {
-            throw new IllegalArgumentException("herald.redis.uri must be redis://host:port or rediss://host:port, optionally with user:password@ and /db");
-        }
+        URI uri = config.redisAddress();
         this.address = JedisURIHelper.getHostAndPort(uri);
         this.clientName = clientName;
         this.stats = stats;

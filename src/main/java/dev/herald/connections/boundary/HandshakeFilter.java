@@ -3,7 +3,9 @@ package dev.herald.connections.boundary;
 import dev.herald.connections.control.HandshakeIdentity;
 import dev.herald.connections.control.OriginPolicy;
 import dev.herald.platform.Problem;
+import dev.herald.platform.RefusalLog;
 import dev.herald.stats.control.HeraldStats;
+import dev.herald.tickets.control.TicketStore;
 import jakarta.inject.Inject;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
@@ -14,6 +16,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -23,8 +26,9 @@ import java.util.logging.Logger;
  * {@link OriginPolicy} does not allow with 403, and lets a handshake through only when the container
  * has authenticated it, the application's login mechanism authenticates it now
  * ({@link HttpServletRequest#authenticate}: a valid Basic header passes, none gets the 401 challenge),
- * or it carries a {@code ticket} and no credentials of its own (the ticket is checked when the session
- * opens). Nothing here logs credentials or tickets.
+ * or it carries one well-formed {@code ticket} and no credentials of its own (the ticket is redeemed
+ * when the session opens); a malformed ticket, or several, get 401 before the upgrade. Refusals are
+ * counted and logged through {@link RefusalLog}. Nothing here logs credentials or tickets.
  */
 public class HandshakeFilter implements Filter {
 
@@ -34,6 +38,8 @@ public class HandshakeFilter implements Filter {
     OriginPolicy origins;
     @Inject
     HeraldStats stats;
+    @Inject
+    RefusalLog refusals;
 
     /** Creates the filter; the container injects its collaborators. */
     public HandshakeFilter() {
@@ -48,10 +54,29 @@ public class HandshakeFilter implements Filter {
             refuseOrigin(request, response, origin);
             return;
         }
-        if (needsLogin(request) && !authenticate(request, response)) {
+        if (needsLogin(request)) {
+            if (!authenticate(request, response)) {
+                return;
+            }
+        } else if (request.getUserPrincipal() == null && !wellFormedTicket(request)) {
+            refuseTicket(request, response);
             return;
         }
         chain.doFilter(new LocalAddressRequest(request), response);
+    }
+
+    /** Exactly one {@code ticket} parameter, in the form of an issued ticket. */
+    private static boolean wellFormedTicket(HttpServletRequest request) {
+        Map<String, String[]> parameters = request.getParameterMap();
+        String[] values = parameters.get(HandshakeIdentity.TICKET_PARAMETER);
+        return values != null && values.length == 1 && TicketStore.wellFormed(values[0]);
+    }
+
+    private void refuseTicket(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        stats.ticketRejected();
+        refusals.refused("handshake: malformed ticket", Level.INFO,
+                () -> "Refused WebSocket handshake (remote " + request.getRemoteAddr() + "): malformed ticket");
+        problem(response, HttpServletResponse.SC_UNAUTHORIZED, "Malformed connect ticket", "INVALID_TICKET");
     }
 
     /** Not authenticated yet, and either no ticket or credentials of its own (which then win over the ticket). */
@@ -62,13 +87,16 @@ public class HandshakeFilter implements Filter {
 
     private void refuseOrigin(HttpServletRequest request, HttpServletResponse response, String origin) throws IOException {
         stats.originRejected();
-        LOG.info(() -> "Refused WebSocket handshake from origin " + printable(origin) + " (remote " + request.getRemoteAddr()
-                + "): allowed is " + origins.describe());
-        response.setStatus(HttpServletResponse.SC_FORBIDDEN);
+        refusals.refused("handshake: origin not allowed", Level.INFO, () -> "Refused WebSocket handshake from origin " + printable(origin)
+                + " (remote " + request.getRemoteAddr() + "): allowed is " + origins.describe());
+        problem(response, HttpServletResponse.SC_FORBIDDEN, "Origin not allowed to open a WebSocket", "ORIGIN_NOT_ALLOWED");
+    }
+
+    private static void problem(HttpServletResponse response, int status, String detail, String code) throws IOException {
+        response.setStatus(status);
         response.setContentType(Problem.MEDIA_TYPE);
         response.setCharacterEncoding(StandardCharsets.UTF_8.name());
-        response.getWriter().write(Problem.json(HttpServletResponse.SC_FORBIDDEN,
-                "Origin not allowed to open a WebSocket", "ORIGIN_NOT_ALLOWED"));
+        response.getWriter().write(Problem.json(status, detail, code));
     }
 
     /**

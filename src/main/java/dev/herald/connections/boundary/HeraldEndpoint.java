@@ -5,6 +5,7 @@ import dev.herald.connections.control.HandshakeIdentity;
 import dev.herald.connections.control.HeraldCloseCodes;
 import dev.herald.connections.control.InboundMessages;
 import dev.herald.connections.control.StreamPosition;
+import dev.herald.connections.control.TextAssembly;
 import dev.herald.connections.control.TokenBucket;
 import dev.herald.connections.control.V1Protocol;
 import dev.herald.connections.control.WebSocketManager;
@@ -56,6 +57,7 @@ public class HeraldEndpoint {
 
     private Connection connection;
     private TokenBucket bucket;
+    private final TextAssembly assembly = new TextAssembly();
 
     /** Creates one endpoint instance per connection (the container does). */
     public HeraldEndpoint() {
@@ -109,13 +111,16 @@ public class HeraldEndpoint {
     }
 
     /**
-     * @param text    an inbound text message
-     * @param session the session it arrived on
+     * Text arrives part by part (a fragmented message frame by frame), so its size is checked before
+     * the container could buffer a whole message.
+     *
+     * @param part a part of an inbound text message
+     * @param last whether it is the last part
      */
     @OnMessage
-    public void message(String text, Session session) {
+    public void message(String part, boolean last) {
         if (connection != null) {
-            inbound.accept(connection, bucket, text);
+            inbound.accept(connection, bucket, assembly, part, last);
         }
     }
 
@@ -133,13 +138,17 @@ public class HeraldEndpoint {
     }
 
     /**
-     * @param pong the client's answer to a heartbeat or delivery probe
+     * @param pong the client's answer to a heartbeat or delivery probe; one that answers none counts
+     *             against the inbound rate limit
      */
     @OnMessage
     public void pong(PongMessage pong) {
         if (connection != null) {
-            connection.seen();
-            connection.sender().acknowledge(pong.getApplicationData());
+            if (connection.sender().acknowledge(pong.getApplicationData())) {
+                connection.seen();
+            } else {
+                inbound.unsolicitedPong(connection, bucket);
+            }
         }
     }
 

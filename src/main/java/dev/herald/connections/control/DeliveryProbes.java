@@ -1,6 +1,7 @@
 package dev.herald.connections.control;
 
 import java.nio.ByteBuffer;
+import java.security.SecureRandom;
 import java.util.Deque;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicLong;
@@ -12,10 +13,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * many bytes were written before it; the client's pong, which arrives only after it has read
  * everything before the ping, confirms those bytes. A ping is due after every quarter of the
  * buffer limit written, so a stalled client is caught within the limit whatever the container buffers.
+ * A probe's id is 64 random bits, so a client that never reads cannot answer probes it never
+ * received; a pong that answers no outstanding probe confirms nothing (and counts as an inbound
+ * frame against the session's rate limit, see {@link InboundMessages#unsolicitedPong}).
  */
 final class DeliveryProbes {
 
     private static final int MAX_OUTSTANDING = 64;
+    /** Thread-safe; a probe is due at most once per quarter buffer or heartbeat, so it is never contended. */
+    private static final SecureRandom IDS = new SecureRandom();
 
     private record Probe(long id, long mark, long sentNanos) {
     }
@@ -23,7 +29,6 @@ final class DeliveryProbes {
     private final long probeEvery;
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong confirmed = new AtomicLong();
-    private final AtomicLong ids = new AtomicLong();
     private final Deque<Probe> outstanding = new ConcurrentLinkedDeque<>();
     private volatile long lastProbeMark;
 
@@ -48,12 +53,12 @@ final class DeliveryProbes {
      * Registers a probe as it is written; everything written before it is covered by its pong.
      *
      * @param nowNanos the current {@link System#nanoTime()}
-     * @return the ping payload (the probe's id)
+     * @return the ping payload (the probe's random id)
      */
     ByteBuffer probe(long nowNanos) {
         long mark = written.get();
         lastProbeMark = mark;
-        long id = ids.incrementAndGet();
+        long id = IDS.nextLong();
         outstanding.addLast(new Probe(id, mark, nowNanos));
         while (outstanding.size() > MAX_OUTSTANDING) {
             outstanding.pollFirst(); // a client that never answers is closed by the time limit long before this
@@ -65,22 +70,27 @@ final class DeliveryProbes {
 
     /**
      * Reads a pong: it confirms the bytes before its probe (and answers the older probes). Pongs that
-     * answer no outstanding probe (unsolicited, foreign or forged) are ignored.
+     * answer no outstanding probe (unsolicited, foreign, forged or repeated) are ignored.
      *
      * @param payload the pong's application data
+     * @return true when it answered an outstanding probe
      */
-    void acknowledge(ByteBuffer payload) {
+    boolean acknowledge(ByteBuffer payload) {
         if (payload == null || payload.remaining() != Long.BYTES) {
-            return;
+            return false;
         }
         long id = payload.getLong(payload.position());
         for (Probe probe : outstanding) {
             if (probe.id() == id) {
                 confirmed.accumulateAndGet(probe.mark(), Math::max);
-                outstanding.removeIf(older -> older.id() <= id);
-                return;
+                Probe answered;
+                do {
+                    answered = outstanding.pollFirst(); // probes are answered in the order they were sent
+                } while (answered != null && answered != probe);
+                return true;
             }
         }
+        return false;
     }
 
     /** @return bytes written to the container but not yet confirmed by a pong */

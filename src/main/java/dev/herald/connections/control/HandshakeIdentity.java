@@ -1,5 +1,6 @@
 package dev.herald.connections.control;
 
+import dev.herald.platform.RefusalLog;
 import dev.herald.stats.control.HeraldStats;
 import dev.herald.tickets.control.TicketStore;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -10,13 +11,14 @@ import java.security.Principal;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.logging.Logger;
+import java.util.logging.Level;
 
 /**
  * Who a new WebSocket session belongs to. Only two sources count: the principal the container
  * authenticated on the upgrade request, or else a connect ticket in the {@code ticket} query parameter,
  * consumed here. Any ticket on the handshake is used up, even when the principal wins. Nothing else in
- * the URL is ever read. Refusals are counted and logged at INFO, without the ticket.
+ * the URL is ever read. Refusals are counted and logged through {@link RefusalLog} (the first in full,
+ * repeats summarised), without the ticket.
  */
 @ApplicationScoped
 public class HandshakeIdentity {
@@ -24,14 +26,14 @@ public class HandshakeIdentity {
     /** The query parameter that carries a connect ticket. */
     public static final String TICKET_PARAMETER = "ticket";
 
-    private static final Logger LOG = Logger.getLogger(HandshakeIdentity.class.getName());
-
     @Inject
     UserIdResolver resolver;
     @Inject
     TicketStore tickets;
     @Inject
     HeraldStats stats;
+    @Inject
+    RefusalLog refusals;
 
     /** Creates the bean; CDI injects its collaborators. */
     public HandshakeIdentity() {
@@ -48,6 +50,7 @@ public class HandshakeIdentity {
         this.resolver = resolver;
         this.tickets = tickets;
         this.stats = stats;
+        this.refusals = new RefusalLog();
     }
 
     /**
@@ -96,7 +99,8 @@ public class HandshakeIdentity {
         }
         if (ticketUser.isEmpty()) {
             stats.ticketRejected();
-            LOG.info(() -> "Refused WebSocket " + what + ": unknown, expired or already used ticket");
+            refusals.refused("handshake: invalid ticket", Level.INFO,
+                    () -> "Refused WebSocket " + what + ": unknown, expired or already used ticket");
             return new Outcome(0, HeraldCloseCodes.INVALID_TICKET);
         }
         return new Outcome(ticketUser.getAsLong(), null);
@@ -104,7 +108,7 @@ public class HandshakeIdentity {
 
     private Outcome refused(String what, CloseReason reason, String why) {
         stats.handshakeRejected();
-        LOG.info(() -> "Refused WebSocket " + what + ": " + why);
+        refusals.refused("handshake: " + why, Level.INFO, () -> "Refused WebSocket " + what + ": " + why);
         return new Outcome(0, reason);
     }
 }

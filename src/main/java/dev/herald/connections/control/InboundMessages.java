@@ -2,6 +2,8 @@ package dev.herald.connections.control;
 
 import dev.herald.connections.entity.InboundMessage;
 import dev.herald.platform.HeraldConfig;
+import dev.herald.platform.JsonLimits;
+import dev.herald.platform.RefusalLog;
 import dev.herald.stats.control.HeraldStats;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -9,26 +11,26 @@ import jakarta.inject.Inject;
 import jakarta.json.JsonException;
 import jakarta.json.JsonValue;
 import jakarta.websocket.CloseReason;
-import java.nio.charset.StandardCharsets;
-import java.util.logging.Logger;
+import java.util.logging.Level;
 
 /**
- * Handles frames from clients and enforces the inbound limits. Each data frame takes a token from the
- * session's {@link TokenBucket}; a session out of tokens is closed with 1008 "rate limit" (pongs do
- * not count: they answer Herald's own pings, so their rate follows the server's). A text
- * message over {@code herald.inbound.max-bytes} closes the session with 1009, a binary frame with 1003.
- * Every refusal is counted and logged once at INFO; the session's registration is dropped through its
+ * Handles frames from clients and enforces the inbound limits. Each data frame, a fragmented message's
+ * continuation frames included, takes a token from the session's {@link TokenBucket}, and so does a
+ * pong that answers no outstanding delivery probe; a session out of tokens is closed with 1008
+ * "rate limit" (pongs to Herald's own pings do not count: their rate follows the server's). A text
+ * message is measured while its frames arrive ({@link TextAssembly}): once it passes
+ * {@code herald.inbound.max-bytes} the session is closed with 1009 and nothing more is buffered; a
+ * binary frame closes it with 1003. Every refusal is counted and logged through {@link RefusalLog}
+ * (the first in full, repeats summarised); the session's registration is dropped through its
  * sender, so the user's other sessions are untouched. An accepted frame proves the client alive;
- * valid JSON is fired as an {@link InboundMessage} CDI event; malformed JSON is counted and logged at
- * WARN, and the socket stays open (as in the seed).
+ * valid JSON is fired as an {@link InboundMessage} CDI event; malformed JSON (also JSON beyond
+ * {@link JsonLimits}' depth and number bounds) is counted and logged at WARN, and the socket stays open.
  */
 @ApplicationScoped
 public class InboundMessages {
 
-    private static final Logger LOG = Logger.getLogger(InboundMessages.class.getName());
-
     @Inject
-    MessageCodec codec;
+    RefusalLog refusals;
     @Inject
     HeraldStats stats;
     @Inject
@@ -53,25 +55,46 @@ public class InboundMessages {
     /**
      * @param connection the registration the frame arrived on
      * @param bucket     the session's rate limit
-     * @param text       the frame's text
+     * @param assembly   the session's message so far
+     * @param part       the frame's text
+     * @param last       whether it ends the message
      */
-    public void accept(Connection connection, TokenBucket bucket, String text) {
+    public void accept(Connection connection, TokenBucket bucket, TextAssembly assembly, String part, boolean last) {
         if (!admit(connection, bucket)) {
+            assembly.clear();
             return;
         }
-        if (text.length() > maxBytes() || text.getBytes(StandardCharsets.UTF_8).length > maxBytes()) {
+        if (part.length() > maxBytes() || assembly.add(part) > maxBytes()) {
+            assembly.clear();
             tooBig(connection);
             return;
         }
+        if (!last) {
+            assembly.keep(part);
+            return;
+        }
+        String text = assembly.complete(part);
         JsonValue payload;
         try {
-            payload = codec.parse(text);
+            payload = JsonLimits.parse(text);
         } catch (JsonException malformed) {
             stats.malformedInbound();
-            LOG.warning(() -> "Malformed JSON from " + connection + " (" + text.length() + " chars): " + malformed.getMessage());
+            refusals.refused("inbound: malformed JSON", Level.WARNING,
+                    () -> "Malformed JSON from " + connection + " (" + text.length() + " chars): " + malformed.getMessage());
             return;
         }
         events.fire(new InboundMessage(connection.userId(), connection.session().getId(), payload));
+    }
+
+    /**
+     * A pong that answered no outstanding delivery probe (unsolicited or forged): it takes a token
+     * like a data frame and confirms nothing.
+     *
+     * @param connection the registration it arrived on
+     * @param bucket     the session's rate limit
+     */
+    public void unsolicitedPong(Connection connection, TokenBucket bucket) {
+        admit(connection, bucket);
     }
 
     /** @param connection the registration a binary frame arrived on; it is closed with 1003 */
@@ -106,9 +129,9 @@ public class InboundMessages {
         return true;
     }
 
-    private static void refuse(Connection connection, CloseReason reason, String cause) {
-        LOG.info(() -> "Closing " + connection + " with " + reason.getCloseCode().getCode() + " \"" + reason.getReasonPhrase()
-                + "\": it sent " + cause);
+    private void refuse(Connection connection, CloseReason reason, String cause) {
+        refusals.refused("inbound: " + reason.getReasonPhrase(), Level.INFO, () -> "Closing " + connection + " with "
+                + reason.getCloseCode().getCode() + " \"" + reason.getReasonPhrase() + "\": it sent " + cause);
         connection.sender().terminate(reason, null);
     }
 }

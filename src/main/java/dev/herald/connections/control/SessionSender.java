@@ -139,9 +139,10 @@ public final class SessionSender implements SendHandler {
      * Reads the client's pong to a probe.
      *
      * @param payload the pong's application data
+     * @return true when it answered an outstanding probe; false for an unsolicited pong
      */
-    public void acknowledge(ByteBuffer payload) {
-        probes.acknowledge(payload);
+    public boolean acknowledge(ByteBuffer payload) {
+        return probes.acknowledge(payload);
     }
 
     /**

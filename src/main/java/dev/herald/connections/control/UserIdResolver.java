@@ -7,13 +7,18 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.regex.Pattern;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Maps the authenticated handshake principal to Herald's user id. Identity never comes from the URL.
  *
- * <p>Default: the principal's name when it is a positive long; otherwise the id listed for that
- * name in {@code herald.user-ids} ({@code alice=1,bob=2}); otherwise the principal is rejected.
+ * <p>Default: the id listed for the principal's exact name in {@code herald.user-ids}
+ * ({@code alice=1,bob=2}); otherwise the name itself when it is a positive long in canonical form
+ * ({@code 1}, never {@code 01}, {@code +1} or {@code " 1"}) and {@code herald.user-ids.numeric} is
+ * true (the default); otherwise the principal is rejected. Names are compared as they are, never
+ * trimmed or case-folded, so two distinct login names never share a user id. Turn numeric names off
+ * where users choose their own login names: otherwise one who registers {@code 42} is user 42.
  * An application with its own user table replaces this bean with a CDI alternative:
  * <pre>{@code
  * @Alternative @Priority(1) @ApplicationScoped
@@ -29,10 +34,28 @@ public class UserIdResolver {
     @ConfigProperty(name = "herald.user-ids")
     Optional<String> userIds;
 
+    @Inject
+    @ConfigProperty(name = "herald.user-ids.numeric", defaultValue = "true")
+    boolean numericNames = true;
+
+    /** A positive number without sign, leading zeros or blanks: at most 19 digits (Long.MAX_VALUE). */
+    private static final Pattern CANONICAL = Pattern.compile("[1-9][0-9]{0,18}");
+
     private volatile Map<String, Long> mapping;
 
     /** Creates the bean; CDI injects the optional name-to-id mapping. */
     public UserIdResolver() {
+    }
+
+    /**
+     * A resolver outside a container (unit tests).
+     *
+     * @param userIds      the {@code herald.user-ids} value, or null
+     * @param numericNames whether a canonical positive number is a user id by itself
+     */
+    public UserIdResolver(String userIds, boolean numericNames) {
+        this.userIds = Optional.ofNullable(userIds);
+        this.numericNames = numericNames;
     }
 
     /**
@@ -43,14 +66,19 @@ public class UserIdResolver {
         if (principal == null || principal.getName() == null) {
             return OptionalLong.empty();
         }
-        String name = principal.getName().trim();
-        try {
-            long id = Long.parseLong(name);
-            return id > 0 ? OptionalLong.of(id) : OptionalLong.empty();
-        } catch (NumberFormatException notNumeric) {
-            Long id = mapping().get(name);
-            return id == null ? OptionalLong.empty() : OptionalLong.of(id);
+        String name = principal.getName();
+        Long listed = mapping().get(name);
+        if (listed != null) {
+            return OptionalLong.of(listed);
         }
+        if (numericNames && CANONICAL.matcher(name).matches()) {
+            try {
+                return OptionalLong.of(Long.parseLong(name));
+            } catch (NumberFormatException overflow) {
+                // 19 digits beyond Long.MAX_VALUE: nobody
+            }
+        }
+        return OptionalLong.empty();
     }
 
     private Map<String, Long> mapping() {
@@ -63,7 +91,8 @@ public class UserIdResolver {
     }
 
     /**
-     * Parses {@code name=id,name=id}; entries without a positive numeric id are skipped.
+     * Parses {@code name=id,name=id}; entries without a positive numeric id are skipped. Blanks around
+     * an entry are the property's formatting and dropped; the name is otherwise taken as written.
      *
      * @param spec the property value
      * @return name to id

@@ -29,6 +29,7 @@ public class HeraldStats {
     private final LongAdder ticketRejections = new LongAdder();
     private final LongAdder crossSiteRejections = new LongAdder();
     private final LongAdder nonJsonRejections = new LongAdder();
+    private final LongAdder ticketsRefused = new LongAdder();
     private final LongAdder inboundTooBig = new LongAdder();
     private final LongAdder inboundBinary = new LongAdder();
     private final LongAdder inboundRateLimited = new LongAdder();
@@ -115,6 +116,11 @@ public class HeraldStats {
     /** A connect ticket was issued. */
     public void ticketIssued() {
         ticketsIssued.increment();
+    }
+
+    /** A connect ticket was refused by the per-user issuance limits (HTTP 429). */
+    public void ticketRefused() {
+        ticketsRefused.increment();
     }
 
     /** A handshake's ticket was unknown, expired or replayed (also counted as a rejected handshake). */
@@ -280,6 +286,7 @@ public class HeraldStats {
                 .add("nonJsonRejections", nonJsonRejections.sum())
                 .add("ticketsIssued", ticketsIssued.sum())
                 .add("ticketRejections", ticketRejections.sum())
+                .add("ticketsRefused", ticketsRefused.sum())
                 .add("inboundTooBig", inboundTooBig.sum())
                 .add("inboundBinary", inboundBinary.sum())
                 .add("inboundRateLimited", inboundRateLimited.sum())

@@ -3,6 +3,7 @@ package dev.herald.tickets.boundary;
 import dev.herald.api.control.ApiAccess;
 import dev.herald.connections.control.UserIdResolver;
 import dev.herald.stats.control.HeraldStats;
+import dev.herald.tickets.control.TicketLimitException;
 import dev.herald.tickets.control.TicketStore;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
@@ -49,6 +50,7 @@ public class TicketResource {
     /**
      * @return 201 {@code {"ticket":"…","expiresIn":30}}, never cached
      * @throws ForbiddenException (403 problem) when the caller's principal maps to no Herald user id
+     * @throws TooManyTicketsException (429 problem with {@code Retry-After}) beyond the per-user issuance limits
      */
     @POST
     @Produces(MediaType.APPLICATION_JSON)
@@ -58,7 +60,12 @@ public class TicketResource {
         if (userId.isEmpty()) {
             throw new ForbiddenException("The authenticated caller has no Herald user id");
         }
-        String ticket = tickets.issue(userId.getAsLong());
+        String ticket;
+        try {
+            ticket = tickets.issue(userId.getAsLong());
+        } catch (TicketLimitException limit) {
+            throw new TooManyTicketsException(limit);
+        }
         stats.ticketIssued();
         CacheControl noStore = new CacheControl();
         noStore.setNoStore(true);

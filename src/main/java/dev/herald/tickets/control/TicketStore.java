@@ -2,6 +2,8 @@ package dev.herald.tickets.control;
 
 import dev.herald.cluster.control.Cluster;
 import dev.herald.platform.HeraldConfig;
+import dev.herald.platform.RefusalLog;
+import dev.herald.stats.control.HeraldStats;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -12,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
+import java.util.logging.Level;
 
 /**
  * Single-use connect tickets, in memory: a browser that authenticates with a bearer token (and so
@@ -22,6 +25,11 @@ import java.util.function.LongSupplier;
  * user id and valid for {@code herald.ticket.ttl} seconds. {@link #consume(String)} removes it
  * atomically, so of two handshakes racing with one ticket exactly one gets the user id. Expired
  * tickets are purged at most once per time-to-live, on issue. Ticket values are never logged.
+ *
+ * <p>Issuance is limited per user ({@link TicketQuota}): at most {@code herald.ticket.max-outstanding}
+ * unused, unexpired tickets and {@code herald.ticket.rate} per minute; beyond, {@link #issue} throws
+ * {@link TicketLimitException} (HTTP 429 with {@code Retry-After}), counted and logged through
+ * {@link RefusalLog}. In cluster mode Redis applies the same limits to all nodes together.
  *
  * <p>In cluster mode tickets live in Redis ({@link Cluster#storeTicket}), so a ticket issued by one node
  * opens a session once on any node. While Redis is unreachable new tickets stay in this node's memory
@@ -42,9 +50,16 @@ public class TicketStore {
     HeraldConfig config;
     @Inject
     Cluster cluster;
+    @Inject
+    HeraldStats stats;
+    @Inject
+    RefusalLog refusals;
 
     private LongSupplier clock = System::nanoTime;
     private long ttlNanos;
+    private int maxOutstanding;
+    private int perMinute;
+    private TicketQuota quota;
 
     /** Creates the bean; the time-to-live is read from {@link HeraldConfig}. */
     public TicketStore() {
@@ -57,15 +72,35 @@ public class TicketStore {
      * @param clock      the current time in nanoseconds, like {@link System#nanoTime()}
      */
     public TicketStore(int ttlSeconds, LongSupplier clock) {
+        this(ttlSeconds, 0, 0, clock);
+    }
+
+    /**
+     * A store with issuance limits outside a container (unit tests).
+     *
+     * @param ttlSeconds     how long a ticket stays valid
+     * @param maxOutstanding unused, unexpired tickets per user (0: no cap)
+     * @param perMinute      tickets per user per minute (0: no limit)
+     * @param clock          the current time in nanoseconds, like {@link System#nanoTime()}
+     */
+    public TicketStore(int ttlSeconds, int maxOutstanding, int perMinute, LongSupplier clock) {
         this.clock = clock;
         this.ttlNanos = TimeUnit.SECONDS.toNanos(ttlSeconds);
         this.lastPurgeNanos.set(clock.getAsLong());
+        this.maxOutstanding = maxOutstanding;
+        this.perMinute = perMinute;
+        this.quota = new TicketQuota(maxOutstanding, perMinute);
+        this.stats = new HeraldStats();
+        this.refusals = new RefusalLog();
     }
 
     @PostConstruct
     void init() {
         ttlNanos = TimeUnit.SECONDS.toNanos(config.ticketTtlSeconds());
         lastPurgeNanos.set(clock.getAsLong());
+        maxOutstanding = config.ticketMaxOutstanding();
+        perMinute = config.ticketRate();
+        quota = new TicketQuota(maxOutstanding, perMinute);
     }
 
     /** @return seconds a ticket stays valid, as told to the client */
@@ -76,18 +111,37 @@ public class TicketStore {
     /**
      * @param userId the user the ticket will authenticate as
      * @return a new ticket
+     * @throws TicketLimitException when the user holds too many unused tickets or asked too often
      */
     public String issue(long userId) {
         byte[] bytes = new byte[TICKET_BYTES];
         random.nextBytes(bytes);
         String ticket = encoder.encodeToString(bytes);
-        if (cluster != null && cluster.storeTicket(ticket, userId, ttlSeconds())) {
-            return ticket;
+        if (cluster != null) {
+            OptionalLong stored = cluster.storeTicket(ticket, userId, ttlSeconds(), maxOutstanding, perMinute);
+            if (stored.isPresent()) {
+                if (stored.getAsLong() > 0) {
+                    throw refused(userId, stored.getAsLong());
+                }
+                return ticket;
+            }
         }
         long now = clock.getAsLong();
-        tickets.put(ticket, new Entry(userId, now + ttlNanos));
+        long expiresAt = now + ttlNanos;
+        OptionalLong wait = quota.take(userId, expiresAt, now);
+        if (wait.isPresent()) {
+            throw refused(userId, wait.getAsLong());
+        }
+        tickets.put(ticket, new Entry(userId, expiresAt));
         purgeExpired(now);
         return ticket;
+    }
+
+    private TicketLimitException refused(long userId, long retryAfterSeconds) {
+        stats.ticketRefused();
+        refusals.refused("ticket: issuance limit", Level.INFO, () -> "Refused a connect ticket to user " + userId + ": "
+                + maxOutstanding + " unused tickets or " + perMinute + " per minute reached (herald.ticket.max-outstanding, herald.ticket.rate)");
+        return new TicketLimitException(retryAfterSeconds);
     }
 
     /**
@@ -97,12 +151,15 @@ public class TicketStore {
      * @return the user id it was issued for, or empty when it is unknown, expired or already used
      */
     public OptionalLong consume(String ticket) {
-        if (ticket == null || ticket.length() != TICKET_CHARS) {
+        if (!wellFormed(ticket)) {
             return OptionalLong.empty();
         }
         Entry entry = tickets.remove(ticket);
         if (entry == null && cluster != null) {
             return cluster.takeTicket(ticket);
+        }
+        if (entry != null) {
+            quota.release(entry.userId(), entry.expiresAtNanos());
         }
         if (entry == null || entry.expired(clock.getAsLong())) {
             return OptionalLong.empty();
@@ -110,15 +167,42 @@ public class TicketStore {
         return OptionalLong.of(entry.userId());
     }
 
+    /**
+     * Whether a value can be a ticket at all: 43 URL-safe Base64 characters encoding 256 bits (the last
+     * character carries 4 bits, so its low 2 bits are zero). Checked before a handshake is upgraded, so
+     * a made-up value costs neither an endpoint instance nor a Redis round trip.
+     *
+     * @param value a handshake's {@code ticket} parameter
+     * @return true when it has the form of an issued ticket
+     */
+    public static boolean wellFormed(String value) {
+        if (value == null || value.length() != TICKET_CHARS) {
+            return false;
+        }
+        for (int i = 0; i < TICKET_CHARS; i++) {
+            char c = value.charAt(i);
+            if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_')) {
+                return false;
+            }
+        }
+        return "AEIMQUYcgkosw048".indexOf(value.charAt(TICKET_CHARS - 1)) >= 0;
+    }
+
     /** @return tickets held in this node's memory now, expired ones not yet purged included */
     public int size() {
         return tickets.size();
+    }
+
+    /** @return users whose issuance limits are tracked in this node's memory now */
+    int trackedUsers() {
+        return quota.users();
     }
 
     private void purgeExpired(long now) {
         long last = lastPurgeNanos.get();
         if (now - last >= ttlNanos && lastPurgeNanos.compareAndSet(last, now)) {
             tickets.values().removeIf(entry -> entry.expired(now));
+            quota.purge(now);
         }
     }
 

@@ -95,16 +95,44 @@ class RedisPresenceTest extends RedisFixture {
 
     private void takeOnAnotherNode(RedisTickets issuer, RedisTickets other) {
         String ticket = "k".repeat(43);
-        assertTrue(issuer.store(ticket, 7, 30));
-        assertFalse(issuer.store(ticket, 8, 30), "NX: an existing ticket is never overwritten");
+        assertEquals(OptionalLong.of(0), issuer.store(ticket, 7, 30, 0, 0));
+        assertEquals(OptionalLong.empty(), issuer.store(ticket, 8, 30, 0, 0), "NX: an existing ticket is never overwritten");
         Set<String> keys = redis.keys(prefix + ":ticket:*");
         assertEquals(1, keys.size());
         String key = keys.iterator().next();
         assertFalse(key.contains(ticket));
         long ttl = redis.ttl(key);
         assertTrue(ttl > 0 && ttl <= 30, "EX: " + ttl);
+        assertEquals(1, redis.zcard(issuer.usersTickets(7)), "outstanding for user 7");
         assertEquals(OptionalLong.of(7), other.take(ticket));
+        assertEquals(0, redis.zcard(issuer.usersTickets(7)), "used: no longer outstanding");
         assertEquals(OptionalLong.empty(), issuer.take(ticket), "GETDEL: used up");
         assertEquals(OptionalLong.empty(), other.take("u".repeat(43)));
+    }
+
+    @Test
+    void ticketLimitsHoldForAllNodesTogether() {
+        RedisTickets one = new RedisTickets(link, prefix);
+        try (RedisLink otherNode = new RedisLink(new ClusterConfig(server.uri(), null, 10_000), "other", stats, () -> {
+        })) {
+            RedisTickets two = new RedisTickets(otherNode, prefix);
+            for (int i = 0; i < 3; i++) {
+                assertEquals(OptionalLong.of(0), (i % 2 == 0 ? one : two).store("a" + i + "x".repeat(41), 5, 30, 3, 5));
+            }
+            OptionalLong capped = two.store("a3" + "x".repeat(41), 5, 30, 3, 5);
+            assertTrue(capped.isPresent() && capped.getAsLong() >= 1 && capped.getAsLong() <= 30, "3 outstanding: " + capped);
+            assertEquals(OptionalLong.of(0), one.store("b0" + "x".repeat(41), 6, 30, 3, 5), "another user is not affected");
+
+            assertEquals(OptionalLong.of(5), two.take("a0" + "x".repeat(41)));
+            assertEquals(OptionalLong.of(5), one.take("a1" + "x".repeat(41)));
+            assertEquals(OptionalLong.of(0), one.store("a4" + "x".repeat(41), 5, 30, 3, 5), "used tickets free the cap");
+            OptionalLong rate = two.store("a5" + "x".repeat(41), 5, 30, 3, 5);
+            assertEquals(OptionalLong.of(0), rate, "4 issued of 5 per minute");
+            OptionalLong limited = one.store("a6" + "x".repeat(41), 5, 30, 0, 5);
+            assertTrue(limited.isPresent() && limited.getAsLong() >= 1 && limited.getAsLong() <= 60, "5 per minute: " + limited);
+            long window = redis.ttl(prefix + ":ticket-rate:5");
+            assertTrue(window > 0 && window <= 60, "the window expires: " + window);
+            assertTrue(redis.pttl(one.usersTickets(5)) > 0, "the set of outstanding tickets expires with its newest ticket");
+        }
     }
 }

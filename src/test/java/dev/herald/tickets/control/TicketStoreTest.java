@@ -31,7 +31,18 @@ class TicketStoreTest {
             assertTrue(ticket.matches("[A-Za-z0-9_-]{43}"), ticket);
             assertEquals(32, Base64.getUrlDecoder().decode(ticket).length);
             assertTrue(seen.add(ticket), "tickets never repeat");
+            assertTrue(TicketStore.wellFormed(ticket), ticket);
         }
+    }
+
+    @Test
+    void onlyValuesInTheFormOfATicketAreWellFormed() {
+        String ticket = store.issue(1);
+        for (String malformed : new String[]{null, "", "x", ticket + "A", ticket.substring(1), "f".repeat(43), "+".repeat(43),
+                ticket.substring(0, 42) + "=", ticket.substring(0, 42) + "B", ticket.substring(0, 42) + " ", "é".repeat(43)}) {
+            assertEquals(false, TicketStore.wellFormed(malformed), String.valueOf(malformed));
+        }
+        assertEquals(OptionalLong.empty(), store.consume(ticket.substring(0, 42) + "B"));
     }
 
     @Test
@@ -123,5 +134,48 @@ class TicketStoreTest {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    @Test
+    void outstandingTicketsPerUserAreCapped() {
+        TicketStore limited = new TicketStore(30, 3, 0, now::get);
+        List<String> issued = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            issued.add(limited.issue(1));
+            now.addAndGet(TimeUnit.SECONDS.toNanos(1));
+        }
+        TicketLimitException refused = org.junit.jupiter.api.Assertions.assertThrows(TicketLimitException.class, () -> limited.issue(1));
+        assertEquals(27, refused.retryAfterSeconds(), "until the oldest expires: issued 3 s ago, valid 30 s");
+        limited.issue(2); // another user is not affected
+        assertEquals(OptionalLong.of(1), limited.consume(issued.get(1)));
+        limited.issue(1); // a used ticket no longer counts
+        org.junit.jupiter.api.Assertions.assertThrows(TicketLimitException.class, () -> limited.issue(1));
+        now.addAndGet(TimeUnit.SECONDS.toNanos(28));
+        limited.issue(1); // the oldest expired
+    }
+
+    @Test
+    void issuancePerUserIsRateLimited() {
+        TicketStore limited = new TicketStore(30, 0, 5, now::get);
+        for (int i = 0; i < 5; i++) {
+            limited.consume(limited.issue(1));
+        }
+        now.addAndGet(TimeUnit.SECONDS.toNanos(20));
+        TicketLimitException refused = org.junit.jupiter.api.Assertions.assertThrows(TicketLimitException.class, () -> limited.issue(1));
+        assertEquals(40, refused.retryAfterSeconds(), "until the minute is over");
+        limited.issue(2);
+        now.addAndGet(TimeUnit.SECONDS.toNanos(40));
+        limited.issue(1);
+    }
+
+    @Test
+    void idleUsersAreForgotten() {
+        TicketStore limited = new TicketStore(30, 3, 5, now::get);
+        for (long user = 1; user <= 100; user++) {
+            limited.consume(limited.issue(user));
+        }
+        now.addAndGet(TimeUnit.SECONDS.toNanos(61));
+        limited.issue(1000); // purges
+        assertEquals(1, limited.trackedUsers());
     }
 }

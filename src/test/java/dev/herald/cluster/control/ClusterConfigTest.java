@@ -1,0 +1,44 @@
+package dev.herald.cluster.control;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.herald.stats.control.HeraldStats;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** {@code herald.redis.uri} is parsed without ever repeating a password in an error. */
+class ClusterConfigTest {
+
+    private static final String SECRET = "s3cr3t-Pa55";
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "redis://user:" + SECRET + "@host name:6379",
+            "redis://:" + SECRET + "@host:6379/0 x",
+            "redis://user:" + SECRET + "@host:port",
+            "http://user:" + SECRET + "@host:6379",
+            "redis://user:" + SECRET + "@host",
+            "redis://user:" + SECRET + "@host:6379/db",
+            "redis://user:" + SECRET + "%zz@host:6379",
+            "redis://user:" + SECRET + "@[::1:6379"})
+    void aMalformedUriIsRefusedWithoutItsPassword(String uri) {
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                () -> new ClusterConfig(uri, null, 10_000).redisAddress());
+        assertFalse(refused.getMessage().contains(SECRET), refused.getMessage());
+        assertFalse(String.valueOf(refused.getCause()).contains(SECRET));
+        IllegalArgumentException link = assertThrows(IllegalArgumentException.class,
+                () -> new RedisLink(new ClusterConfig(uri, null, 10_000), "herald-test", new HeraldStats(), () -> { }).close());
+        assertFalse(link.getMessage().contains(SECRET), link.getMessage());
+    }
+
+    @Test
+    void aValidUriIsParsed() {
+        var uri = new ClusterConfig("rediss://user:" + SECRET + "@redis.example:6380/2", null, 10_000).redisAddress();
+        assertEquals("redis.example", uri.getHost());
+        assertEquals(6380, uri.getPort());
+        assertEquals("user:" + SECRET, uri.getUserInfo());
+    }
+}
