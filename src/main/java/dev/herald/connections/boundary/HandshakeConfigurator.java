@@ -84,10 +84,22 @@ public class HandshakeConfigurator extends ServerEndpointConfig.Configurator {
         if (reserved.isEmpty()) {
             return new Admission(null, HeraldCloseCodes.GOING_AWAY, null); // the application is stopping
         }
-        if (principal != null && request.getHttpSession() instanceof HttpSession signIn) {
+        if (principal != null && request.getHttpSession() instanceof HttpSession signIn && joined(signIn)) {
             beans.manager().tieToSignIn(reserved.get(), signIn.getId());
         }
         return new Admission(reserved.get(), null, principal != null ? principal.getName() : first(parameters, HandshakeIdentity.TICKET_PARAMETER));
+    }
+
+    /**
+     * Only an HTTP session the client presented (its cookie) is a sign-in: some servers (Open Liberty)
+     * create one for the handshake itself, which the client never joins and which would only time out.
+     */
+    private static boolean joined(HttpSession session) {
+        try {
+            return !session.isNew();
+        } catch (IllegalStateException invalidated) {
+            return false;
+        }
     }
 
     /**

@@ -12,6 +12,7 @@ public class AccountServlet extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        request.getSession(true); // the host keeps its sign-in state in the HTTP session, as form-login apps do
         response.setContentType("text/plain");
         response.getWriter().write("signed in as " + request.getUserPrincipal().getName());
     }
