@@ -127,7 +127,7 @@ class ApiAccessIT {
 
     private static void check(URL base, Endpoint endpoint, String user, String target, Map<String, String> headers, Set<Integer> allowed,
             Map<String, Integer> seen, List<String> failures) throws Exception {
-        RawHttp.Answer answer = RawHttp.send(base, endpoint.method(), target, headers, endpoint.stateChanging() ? BODY : null);
+        RawHttp.Answer answer = RawHttp.send(base, endpoint.method(), target, headers, endpoint.json() ? BODY : null); // Grizzly refuses a DELETE with a body (400)
         int status = answer.status();
         seen.put(endpoint.method() + " " + target + " as " + user, status);
         // the ticket's constraint rightly lets any signed-in user through; a spelling no resource matches is then 404
