@@ -32,7 +32,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * Sockets end with the sign-in: a host application with form login (herald-classes.jar in
  * WEB-INF/lib), a socket opened with the session cookie, and the host's logout invalidating the HTTP
- * session closes that socket with 4002 "signed out", not other users' sockets.
+ * session closes that socket (4002 "signed out", or the container's own 1008), not other users' sockets.
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
@@ -116,11 +116,12 @@ class SignOutIT {
                     .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals("signed out", out.body());
             WsClient.Close closed = aliceSocket.closed().get(10, TimeUnit.SECONDS);
-            if ("wildfly".equals(System.getProperty("arquillian.launch"))) {
-                // Undertow closes the sockets of an invalidated session itself, and its frame goes out before Herald's
-                assertEquals(new WsClient.Close(1008, ""), closed);
-            } else {
-                assertEquals(new WsClient.Close(4002, "signed out"), closed);
+            // Herald's 4002 where it closes first (Open Liberty does not close such sockets itself); WildFly's Undertow,
+            // and Payara's Tyrus depending on the order of the session listeners, close them first with a bare 1008
+            // (WebSocket specification 7.2): either way the socket ends with the sign-in
+            assertTrue(closed.equals(new WsClient.Close(4002, "signed out")) || closed.code() == 1008, closed.toString());
+            if ("liberty".equals(System.getProperty("arquillian.launch"))) {
+                assertEquals(new WsClient.Close(4002, "signed out"), closed, "only Herald closes it on Liberty");
             }
             assertFalse(bobSocket.closed().isDone(), "another sign-in's socket stays open: " + bobSocket.closed().getNow(null));
             bobSocket.send("{\"still\":\"here\"}");

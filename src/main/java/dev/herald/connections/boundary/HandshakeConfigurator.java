@@ -84,22 +84,29 @@ public class HandshakeConfigurator extends ServerEndpointConfig.Configurator {
         if (reserved.isEmpty()) {
             return new Admission(null, HeraldCloseCodes.GOING_AWAY, null); // the application is stopping
         }
-        if (principal != null && request.getHttpSession() instanceof HttpSession signIn && joined(signIn)) {
+        if (principal != null && request.getHttpSession() instanceof HttpSession signIn
+                && presented(request, signIn.getId())) {
             beans.manager().tieToSignIn(reserved.get(), signIn.getId());
         }
         return new Admission(reserved.get(), null, principal != null ? principal.getName() : first(parameters, HandshakeIdentity.TICKET_PARAMETER));
     }
 
     /**
-     * Only an HTTP session the client presented (its cookie) is a sign-in: some servers (Open Liberty)
-     * create one for the handshake itself, which the client never joins and which would only time out.
+     * Only an HTTP session the client presented (its cookie carries the id) is a sign-in: some servers
+     * (Open Liberty) create one for the handshake itself, which the client never joins and which would
+     * only time out.
      */
-    private static boolean joined(HttpSession session) {
-        try {
-            return !session.isNew();
-        } catch (IllegalStateException invalidated) {
-            return false;
+    private static boolean presented(HandshakeRequest request, String httpSessionId) {
+        for (Map.Entry<String, List<String>> header : request.getHeaders().entrySet()) {
+            if ("Cookie".equalsIgnoreCase(header.getKey())) {
+                for (String cookies : header.getValue()) {
+                    if (cookies.contains(httpSessionId)) {
+                        return true;
+                    }
+                }
+            }
         }
+        return false;
     }
 
     /**
