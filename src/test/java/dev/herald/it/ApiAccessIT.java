@@ -148,7 +148,7 @@ class ApiAccessIT {
      */
     static HttpResponse<String> call(URL base, String api, Endpoint endpoint, String user, Map<String, String> headers) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + api + endpoint.path())).timeout(Duration.ofSeconds(30))
-                .method(endpoint.method(), endpoint.stateChanging() ? HttpRequest.BodyPublishers.ofString(BODY) : HttpRequest.BodyPublishers.noBody());
+                .method(endpoint.method(), endpoint.json() ? HttpRequest.BodyPublishers.ofString(BODY) : HttpRequest.BodyPublishers.noBody());
         if (user != null) {
             request.header("Authorization", WsClient.basic(user, user));
         }

@@ -4,6 +4,7 @@ import static dev.herald.it.CoreIT.json;
 import static dev.herald.it.CoreIT.waitFor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.json.JsonObject;
@@ -114,6 +115,14 @@ class ClusterIT {
         return json(Rest.get(node, "ops", "stats").body());
     }
 
+    private static String uncheckedStats(URL node) {
+        try {
+            return stats(node).toString();
+        } catch (Exception e) {
+            return String.valueOf(e);
+        }
+    }
+
     private static long counter(URL node, String name) throws Exception {
         return stats(node).getJsonNumber(name).longValue();
     }
@@ -214,7 +223,9 @@ class ClusterIT {
             awaitSessions(a, 2, 1);
             JsonObject result = notify(a, 2, "{\"message\":\"MFA_REQUIRED\",\"challenge\":\"c1\"}");
             assertTrue(result.getBoolean("delivered"), "notifyFrontend is true: bob is connected, on B");
-            JsonObject received = json(bob.next(10_000));
+            String text = bob.next(10_000);
+            assertNotNull(text, () -> "nothing on B; bob closed " + bob.closed().getNow(null) + "; A " + uncheckedStats(a) + "; B " + uncheckedStats(b));
+            JsonObject received = json(text);
             assertEquals("MFA_REQUIRED", received.getString("message"));
             assertEquals("c1", received.getString("challenge"));
         }
