@@ -136,7 +136,7 @@ class DeliveryIT {
 
     @Test
     void churnLeavesNothingRegisteredAndNoThreads() throws Exception {
-        cycles(200); // warm the container's pools before taking the thread count
+        cycles(2000); // warm the container's pools with the same burst before taking the thread count (they grow with its rate)
         waitFor(() -> stats().getJsonNumber("openSessions").longValue() == 0);
         int threadsBefore = get(base, "jvm").getInt("threads");
         long openedBefore = stats().getJsonNumber("sessionsOpened").longValue();
