@@ -45,11 +45,6 @@ final class SignIns {
         }
     }
 
-    /** @return HTTP sessions with at least one registration (tests) */
-    int size() {
-        return bySession.size();
-    }
-
     private static List<Connection> append(List<Connection> current, Connection connection) {
         Connection[] next = current.toArray(new Connection[current.size() + 1]);
         next[current.size()] = connection;
