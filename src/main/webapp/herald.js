@@ -98,7 +98,7 @@ export class Herald {
   #role = null;
 
   /**
-   * @param {object} [options] see `herald.d.ts` (HeraldOptions) and the README.
+   * @param {object} [options] see `herald.d.ts` (HeraldOptions) and docs/client.md.
    */
   constructor(options = {}) {
     const {
@@ -365,7 +365,7 @@ export class Herald {
     };
   }
 
-  /** A herald.v1 attempt failed before opening: maybe a server that does not speak it (see README). */
+  /** A herald.v1 attempt failed before opening: maybe a server that does not speak it (docs/client.md, Plain fallback). */
   #v1Failed() {
     // Browsers fail the handshake when a server answers no subprotocol (an older Herald), like an unreachable server.
     if (!this.#v1Seen && ++this.#v1Fails >= this.#o.plainFallbackAfter) {

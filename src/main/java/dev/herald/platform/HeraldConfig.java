@@ -8,7 +8,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 /**
  * Herald's settings, read once from MicroProfile Config (system properties, environment,
  * {@code META-INF/microprofile-config.properties}). Every property and its default is listed in
- * the README's configuration table.
+ * docs/configuration.md.
  */
 @ApplicationScoped
 public class HeraldConfig {

@@ -55,7 +55,7 @@ final class Report {
         return problems;
     }
 
-    /** @return the table as Markdown, the same text printed and pasted into the README */
+    /** @return the table as Markdown, the same text printed and pasted into docs/performance.md */
     String table() {
         StringBuilder table = new StringBuilder("| scenario | figure | Herald | peer | ratio |\n|---|---|---:|---:|---:|\n");
         for (Row row : rows) {

@@ -3,7 +3,7 @@ package dev.herald.connections.control;
 import java.security.SecureRandom;
 
 /**
- * The frames of the {@code herald.v1} subprotocol (README, "Delivery guarantees"): every message as
+ * The frames of the {@code herald.v1} subprotocol (docs/protocol.md, "Delivery guarantees"): every message as
  * {@code {"type":"herald.message","stream":…,"epoch":…,"seq":N,"data":<the bare JSON>}} and, once per
  * session after its replay, {@code {"type":"herald.welcome",…}}. Built by concatenation: epochs are
  * letters and digits only and the data is JSON text already, so nothing is parsed or escaped twice.
