@@ -49,11 +49,14 @@ function showReconnecting({ delayMs, attempt, offline }) {
   countdown = setInterval(render, 250);
 }
 
-/** After a reconnect: what herald.v1 recovered, or that something may be missing (a real app would refetch). */
-function showRecovery({ replayed }, complete) {
+/**
+ * After a reconnect, or a reload with positions held: what herald.v1 recovered, or that something may be
+ * missing (a real app would refetch). Shown when the session is ready.
+ */
+function recoveryText({ replayed }, complete) {
   const what = `${replayed} missed notification${replayed === 1 ? '' : 's'} recovered`;
-  if (complete) showState('open', replayed ? `reconnected: ${what}` : 'reconnected: nothing missed');
-  else showState('open', `reconnected: some notifications may be missing${replayed ? ` (${what})` : ''}`);
+  if (complete) return replayed ? `reconnected: ${what}` : 'reconnected: nothing missed';
+  return `reconnected: some notifications may be missing${replayed ? ` (${what})` : ''}`;
 }
 
 function describeFinal(info) {
@@ -123,16 +126,22 @@ function signIn(user) {
     positionStore: positionStore(user), // a reload recovers what the page missed, even during an outage
     autoConnect: false,
   });
-  herald.on('ready', ({ reconnect }) => {
-    if (!reconnect) showState('open', 'connected'); // a reconnect shows recovered/missed instead
+  let recovery = null; // the text of a recovered or missed event, shown at the ready that follows it
+  herald.on('ready', () => {
+    showState('open', recovery ?? 'connected');
+    recovery = null;
   });
   herald.on('refused', (info) => {
     refusal = info; // shown with the reconnecting state that follows
   });
   herald.on('reconnecting', showReconnecting);
   herald.on('final', (info) => showState('final', describeFinal(info)));
-  herald.on('recovered', (info) => showRecovery(info, true));
-  herald.on('missed', (info) => showRecovery(info, false));
+  herald.on('recovered', (info) => {
+    recovery = recoveryText(info, true);
+  });
+  herald.on('missed', (info) => {
+    recovery = recoveryText(info, false);
+  });
   herald.on('message', addToFeed);
   herald.on('parseerror', addUnreadable);
   herald.on('message:MFA_REQUIRED', askForCode);

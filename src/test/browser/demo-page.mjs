@@ -14,10 +14,15 @@ export class DemoPage {
     page.on('pageerror', (error) => this.errors.push(error));
   }
 
-  /** Opens the demo in a fresh browser context. */
-  static async open(browser, url) {
+  /**
+   * Opens the demo in a fresh browser context.
+   * @param {(page: import('playwright-core').Page) => Promise<unknown>} [prepare] runs before the page loads
+   */
+  static async open(browser, url, prepare = async () => {}) {
     const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+    await context.addInitScript(recordStates);
     const page = await context.newPage();
+    await prepare(page);
     await page.goto(url);
     return new DemoPage(context, page);
   }
@@ -44,6 +49,16 @@ export class DemoPage {
   /** @returns {Promise<string>} the connection state as shown */
   stateText() {
     return this.page.textContent('#state');
+  }
+
+  /** @returns {Promise<string>} the connection state's `data-state` */
+  state() {
+    return this.page.getAttribute('#state', 'data-state');
+  }
+
+  /** @returns {Promise<string[]>} every connection state this document showed, `state: text`, repeats folded */
+  states() {
+    return this.page.evaluate(() => window.heraldDemoStates);
   }
 
   /** Sends with the page's form; `to` is a user id or '' for everyone. Resolves with the shown API result. */
@@ -94,4 +109,20 @@ export class DemoPage {
       text: li.innerText,
     }));
   }
+}
+
+/** Runs in the page before its scripts: records each connection state shown (for `states()`). */
+function recordStates() {
+  window.heraldDemoStates = [];
+  document.addEventListener('DOMContentLoaded', () => {
+    const state = document.getElementById('state');
+    if (!state) return;
+    const record = () => {
+      // The countdown rewrites "reconnecting in N s" four times a second: one entry per attempt.
+      const shown = `${state.dataset.state}: ${state.textContent.replace(/^reconnecting (in \d+ s|now)/, 'reconnecting')}`;
+      if (window.heraldDemoStates.at(-1) !== shown) window.heraldDemoStates.push(shown);
+    };
+    record();
+    new MutationObserver(record).observe(state, { attributes: true, childList: true, characterData: true, subtree: true });
+  });
 }

@@ -6,12 +6,17 @@ import { fileURLToPath } from 'node:url';
 import { launchChromium } from './chromium.mjs';
 import { DemoPage } from './demo-page.mjs';
 import { DemoServer } from './demo-server.mjs';
+import { OpsPage } from './ops-page.mjs';
+import { SocketPath } from './socket-path.mjs';
 
 const SHOTS = fileURLToPath(new URL('../../../target/browser/', import.meta.url));
 const RECONNECT_DEADLINE_MS = 180_000;
 const ALICE = 1;
 const BOB = 2;
 const CAROL = 3;
+/** Well-formed (the handshake filter lets it through) but never issued: the server refuses it after the 101. */
+const BOGUS_TICKET = 'A'.repeat(43);
+const V1 = 'herald.v1';
 
 let server;
 let browser;
@@ -19,8 +24,9 @@ const pages = [];
 /** Signed-in pages by user name, shared by the tests (a test opens the ones it needs if missing). */
 const signedIn = new Map();
 
-async function openPage() {
-  const page = await DemoPage.open(browser, server.url);
+/** @param {(page: import('playwright-core').Page) => Promise<unknown>} [prepare] runs before the page loads */
+async function openPage(prepare) {
+  const page = await DemoPage.open(browser, server.url, prepare);
   pages.push(page);
   return page;
 }
@@ -38,6 +44,10 @@ async function pageOf(user) {
 async function closePageOf(user) {
   await signedIn.get(user)?.close();
   signedIn.delete(user);
+}
+
+function basic(user) {
+  return { Authorization: `Basic ${Buffer.from(`${user}:${user}`).toString('base64')}` };
 }
 
 /** Asks the server (as ops) whether a user has a live session. */
@@ -187,6 +197,129 @@ test('a plain client (herald.js with recover: false) still receives the bare JSO
   await page.page.waitForFunction(() => window.plainFrames.length > 0);
   assert.deepEqual(await page.page.evaluate(() => window.plainFrames), [JSON.stringify(body)]);
   await page.close();
+});
+
+test('a ticket refused after the 101 stops the page for good after one fresh ticket, never shown as connected', async () => {
+  let tickets = 0;
+  const sockets = [];
+  const page = await openPage(async (p) => {
+    await p.route('**/api/ws/ticket', (route) => {
+      tickets++;
+      return route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ ticket: BOGUS_TICKET }) });
+    });
+    p.on('websocket', (ws) => sockets.push(ws));
+  });
+  await page.page.click('#signin button[data-user="alice"]');
+  // Each refused session opens first (101, then 1008): a client that counts that open as a session restores its
+  // auth retry every time and fetches a third ticket within seconds (backoff from 0.5 s), and then forever.
+  await waitUntil('the page stops, or fetches a third ticket', async () => (await page.state()) === 'final' || tickets > 2);
+  assert.equal(tickets, 2, 'the first ticket, then the single auth retry with a fresh one');
+  assert.equal(sockets.length, 2);
+  assert.equal(await page.stateText(), 'stopped: invalid or expired ticket (1008)');
+  const states = await page.states();
+  assert.ok(states.includes('reconnecting: reconnecting (attempt 1): the server closed the session before it was ready (1008 invalid or expired ticket)'), states.join(' | '));
+  assert.ok(!states.some((state) => state.startsWith('open')), `never connected: ${states.join(' | ')}`);
+  await page.close();
+});
+
+test('after one refused ticket the fresh one connects: "connected", no false "missing"', async () => {
+  let refuse = 1;
+  const page = await openPage((p) => p.route('**/api/ws/ticket', (route) => {
+    if (refuse-- <= 0) return route.continue();
+    return route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ ticket: BOGUS_TICKET }) });
+  }));
+  await page.signIn('carol');
+  // A refused session is not a session: the first real one is a first connect, with nothing to have missed.
+  assert.equal(await page.stateText(), 'connected');
+  const states = await page.states();
+  assert.ok(states.some((state) => state.includes('(1008 invalid or expired ticket)')), states.join(' | '));
+  await notify(CAROL, { message: 'INFO', text: 'After a refused ticket' });
+  await page.waitForNotification('After a refused ticket');
+  await page.close();
+});
+
+/**
+ * Signs a fresh page in as `user` with its sockets routed through a SocketPath, lets it see one message (its
+ * position is held in sessionStorage), takes the socket path down and sends `during` meanwhile; then reloads
+ * with the outage ending after the reloaded page's first `failures` handshakes. Resolves once it is connected.
+ */
+async function reloadDuringOutage(user, userId, failures, during) {
+  let path;
+  const page = await openPage(async (p) => {
+    path = await SocketPath.route(p);
+  });
+  await page.signIn(user);
+  await notify(userId, { message: 'INFO', text: 'Before the outage' });
+  await page.waitForNotification('Before the outage');
+  const held = await page.page.evaluate((key) => JSON.parse(sessionStorage.getItem(key)), `herald-demo.positions.${user}`);
+  assert.ok(held?.user, `the position is held: ${JSON.stringify(held)}`);
+
+  await path.down();
+  await page.waitForState('reconnecting');
+  for (const text of during) await notify(userId, { message: 'INFO', text });
+  path.failNextDocument(failures);
+  await page.page.reload();
+  await page.waitForState('open');
+  return { page, path };
+}
+
+test('a reload during an outage keeps the held positions for the next herald.v1 session: it recovers what was missed', async () => {
+  const during = ['During the outage 1', 'During the outage 2'];
+  const { page, path } = await reloadDuringOutage('alice', ALICE, 1, during);
+  // One failed handshake is no reason to give up herald.v1: the next attempt asks for it again.
+  assert.deepEqual(path.attemptsOfThisDocument(), [{ failed: true, protocols: [V1] }, { failed: false, protocols: [V1] }]);
+  assert.equal(await page.stateText(), 'reconnected: 2 missed notifications recovered');
+  assert.deepEqual((await page.feed()).map((n) => n.text), during, 'replayed from the held position, in order');
+  await page.close();
+});
+
+test('a reload during a longer outage falls back to plain only after two failed herald.v1 attempts, and says so', async () => {
+  const { page, path } = await reloadDuringOutage('bob', BOB, 2, ['Lost to a plain session']);
+  assert.deepEqual(path.attemptsOfThisDocument(), [
+    { failed: true, protocols: [V1] },
+    { failed: true, protocols: [V1] },
+    { failed: false, protocols: [] },
+  ]);
+  // A plain session cannot recover: dropping the held positions must be said, never silent.
+  assert.equal(await page.stateText(), 'reconnected: some notifications may be missing');
+  await notify(BOB, { message: 'INFO', text: 'Live on the plain session' });
+  await page.waitForNotification('Live on the plain session');
+  await page.close();
+});
+
+test('the operations page is for herald-sender only, and its numbers and charts move', async () => {
+  const opsUrl = new URL('ops/', server.url);
+  assert.equal((await fetch(opsUrl)).status, 401);
+  assert.equal((await fetch(opsUrl, { headers: basic('alice') })).status, 403);
+  assert.equal((await fetch(opsUrl, { headers: basic('ops') })).status, 200);
+
+  const ops = await OpsPage.open(browser, server.url, 'ops');
+  pages.push(ops);
+  await ops.waitForLive();
+  assert.equal(await ops.page.textContent('#redis'), 'not used (single node)');
+  const before = await ops.number('openSessions');
+  const carol = await openPage();
+  await carol.signIn('carol');
+  await waitUntil('the page counts carol\'s session', async () => (await ops.number('openSessions')) > before);
+  assert.ok((await ops.number('connectedUsers')) >= 1);
+
+  const samples = await ops.samples('chart-rate');
+  let sent = 0;
+  await waitUntil('the page shows messages per second above 0', async () => {
+    await notify(CAROL, { message: 'INFO', text: `Load ${++sent}` });
+    return (await ops.number('messageRate')) > 0;
+  });
+  await waitUntil('the charts took 10 more samples under load', async () => {
+    await notify(CAROL, { message: 'INFO', text: `Load ${++sent}` });
+    return (await ops.samples('chart-rate')) >= Math.min(samples + 10, 60);
+  });
+  assert.match(await ops.page.textContent('#chart-rate title'), /^Messages per second: now \d+\.\d, at most \d+\.\d in the last 60 s$/);
+  await ops.screenshot(`${SHOTS}ops.png`);
+
+  const open = await ops.number('openSessions');
+  await carol.close();
+  await waitUntil('the page counts carol\'s session gone', async () => (await ops.number('openSessions')) < open);
+  await ops.close();
 });
 
 test('after a server restart the pages reconnect by themselves and receive the next message', async () => {

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Runs the browser tests ({@code src/test/browser/demo.test.mjs}: headless Chromium against the demo
- * WAR on its own Payara Micro) inside {@code mvn verify}. The node script starts, restarts and stops
+ * WAR on its own Payara Micro: the demo page, {@code herald.js} through refused tickets and socket outages, and
+ * the operations page) inside {@code mvn verify}. The node script starts, restarts and stops
  * the server itself; this test passes when every browser test passed.
  */
 class BrowserDemoIT {

@@ -1,0 +1,49 @@
+// The demo's operations page (ops/, role herald-sender) as an operator uses it: BASIC login, then watching.
+
+const PAGE_DEADLINE_MS = 60_000;
+
+export class OpsPage {
+  /** Uncaught exceptions in the page; a correct page has none. */
+  errors = [];
+
+  constructor(context, page) {
+    this.context = context;
+    this.page = page;
+    page.setDefaultTimeout(PAGE_DEADLINE_MS);
+    page.on('pageerror', (error) => this.errors.push(error));
+  }
+
+  /** Opens ops/ in a fresh browser context that answers the BASIC challenge as `user` (password: the name). */
+  static async open(browser, demoUrl, user) {
+    const context = await browser.newContext({
+      viewport: { width: 1200, height: 700 },
+      httpCredentials: { username: user, password: user },
+    });
+    const page = await context.newPage();
+    await page.goto(new URL('ops/', demoUrl).href);
+    return new OpsPage(context, page);
+  }
+
+  /** Waits until the page has shown an answer of api/stats. */
+  async waitForLive() {
+    await this.page.waitForSelector('#status[data-state="live"]');
+  }
+
+  /** @returns {Promise<number>} a number as shown (NaN while the page shows none) */
+  async number(id) {
+    return Number(await this.page.textContent(`#${id}`));
+  }
+
+  /** @returns {Promise<number>} the samples a chart draws now */
+  async samples(chart) {
+    return Number(await this.page.getAttribute(`#${chart}`, 'data-samples'));
+  }
+
+  async screenshot(path) {
+    await this.page.screenshot({ path, fullPage: true });
+  }
+
+  async close() {
+    await this.context.close();
+  }
+}
