@@ -209,6 +209,35 @@ describe('Herald connection lifecycle', () => {
     assert.equal(sockets.length, 1);
   });
 
+  test('with a ticketUrl too, final codes are final: a fresh ticket does not lift a session limit or a sign-out', async () => {
+    for (const [code, reason, kind] of [[4006, 'session limit', 'session-limit'], [4005, 'origin not allowed', 'origin'], [4002, 'signed out', 'signed-out'], [1000, 'disconnected', 'disconnected']]) {
+      const { sockets, fetchCalls, timers, named } = setup({ ticketUrl: TICKET_URL });
+      await flush();
+      sockets[0].serverOpen(V1);
+      sockets[0].serverClose(code, reason);
+      assert.deepEqual(named('final'), [{ reason: kind, code, closeReason: reason }]);
+      timers.advance(60000);
+      await flush();
+      assert.equal(fetchCalls.length, 1, `${code}: no fresh ticket`);
+      assert.equal(sockets.length, 1);
+    }
+  });
+
+  test('closes that retry do not use up the single auth retry', async () => {
+    const { h, sockets, fetchCalls, timers, named } = setup({ ticketUrl: TICKET_URL });
+    await flush();
+    sockets[0].serverClose(1006);
+    timers.advance(50);
+    await flush();
+    sockets[1].serverClose(4004, 'invalid or expired ticket');
+    assert.equal(named('close')[1].willRetry, true, 'the auth retry is still there');
+    timers.advance(1000);
+    await flush();
+    assert.equal(fetchCalls.length, 3);
+    assert.equal(named('final').length, 0);
+    h.close();
+  });
+
   test('4007 rate limit and unknown codes retry with backoff', () => {
     const { h, sockets, timers, named } = setup();
     sockets[0].serverClose(4007, 'rate limit');
