@@ -13,41 +13,44 @@ export const STREAMS = { user: 'since', broadcast: 'bsince' };
 
 /**
  * What the client does on each close code: the single source of truth (README "Close codes" is checked
- * against it by the unit tests). A row matches its `code` with its `reason` (trimmed, case-insensitive),
- * or with any reason when `anyReason`; a close that matches no row is retried with backoff.
+ * against it by the unit tests, and the server's `HeraldCloseCodes` against its codes and reasons). One row
+ * per code: the code alone decides, `reason` is what Herald sends with it ('' for codes only the container
+ * or the network produce); a code no row lists is retried with backoff.
  * `action`: `'final'` stops for good (`final` gets `reason: row.final`), `'auth'` retries once with a fresh
- * ticket, `'retry'` reconnects with backoff, `'resync'` reconnects at once (once per stable session).
+ * ticket, then stops with `row.final`, `'retry'` reconnects with backoff, `'resync'` reconnects at once
+ * (once per stable session).
  *
- * @type {ReadonlyArray<Readonly<{code: number, reason: string, anyReason: boolean, action: 'final' | 'auth' | 'retry' | 'resync', final?: string}>>}
+ * @type {ReadonlyArray<Readonly<{code: number, reason: string, action: 'final' | 'auth' | 'retry' | 'resync', final?: string}>>}
  */
 export const CLOSE_CODES = Object.freeze([
-  row(1000, 'disconnected', 'final', false, 'disconnected'),
-  row(1001, 'going away', 'retry', true),
-  row(1002, '', 'final', true, 'protocol'),
-  row(1003, 'binary frames not accepted', 'final', true, 'protocol'),
-  row(1006, '', 'retry', true),
-  row(1007, '', 'final', true, 'protocol'),
-  row(1008, 'authentication required', 'auth', false, 'auth'),
-  row(1008, 'invalid or expired ticket', 'auth', false, 'auth'),
-  row(1008, 'origin not allowed', 'final', false, 'origin'),
-  row(1008, 'rate limit', 'retry', false),
-  row(1008, 'session limit', 'final', false, 'session-limit'),
-  row(1009, 'message too big', 'final', true, 'protocol'),
-  row(1011, 'send failed', 'retry', true),
-  row(1012, 'resync', 'resync', false),
-  row(4000, 'slow consumer', 'retry', true),
-  row(4001, 'heartbeat timeout', 'retry', true),
-  row(4002, 'signed out', 'final', true, 'signed-out'),
+  row(1000, 'disconnected', 'final', 'disconnected'),
+  row(1001, 'going away', 'retry'),
+  row(1002, '', 'final', 'protocol'),
+  row(1003, 'binary frames not accepted', 'final', 'protocol'),
+  row(1006, '', 'retry'),
+  row(1007, '', 'final', 'protocol'),
+  row(1008, '', 'auth', 'auth'),
+  row(1009, 'message too big', 'final', 'protocol'),
+  row(1011, 'send failed', 'retry'),
+  row(1012, 'resync', 'resync'),
+  row(1013, 'open timeout', 'retry'),
+  row(4000, 'slow consumer', 'retry'),
+  row(4001, 'heartbeat timeout', 'retry'),
+  row(4002, 'signed out', 'final', 'signed-out'),
+  row(4003, 'authentication required', 'auth', 'auth'),
+  row(4004, 'invalid or expired ticket', 'auth', 'auth'),
+  row(4005, 'origin not allowed', 'final', 'origin'),
+  row(4006, 'session limit', 'final', 'session-limit'),
+  row(4007, 'rate limit', 'retry'),
 ]);
 
-function row(code, reason, action, anyReason, final) {
-  return Object.freeze(final ? { code, reason, anyReason, action, final } : { code, reason, anyReason, action });
+function row(code, reason, action, final) {
+  return Object.freeze(final ? { code, reason, action, final } : { code, reason, action });
 }
 
-/** @returns {object | undefined} the CLOSE_CODES row a close matches */
-export function closeRow(code, reason) {
-  const r = String(reason ?? '').trim().toLowerCase();
-  return CLOSE_CODES.find((c) => c.code === code && c.reason === r) ?? CLOSE_CODES.find((c) => c.code === code && c.anyReason);
+/** @returns {object | undefined} the CLOSE_CODES row of a close code */
+export function closeRow(code) {
+  return CLOSE_CODES.find((c) => c.code === code);
 }
 
 /**
@@ -64,14 +67,13 @@ export function backoffDelay(attempt, { baseDelayMs = 500, maxDelayMs = 30000, r
 }
 
 /**
- * Classifies a WebSocket close by {@link CLOSE_CODES}.
+ * Classifies a WebSocket close by {@link CLOSE_CODES}: by its code alone.
  *
  * @param {number} code close code.
- * @param {string} [reason] close reason (compared case-insensitively, trimmed).
  * @returns {'retry' | 'auth' | 'final' | 'resync'}
  */
-export function classifyClose(code, reason = '') {
-  return closeRow(code, reason)?.action ?? 'retry';
+export function classifyClose(code) {
+  return closeRow(code)?.action ?? 'retry';
 }
 
 /**

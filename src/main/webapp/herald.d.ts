@@ -25,13 +25,11 @@ export interface PositionStore {
 
 export type CloseAction = 'final' | 'auth' | 'retry' | 'resync';
 
-/** A row of the close-code table. */
+/** A row of the close-code table: one per code, the code alone decides the action. */
 export interface CloseCode {
   readonly code: number;
-  /** The server's reason (lower case; '' for codes the container sends). */
+  /** The reason Herald sends with the code, for people ('' for codes only the container or the network produce). */
   readonly reason: string;
-  /** The row matches every reason of its code (unless another row matches the reason exactly). */
-  readonly anyReason: boolean;
   readonly action: CloseAction;
   /** `reason` of the `final` event, for `action: 'final' | 'auth'`. */
   readonly final?: FinalCloseReason;
@@ -177,6 +175,7 @@ export declare class Herald {
 }
 
 export declare function backoffDelay(attempt: number, opts?: { baseDelayMs?: number; maxDelayMs?: number; random?: () => number }): number;
+/** The action of a close code (`reason` is ignored: the code alone decides; it is accepted so that older calls still compile). */
 export declare function classifyClose(code: number, reason?: string): CloseAction;
 export declare function defaultUrl(moduleUrl: string | URL): string;
 export declare function withTicket(url: string | URL, ticket: string): string;

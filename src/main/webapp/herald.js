@@ -377,7 +377,7 @@ export class Herald {
   /** A server close of the current socket: classify, tell, then retry or stop. */
   #onServerClose({ code, reason, wasClean, opened }) {
     const ready = this.#ready;
-    const row = closeRow(code, reason);
+    const row = closeRow(code);
     const kind = row?.action ?? 'retry';
     const mayRetry = kind === 'retry' || kind === 'resync' || (kind === 'auth' && !!this.#o.ticketUrl && !this.#authRetryUsed);
     const willRetry = mayRetry && this.#attempt + 1 < this.#o.maxAttempts;

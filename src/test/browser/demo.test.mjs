@@ -210,14 +210,14 @@ test('a ticket refused after the 101 stops the page for good after one fresh tic
     p.on('websocket', (ws) => sockets.push(ws));
   });
   await page.page.click('#signin button[data-user="alice"]');
-  // Each refused session opens first (101, then 1008): a client that counts that open as a session restores its
+  // Each refused session opens first (101, then 4004): a client that counts that open as a session restores its
   // auth retry every time and fetches a third ticket within seconds (backoff from 0.5 s), and then forever.
   await waitUntil('the page stops, or fetches a third ticket', async () => (await page.state()) === 'final' || tickets > 2);
   assert.equal(tickets, 2, 'the first ticket, then the single auth retry with a fresh one');
   assert.equal(sockets.length, 2);
-  assert.equal(await page.stateText(), 'stopped: invalid or expired ticket (1008)');
+  assert.equal(await page.stateText(), 'stopped: invalid or expired ticket (4004)');
   const states = await page.states();
-  assert.ok(states.includes('reconnecting: reconnecting (attempt 1): the server closed the session before it was ready (1008 invalid or expired ticket)'), states.join(' | '));
+  assert.ok(states.includes('reconnecting: reconnecting (attempt 1): the server closed the session before it was ready (4004 invalid or expired ticket)'), states.join(' | '));
   assert.ok(!states.some((state) => state.startsWith('open')), `never connected: ${states.join(' | ')}`);
   await page.close();
 });
@@ -232,7 +232,7 @@ test('after one refused ticket the fresh one connects: "connected", no false "mi
   // A refused session is not a session: the first real one is a first connect, with nothing to have missed.
   assert.equal(await page.stateText(), 'connected');
   const states = await page.states();
-  assert.ok(states.some((state) => state.includes('(1008 invalid or expired ticket)')), states.join(' | '));
+  assert.ok(states.some((state) => state.includes('(4004 invalid or expired ticket)')), states.join(' | '));
   await notify(CAROL, { message: 'INFO', text: 'After a refused ticket' });
   await page.waitForNotification('After a refused ticket');
   await page.close();

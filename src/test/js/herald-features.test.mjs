@@ -164,11 +164,11 @@ describe('liveness after sleep or wake', () => {
 });
 
 describe('details', () => {
-  test('close reasons are compared trimmed and case-insensitively', async () => {
+  test('close reasons are not read: a reason of another cause changes nothing', async () => {
     const { classifyClose } = await import('../../main/webapp/herald.js');
-    assert.equal(classifyClose(1008, '  Session Limit '), 'final');
-    assert.equal(classifyClose(1008, undefined), 'retry');
-    assert.equal(classifyClose(1012, ' RESYNC'), 'resync');
+    assert.equal(classifyClose(4007, 'session limit'), 'retry');
+    assert.equal(classifyClose(4006, 'rate limit'), 'final');
+    assert.equal(classifyClose(1012, 'service restart'), 'resync');
   });
 
   test('socket errors of the current socket are error events; those of a replaced one are not', () => {

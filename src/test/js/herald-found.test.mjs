@@ -10,11 +10,11 @@ import { TICKET_URL, WS_URL, flush, msg, okTicket, query, setup, welcome, welcom
 /** What the browser sees when the server refuses a ticket in @OnOpen. */
 function refuseAfterOpen(socket, reason = 'invalid or expired ticket') {
   socket.serverOpen(V1);
-  socket.serverClose(1008, reason);
+  socket.serverClose(4004, reason);
 }
 
 describe('1. an auth refusal after open becomes final', () => {
-  test('8 rounds of open + 1008 "invalid or expired ticket": 2 sockets, 2 tickets, final, never ready', async () => {
+  test('8 rounds of open + 4004 "invalid or expired ticket": 2 sockets, 2 tickets, final, never ready', async () => {
     const { h, sockets, fetchCalls, timers, named } = setup({ ticketUrl: TICKET_URL });
     for (let round = 0; round < 8; round++) {
       await flush();
@@ -24,18 +24,18 @@ describe('1. an auth refusal after open becomes final', () => {
     await flush();
     assert.equal(sockets.length, 2);
     assert.equal(fetchCalls.length, 2);
-    assert.deepEqual(named('final'), [{ reason: 'auth', code: 1008, closeReason: 'invalid or expired ticket' }]);
+    assert.deepEqual(named('final'), [{ reason: 'auth', code: 4004, closeReason: 'invalid or expired ticket' }]);
     assert.equal(named('ready').length, 0);
-    assert.deepEqual(named('refused').map((r) => r.code), [1008, 1008]);
+    assert.deepEqual(named('refused').map((r) => r.code), [4004, 4004]);
     assert.equal(h.state, 'closed');
   });
 
-  test('the same on a plain session (open, 1008) and for "authentication required" without ticketUrl', async () => {
+  test('the same on a plain session (open, 4004) and for "authentication required" without ticketUrl', async () => {
     const plain = setup({ ticketUrl: TICKET_URL, recover: false });
     for (let round = 0; round < 4; round++) {
       await flush();
       plain.sockets[round]?.serverOpen();
-      plain.sockets[round]?.serverClose(1008, 'invalid or expired ticket');
+      plain.sockets[round]?.serverClose(4004, 'invalid or expired ticket');
       plain.timers.advance(1000);
     }
     assert.equal(plain.sockets.length, 2);
@@ -206,11 +206,12 @@ describe('6. one close-code table, and the README says the same', () => {
     assert.deepEqual(documented, table);
   });
 
-  test('classifyClose follows the table; session limit and origin not allowed are final, 4002 signed out too', () => {
-    for (const r of CLOSE_CODES) assert.equal(classifyClose(r.code, r.reason.toUpperCase()), r.action, `${r.code} ${r.reason}`);
-    assert.equal(classifyClose(1008, 'session limit'), 'final');
-    assert.equal(classifyClose(4002, 'signed out'), 'final');
-    assert.equal(classifyClose(1012, 'service restart'), 'retry', 'only the resync reason is immediate');
+  test('classifyClose follows the table, one row per code; session limit and origin not allowed are final, 4002 signed out too', () => {
+    for (const r of CLOSE_CODES) assert.equal(classifyClose(r.code), r.action, `${r.code} ${r.reason}`);
+    assert.equal(new Set(CLOSE_CODES.map((r) => r.code)).size, CLOSE_CODES.length, 'one row per code');
+    assert.equal(classifyClose(4006), 'final');
+    assert.equal(classifyClose(4005), 'final');
+    assert.equal(classifyClose(4002), 'final');
   });
 
   test('1012 resync after accumulated backoff reconnects at once, once per stable session', () => {

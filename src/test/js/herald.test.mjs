@@ -26,33 +26,40 @@ describe('backoffDelay', () => {
 
 describe('classifyClose', () => {
   const table = [
-    [1000, 'disconnected', 'final'],
-    [1000, '', 'retry'],
-    [1000, 'bye', 'retry'],
-    [1001, 'going away', 'retry'],
-    [1006, '', 'retry'],
-    [1011, '', 'retry'],
-    [1012, '', 'retry'],
-    [1013, '', 'retry'],
-    [4000, 'slow consumer', 'retry'],
-    [4001, 'heartbeat timeout', 'retry'],
-    [1008, 'authentication required', 'auth'],
-    [1008, 'invalid or expired ticket', 'auth'],
-    [1008, 'rate limit', 'retry'],
-    [1008, 'session limit', 'final'],
-    [1008, 'Origin Not Allowed', 'final'],
-    [1008, '', 'retry'],
-    [1002, '', 'final'],
-    [1003, '', 'final'],
-    [1007, '', 'final'],
-    [1009, '', 'final'],
-    [1005, '', 'retry'],
-    [4999, 'whatever', 'retry'],
+    [1000, 'final'],
+    [1001, 'retry'],
+    [1002, 'final'],
+    [1003, 'final'],
+    [1005, 'retry'],
+    [1006, 'retry'],
+    [1007, 'final'],
+    [1008, 'auth'],
+    [1009, 'final'],
+    [1011, 'retry'],
+    [1012, 'resync'],
+    [1013, 'retry'],
+    [4000, 'retry'],
+    [4001, 'retry'],
+    [4002, 'final'],
+    [4003, 'auth'],
+    [4004, 'auth'],
+    [4005, 'final'],
+    [4006, 'final'],
+    [4007, 'retry'],
+    [4008, 'retry'],
+    [4999, 'retry'],
   ];
-  for (const [code, reason, expected] of table) {
-    test(`${code} "${reason}" -> ${expected}`, () => assert.equal(classifyClose(code, reason), expected));
+  for (const [code, expected] of table) {
+    test(`${code} -> ${expected}`, () => assert.equal(classifyClose(code), expected));
   }
-  test('reason missing is tolerated', () => assert.equal(classifyClose(1008), 'retry'));
+  test('the code alone decides: the reason is not read', () => {
+    for (const reason of [undefined, '', 'bye', 'session limit', 'rate limit', 'invalid or expired ticket']) {
+      assert.equal(classifyClose(1000, reason), 'final');
+      assert.equal(classifyClose(1008, reason), 'auth');
+      assert.equal(classifyClose(4006, reason), 'final');
+      assert.equal(classifyClose(4007, reason), 'retry');
+    }
+  });
 });
 
 describe('URL helpers', () => {
@@ -145,7 +152,7 @@ describe('Herald connection lifecycle', () => {
   test('auth close -> one retry with fresh ticket -> second auth close -> final, nothing more', async () => {
     const { h, sockets, fetchCalls, timers, named } = setup({ ticketUrl: TICKET_URL });
     await flush();
-    sockets[0].serverClose(1008, 'invalid or expired ticket');
+    sockets[0].serverClose(4004, 'invalid or expired ticket');
     assert.equal(named('close')[0].willRetry, true);
     assert.equal(named('reconnecting').length, 1);
     timers.advance(50);
@@ -153,9 +160,9 @@ describe('Herald connection lifecycle', () => {
     assert.equal(fetchCalls.length, 2);
     assert.match(sockets[1].url, /ticket=t%2F2%2B%3D$/);
 
-    sockets[1].serverClose(1008, 'authentication required');
+    sockets[1].serverClose(4003, 'authentication required');
     assert.equal(named('close')[1].willRetry, false);
-    assert.deepEqual(named('final'), [{ reason: 'auth', code: 1008, closeReason: 'authentication required' }]);
+    assert.deepEqual(named('final'), [{ reason: 'auth', code: 4003, closeReason: 'authentication required' }]);
     assert.equal(h.state, 'closed');
     assert.equal(timers.pending, 0);
     timers.advance(60000);
@@ -167,12 +174,12 @@ describe('Herald connection lifecycle', () => {
   test('an established session restores the single auth retry: a welcome, or stableAfterMs on a plain session', async () => {
     const { h, sockets, timers, named } = setup({ ticketUrl: TICKET_URL });
     await flush();
-    sockets[0].serverClose(1008, 'invalid or expired ticket');
+    sockets[0].serverClose(4004, 'invalid or expired ticket');
     timers.advance(50);
     await flush();
     sockets[1].serverOpen(V1);
     sockets[1].serverSend(welcome(false, 0, null, null));
-    sockets[1].serverClose(1008, 'invalid or expired ticket');
+    sockets[1].serverClose(4004, 'invalid or expired ticket');
     assert.equal(named('final').length, 0);
     assert.equal(h.state, 'reconnecting');
     h.close();
@@ -181,12 +188,12 @@ describe('Herald connection lifecycle', () => {
     await flush();
     plain.sockets[0].serverOpen();
     plain.timers.advance(5000); // stableAfterMs
-    plain.sockets[0].serverClose(1008, 'invalid or expired ticket');
+    plain.sockets[0].serverClose(4004, 'invalid or expired ticket');
     plain.timers.advance(1000);
     await flush();
     plain.sockets[1].serverOpen();
     plain.timers.advance(5000);
-    plain.sockets[1].serverClose(1008, 'invalid or expired ticket');
+    plain.sockets[1].serverClose(4004, 'invalid or expired ticket');
     assert.equal(plain.named('final').length, 0);
     plain.h.close();
   });
@@ -194,25 +201,76 @@ describe('Herald connection lifecycle', () => {
   test('auth close without ticketUrl is final immediately', () => {
     const { h, sockets, timers, named } = setup();
     sockets[0].serverOpen();
-    sockets[0].serverClose(1008, 'authentication required');
-    assert.deepEqual(named('final'), [{ reason: 'auth', code: 1008, closeReason: 'authentication required' }]);
+    sockets[0].serverClose(4003, 'authentication required');
+    assert.deepEqual(named('final'), [{ reason: 'auth', code: 4003, closeReason: 'authentication required' }]);
     assert.equal(named('reconnecting').length, 0);
     assert.equal(h.state, 'closed');
     timers.advance(60000);
     assert.equal(sockets.length, 1);
   });
 
-  test('1008 rate limit and unknown 1008 reasons retry with backoff', () => {
-    const { h, sockets, timers, named } = setup();
-    sockets[0].serverClose(1008, 'rate limit');
+  test('with a ticketUrl too, final codes are final: a fresh ticket does not lift a session limit or a sign-out', async () => {
+    for (const [code, reason, kind] of [[4006, 'session limit', 'session-limit'], [4005, 'origin not allowed', 'origin'], [4002, 'signed out', 'signed-out'], [1000, 'disconnected', 'disconnected']]) {
+      const { sockets, fetchCalls, timers, named } = setup({ ticketUrl: TICKET_URL });
+      await flush();
+      sockets[0].serverOpen(V1);
+      sockets[0].serverClose(code, reason);
+      assert.deepEqual(named('final'), [{ reason: kind, code, closeReason: reason }]);
+      timers.advance(60000);
+      await flush();
+      assert.equal(fetchCalls.length, 1, `${code}: no fresh ticket`);
+      assert.equal(sockets.length, 1);
+    }
+  });
+
+  test('closes that retry do not use up the single auth retry', async () => {
+    const { h, sockets, fetchCalls, timers, named } = setup({ ticketUrl: TICKET_URL });
+    await flush();
+    sockets[0].serverClose(1006);
     timers.advance(50);
-    sockets[1].serverClose(1008, 'policy');
+    await flush();
+    sockets[1].serverClose(4004, 'invalid or expired ticket');
+    assert.equal(named('close')[1].willRetry, true, 'the auth retry is still there');
+    timers.advance(1000);
+    await flush();
+    assert.equal(fetchCalls.length, 3);
+    assert.equal(named('final').length, 0);
+    h.close();
+  });
+
+  test('4007 rate limit and unknown codes retry with backoff', () => {
+    const { h, sockets, timers, named } = setup();
+    sockets[0].serverClose(4007, 'rate limit');
+    timers.advance(50);
+    sockets[1].serverClose(4999, 'policy');
     assert.deepEqual(named('reconnecting').map((e) => e.delayMs), [50, 100]);
     assert.equal(named('final').length, 0);
     h.close();
   });
 
-  for (const [code, reason, kind] of [[1000, 'disconnected', 'disconnected'], [1003, '', 'protocol'], [1009, '', 'protocol'], [1008, 'session limit', 'session-limit'], [1008, 'origin not allowed', 'origin'], [4002, 'signed out', 'signed-out']]) {
+  test("a container's bare 1008 (an ended HTTP session on Payara, WildFly) is an auth refusal: one fresh ticket, then final", async () => {
+    const { h, sockets, fetchCalls, timers, named } = setup({ ticketUrl: TICKET_URL, responses: [okTicket('t1'), httpStatus(401)] });
+    await flush();
+    sockets[0].serverOpen(V1);
+    sockets[0].serverSend(welcome(false, 0, null, null));
+    sockets[0].serverClose(1008, '');
+    assert.equal(named('close')[0].willRetry, true);
+    timers.advance(50);
+    await flush();
+    assert.equal(fetchCalls.length, 2, 'one fresh ticket');
+    assert.deepEqual(named('final'), [{ reason: 'ticket', status: 401 }], 'the signed-out user gets no ticket: final');
+    assert.equal(sockets.length, 1);
+    assert.equal(h.state, 'closed');
+
+    const cookie = setup(); // no ticketUrl: the handshake's cookie is all there is, and it has ended
+    cookie.sockets[0].serverOpen();
+    cookie.sockets[0].serverClose(1008, '');
+    assert.deepEqual(cookie.named('final'), [{ reason: 'auth', code: 1008, closeReason: '' }]);
+    cookie.timers.advance(60000);
+    assert.equal(cookie.sockets.length, 1);
+  });
+
+  for (const [code, reason, kind] of [[1000, 'disconnected', 'disconnected'], [1003, '', 'protocol'], [1009, '', 'protocol'], [4006, 'session limit', 'session-limit'], [4005, 'origin not allowed', 'origin'], [4002, 'signed out', 'signed-out']]) {
     test(`${code} ${reason} is final (reason ${kind})`, () => {
       const { h, sockets, timers, named } = setup();
       sockets[0].serverOpen();

@@ -249,7 +249,7 @@ class ClusterIT {
         }
         for (URL node : new URL[]{b, a}) {
             try (WsClient replay = WsClient.connect(node, "ws?ticket=" + ticket, null, Map.of())) {
-                assertEquals(new WsClient.Close(1008, "invalid or expired ticket"), replay.closed().get(), "used once, on any node");
+                assertEquals(new WsClient.Close(4004, "invalid or expired ticket"), replay.closed().get(), "used once, on any node");
             }
         }
     }

@@ -67,7 +67,7 @@ class ConfiguredSecurityIT {
         String ticket = json(response.body()).getString("ticket");
         TimeUnit.MILLISECONDS.sleep(1500); // let the 1 s lifetime pass
         try (WsClient late = WsClient.connect(base, "ws?ticket=" + ticket, null, Map.of())) {
-            assertEquals(new WsClient.Close(1008, "invalid or expired ticket"), closeOf(late));
+            assertEquals(new WsClient.Close(4004, "invalid or expired ticket"), closeOf(late));
         }
     }
 
@@ -87,7 +87,7 @@ class ConfiguredSecurityIT {
                     break;
                 }
             }
-            assertEquals(new WsClient.Close(1008, "rate limit"), closeOf(chatty));
+            assertEquals(new WsClient.Close(4007, "rate limit"), closeOf(chatty));
         }
     }
 

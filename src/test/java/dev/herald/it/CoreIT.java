@@ -101,7 +101,7 @@ class CoreIT {
     void principalWithoutAUserIdIsClosedWith1008() throws Exception {
         try (WsClient dave = WsClient.connect(base, "dave")) {
             WsClient.Close close = dave.closed().get(10, TimeUnit.SECONDS);
-            assertEquals(1008, close.code());
+            assertEquals(4003, close.code());
             assertEquals("authentication required", close.reason());
         }
     }

@@ -45,7 +45,7 @@ class FilterlessIT {
     void aForeignOriginIsClosedWith1008() throws Exception {
         String ticket = ticket(base, "alice");
         try (WsClient foreign = WsClient.connect(base, "ws?ticket=" + ticket, null, Map.of("Origin", "https://evil.example"))) {
-            assertEquals(new WsClient.Close(1008, "origin not allowed"), closeOf(foreign));
+            assertEquals(new WsClient.Close(4005, "origin not allowed"), closeOf(foreign));
         }
         // the refusal stayed with that handshake: the next one from the right origin opens
         String sameOrigin = base.getProtocol() + "://" + base.getHost() + ":" + base.getPort();
@@ -58,7 +58,7 @@ class FilterlessIT {
     @Test
     void withoutTheFilterNoHandshakeGetsAnIdentityForFree() throws Exception {
         try (WsClient anonymous = WsClient.connect(base, "ws?userId=1", null, Map.of())) {
-            assertEquals(new WsClient.Close(1008, "authentication required"), closeOf(anonymous));
+            assertEquals(new WsClient.Close(4003, "authentication required"), closeOf(anonymous));
         }
     }
 }

@@ -214,7 +214,7 @@ class SecurityIT {
         List<String> wellFormed = List.of(ticket, Base64.getUrlEncoder().withoutPadding().encodeToString(forged));
         for (String value : wellFormed) {
             try (WsClient refused = WsClient.connect(base, "ws?ticket=" + value, null, Map.of())) {
-                assertEquals(new WsClient.Close(1008, "invalid or expired ticket"), closeOf(refused), value);
+                assertEquals(new WsClient.Close(4004, "invalid or expired ticket"), closeOf(refused), value);
             }
         }
         // a value that cannot be a ticket is refused before the upgrade: no endpoint, no ticket lookup
@@ -255,7 +255,7 @@ class SecurityIT {
             WsClient winner = clients.stream().filter(c -> !c.closed().isDone()).findFirst().orElseThrow();
             for (WsClient client : clients) {
                 if (client != winner) {
-                    assertEquals(new WsClient.Close(1008, "invalid or expired ticket"), closeOf(client));
+                    assertEquals(new WsClient.Close(4004, "invalid or expired ticket"), closeOf(client));
                 }
             }
             assertIsUser(base, winner, 1, 2);
@@ -282,7 +282,7 @@ class SecurityIT {
             assertIsUser(base, bob, 2, 1);
         }
         try (WsClient replay = WsClient.connect(base, "ws?ticket=" + alicesTicket, null, Map.of())) {
-            assertEquals(1008, closeOf(replay).code());
+            assertEquals(new WsClient.Close(4004, "invalid or expired ticket"), closeOf(replay));
         }
         bob().drain();
     }
@@ -347,7 +347,7 @@ class SecurityIT {
                     break;
                 }
             }
-            assertEquals(new WsClient.Close(1008, "rate limit"), closeOf(flood));
+            assertEquals(new WsClient.Close(4007, "rate limit"), closeOf(flood));
         }
         assertEquals(before + 1, stat(base, "inboundRateLimited"));
         assertDelivered(base, bob(), 2);
@@ -412,7 +412,7 @@ class SecurityIT {
             } catch (java.io.IOException closedMeanwhile) {
                 // the server may hang up while we write
             }
-            assertEquals(1008, raw.awaitClose());
+            assertEquals(4007, raw.awaitClose());
         }
         assertEquals(before + 1, stat(base, "inboundRateLimited"));
     }
@@ -450,7 +450,7 @@ class SecurityIT {
             } catch (java.io.IOException closedMeanwhile) {
                 // the server may hang up while we write
             }
-            assertEquals(1008, raw.awaitClose());
+            assertEquals(4007, raw.awaitClose());
         }
         assertEquals(before + 1, stat(base, "inboundRateLimited"));
     }
@@ -487,7 +487,7 @@ class SecurityIT {
             for (int i = 0; i < 17; i++) {
                 tabs.add(WsClient.connect(base, "alice"));
             }
-            assertEquals(new WsClient.Close(1008, "session limit"), closeOf(tabs.get(0)));
+            assertEquals(new WsClient.Close(4006, "session limit"), closeOf(tabs.get(0)));
             assertEquals(16, sessionsOf(1));
             for (WsClient tab : tabs.subList(1, 17)) {
                 assertFalse(tab.closed().isDone());
@@ -534,7 +534,7 @@ class SecurityIT {
                 fail("the server reset the connection while the client was still sending (frame " + n + "): " + reset);
             }
             refused.join();
-            assertEquals(1008, flood.awaitClose());
+            assertEquals(4007, flood.awaitClose());
         }
         assertEquals(before + 1, stat(base, "inboundRateLimited"));
     }

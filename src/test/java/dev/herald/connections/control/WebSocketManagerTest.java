@@ -114,7 +114,7 @@ class WebSocketManagerTest {
         assertSame(HeraldCloseCodes.SESSION_LIMIT, first.closeReason);
         assertEquals(List.of(second.session, third.session, fourth.session), manager.getConnections(1));
         assertEquals(3, stats.openSessions());
-        assertTrue(events.contains(new SessionClosed(1, first.id, 1008, "session limit")));
+        assertTrue(events.contains(new SessionClosed(1, first.id, 4006, "session limit")));
     }
 
     @Test
