@@ -71,7 +71,7 @@ class DropInCollisionIT {
 
     @Test
     void aHostEndpointOnHeraldsSocketPathFailsTheDeployment() throws Exception {
-        assertFails(ENDPOINT, endpointClash(), SOCKET_TAKEN + "the WebSocket runtime refused it");
+        assertFails(ENDPOINT, endpointClash(), SOCKET_TAKEN + "a @ServerEndpoint of the application claims it: " + HostSocket.class.getName());
     }
 
     /**

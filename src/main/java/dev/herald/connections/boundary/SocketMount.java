@@ -25,7 +25,8 @@ import org.eclipse.microprofile.config.ConfigProvider;
  * web.xml sets {@code /ws}), else {@value #HOST_DEFAULT}, clear of a host application's own paths.
  * Maps the declared {@value #FILTER} filter ({@link HandshakeFilter}) to the same path, ahead of
  * the container's upgrade. Fails the deployment, naming the path and the property, when a servlet
- * of the application holds the path or another endpoint has it. Declared in herald.war's web.xml
+ * of the application holds the path, a {@code @ServerEndpoint} has it ({@link EndpointScan}), or the
+ * WebSocket runtime refuses it. Declared in herald.war's web.xml
  * and in herald-classes.jar's web-fragment.xml.
  */
 public class SocketMount implements ServletContextListener {
@@ -51,6 +52,9 @@ public class SocketMount implements ServletContextListener {
         List<String> claims = claims(context.getServletRegistrations(), path);
         if (!claims.isEmpty()) {
             throw failure(context, path, "a servlet of the application claims it: " + claims, null);
+        }
+        if (context.getAttribute(EndpointScan.ATTRIBUTE) instanceof Map<?, ?> endpoints && endpoints.get(path) != null) {
+            throw failure(context, path, "a @ServerEndpoint of the application claims it: " + endpoints.get(path), null);
         }
         FilterRegistration filter = context.getFilterRegistration(FILTER);
         if (filter != null) {
