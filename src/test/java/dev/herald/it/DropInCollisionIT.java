@@ -25,10 +25,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Host applications on Herald's paths fail their deployment with Herald's message, instead of a
  * warning and a coin toss over which one answers: a REST application on Herald's REST path
  * ({@code MountCheck}), a servlet or a WebSocket endpoint on Herald's WebSocket path
- * ({@code SocketMount}, naming the path and {@code herald.websocket.path}). WildFly's and Liberty's
- * adapters report the failed deployment with Herald's message; Payara Micro's adapter does not (it
- * reports what Payara Micro deployed: nothing), so on Payara the test starts Payara Micro itself and
- * reads its log.
+ * ({@code SocketMount}, naming the path and {@code herald.websocket.path}). WildFly's adapter reports
+ * the failed deployment with Herald's message. Payara Micro's does not (it reports what Payara Micro
+ * deployed: nothing), so on Payara the test starts Payara Micro itself and reads its log; Liberty's
+ * only after its {@code appDeployTimeout} (two minutes, for each), so on Liberty the test drops the
+ * application into the running server's dropins and reads messages.log ({@link LibertyDropin}).
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
@@ -87,6 +88,11 @@ class DropInCollisionIT {
                 HttpResponse<String> host = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                         URI.create(node.base() + "herald/api/stats")).build(), HttpResponse.BodyHandlers.ofString());
                 assertEquals(404, host.statusCode(), "the application did not start: " + host.body());
+            }
+        } else if ("liberty".equals(System.getProperty("arquillian.launch"))) {
+            try (LibertyDropin app = LibertyDropin.deploy(name, war)) {
+                report = app.awaitOutcome(name);
+                assertTrue(report.contains("CWWKZ0012I: The application " + name + " was not started"), report);
             }
         } else {
             long start = System.nanoTime();
