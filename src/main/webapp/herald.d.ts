@@ -41,7 +41,7 @@ export declare const CLOSE_CODES: ReadonlyArray<CloseCode>;
 export type FinalCloseReason = 'disconnected' | 'protocol' | 'auth' | 'origin' | 'session-limit' | 'signed-out' | 'closed';
 
 export interface HeraldOptions {
-  /** ws(s) endpoint. Required unless herald.js is served by Herald itself (bundled or copied: required). */
+  /** ws(s) endpoint. Required unless herald.js is served by herald.war itself (bundled, copied, or in a host application, whose socket is at `herald.websocket.path`, by default `<context>/herald/ws`: required). */
   url?: string | URL;
   /** POSTed before every connect; the answer must be `{"ticket": "..."}` as JSON. */
   ticketUrl?: string | URL;

@@ -28,7 +28,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Herald dropped into an existing application whose {@code Application} lists its classes: the
  * host's WAR holds its own REST resource, which injects {@code NotificationService}, plus
  * herald-classes.jar in WEB-INF/lib and a web.xml that only chooses the login mechanism. Herald's
- * web-fragment.xml brings the constraints; Herald's API is at {@code /herald/api}, never the host's.
+ * web-fragment.xml brings the constraints; Herald's API is at {@code /herald/api}, never the host's,
+ * and its WebSocket at {@code /herald/ws} (the host default of {@code herald.websocket.path}), not {@code /ws}.
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
@@ -58,7 +59,7 @@ class DropInIT {
     @Test
     void theHostsOwnResourceNotifiesThroughTheInjectedService() throws Exception {
         assertTrue(base.getPath().startsWith("/hostapp"), base.toString());
-        try (WsClient alice = WsClient.connect(base, "alice")) {
+        try (WsClient alice = WsClient.connect(base, HostApps.HERALD_WS, "alice", Map.of())) {
             CoreIT.awaitSessions(herald(), 1, 1);
             assertTrue(hostNotify(1, "LOGIN_APPROVED").getBoolean("sent"));
             JsonObject received = json(alice.next(5000));
@@ -71,6 +72,14 @@ class DropInIT {
     }
 
     @Test
+    void theSocketIsAtTheHostDefaultPathOnly() throws Exception {
+        for (String elsewhere : new String[] {"ws", "herald/ws/x"}) {
+            ExecutionException absent = assertThrows(ExecutionException.class, () -> WsClient.connect(base, elsewhere, "alice", Map.of()));
+            assertEquals(404, ((WebSocketHandshakeException) absent.getCause()).getResponse().statusCode(), elsewhere);
+        }
+    }
+
+    @Test
     void theMfaRefusalReachesTheHostUnwrapped() throws Exception {
         JsonObject refused = hostNotify(3, "MFA_REQUIRED");
         assertTrue(refused.getBoolean("mfaRequired"));
@@ -79,10 +88,10 @@ class DropInIT {
 
     @Test
     void heraldsConstraintsAndApiComeWithTheJar() throws Exception {
-        ExecutionException anonymous = assertThrows(ExecutionException.class, () -> WsClient.connect(base, null));
+        ExecutionException anonymous = assertThrows(ExecutionException.class, () -> WsClient.connect(base, HostApps.HERALD_WS, null, Map.of()));
         assertEquals(401, ((WebSocketHandshakeException) anonymous.getCause()).getResponse().statusCode());
         assertEquals(403, Rest.post(herald(), "alice", "notifications/1", "{}").statusCode());
-        try (WsClient bob = WsClient.connect(base, "bob")) {
+        try (WsClient bob = WsClient.connect(base, HostApps.HERALD_WS, "bob", Map.of())) {
             CoreIT.awaitSessions(herald(), 2, 1);
             HttpResponse<String> response = Rest.post(herald(), "ops", "notifications/2", "{\"message\":\"via api\"}");
             assertEquals(200, response.statusCode(), response.body());

@@ -2,6 +2,7 @@ package dev.herald.it;
 
 import static dev.herald.it.CoreIT.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.herald.it.host.scanning.RestConfig;
@@ -11,8 +12,10 @@ import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocketHandshakeException;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -26,7 +29,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * setup: {@code @ApplicationPath("rest")} and the most common {@code @ApplicationPath("api")}. Both find
  * Herald's resources in herald-classes.jar; there they answer 404 to everyone, the sender role included.
  * The host's own resource answers under both of its paths at every start; Herald's API answers only
- * to the role, under {@code /herald/api}; the WebSocket and the injected service work.
+ * to the role, under {@code /herald/api}; the WebSocket and the injected service work at the path
+ * the host configured ({@code herald.websocket.path}), and only there.
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
@@ -34,8 +38,11 @@ class DropInScanningIT {
 
     @Deployment(testable = false)
     static WebArchive deployment() {
-        return HostApps.war("shop", RestConfig.class.getPackage());
+        return HostApps.war("shop", RestConfig.class.getPackage(), Map.of("herald.websocket.path", SOCKET));
     }
+
+    /** Herald's WebSocket path as this host configures it (MicroProfile Config in the WAR). */
+    private static final String SOCKET = "/live/notifications";
 
     @ArquillianResource
     URL base;
@@ -55,6 +62,14 @@ class DropInScanningIT {
     }
 
     @Test
+    void theSocketIsAtTheConfiguredPathOnly() throws Exception {
+        for (String elsewhere : new String[] {HostApps.HERALD_WS, "ws"}) {
+            ExecutionException absent = assertThrows(ExecutionException.class, () -> WsClient.connect(base, elsewhere, "alice", Map.of()));
+            assertEquals(404, ((WebSocketHandshakeException) absent.getCause()).getResponse().statusCode(), elsewhere);
+        }
+    }
+
+    @Test
     void heraldsResourcesAreAbsentUnderTheHostsPaths() throws Exception {
         for (String hostPath : new String[] {"rest/", "api/"}) {
             ApiAccessIT.assertRefusedEverywhere(base, base.getPath(), hostPath, Set.of(401, 403, 404), Set.of(400, 401, 403, 404));
@@ -69,7 +84,7 @@ class DropInScanningIT {
     @Test
     void heraldsApiAnswersOnlyToTheRoleUnderItsOwnPath() throws Exception {
         ApiAccessIT.assertRefusedEverywhere(base, base.getPath(), HostApps.HERALD_API, Set.of(401, 403), Set.of(400, 401, 403, 404));
-        try (WsClient alice = WsClient.connect(base, "alice")) {
+        try (WsClient alice = WsClient.connect(base, SOCKET.substring(1), "alice", Map.of())) {
             CoreIT.awaitSessions(new URL(base, "herald/"), 1, 1);
             HttpResponse<String> sent = Rest.post(new URL(base, "herald/"), "ops", "notifications/1", "{\"message\":\"via api\"}");
             assertEquals(200, sent.statusCode(), sent.body());

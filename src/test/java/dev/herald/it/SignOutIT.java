@@ -110,8 +110,8 @@ class SignOutIT {
         HttpClient alice = signIn(aliceCookies, "alice");
         CookieManager bobCookies = new CookieManager();
         signIn(bobCookies, "bob");
-        try (WsClient aliceSocket = WsClient.connect(base, "ws", null, Map.of("Cookie", cookieHeader(aliceCookies)));
-             WsClient bobSocket = WsClient.connect(base, "ws", null, Map.of("Cookie", cookieHeader(bobCookies)))) {
+        try (WsClient aliceSocket = WsClient.connect(base, HostApps.HERALD_WS, null, Map.of("Cookie", cookieHeader(aliceCookies)));
+             WsClient bobSocket = WsClient.connect(base, HostApps.HERALD_WS, null, Map.of("Cookie", cookieHeader(bobCookies)))) {
             HttpResponse<String> out = alice.send(HttpRequest.newBuilder(URI.create(base + "account/logout"))
                     .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals("signed out", out.body());

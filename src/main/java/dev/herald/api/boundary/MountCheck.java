@@ -16,7 +16,8 @@ import java.util.logging.Logger;
 
 /**
  * Fails the deployment, with a message that says what to change, when another servlet or Jakarta REST
- * application claims Herald's REST path or its WebSocket path {@value #WS}. Without it, two
+ * application claims Herald's REST path (the WebSocket path is checked where the endpoint is mounted,
+ * {@code SocketMount}). Without it, two
  * applications on one path are a warning in the log and a coin toss at every start over which one
  * answers. Declared in herald-classes.jar's web-fragment.xml and in herald.war's web.xml; the REST
  * runtimes register their servlets before listeners start, so every claim is visible here.
@@ -24,8 +25,6 @@ import java.util.logging.Logger;
 public class MountCheck implements ServletContextListener {
 
     private static final Logger LOG = Logger.getLogger(MountCheck.class.getName());
-    /** Herald's WebSocket endpoint path. */
-    static final String WS = "/ws";
 
     /** Creates the listener. */
     public MountCheck() {
@@ -45,7 +44,7 @@ public class MountCheck implements ServletContextListener {
         registrations.forEach((name, registration) -> {
             if (!name.equals(HeraldApi.class.getName())) {
                 for (String pattern : claims(registration, context.getClassLoader())) {
-                    if (wanted.contains(pattern) || WS.equals(pattern) || (WS + "/*").equals(pattern)) {
+                    if (wanted.contains(pattern)) {
                         conflicts.add(pattern + " (" + name + ")");
                     }
                 }
@@ -54,8 +53,7 @@ public class MountCheck implements ServletContextListener {
         if (!conflicts.isEmpty() || herald != null && own.isEmpty()) {
             String message = "Herald cannot start in " + describe(context) + ": "
                     + (conflicts.isEmpty() ? "its REST API " + HeraldApi.class.getName() + " is mapped to no path"
-                            : "another servlet or REST application claims Herald's paths (REST API " + wanted + ", WebSocket "
-                                    + WS + "): " + conflicts)
+                            : "another servlet or REST application claims Herald's paths (REST API " + wanted + "): " + conflicts)
                     + ". Give the host's application or servlet another path, or move Herald's API with a "
                     + "<servlet-mapping> for " + HeraldApi.class.getName() + " in web.xml (README, "
                     + "'Using Herald in an existing application').";

@@ -7,6 +7,9 @@ import dev.herald.connections.control.OriginPolicy;
 import dev.herald.connections.control.StreamPosition;
 import dev.herald.connections.control.V1Protocol;
 import dev.herald.connections.control.WebSocketManager;
+import jakarta.enterprise.context.spi.CreationalContext;
+import jakarta.enterprise.inject.spi.Bean;
+import jakarta.enterprise.inject.spi.BeanManager;
 import jakarta.enterprise.inject.spi.CDI;
 import jakarta.servlet.http.HttpSession;
 import jakarta.websocket.CloseReason;
@@ -28,8 +31,9 @@ import java.util.Optional;
  * seen the 101, every notification made afterwards reaches the session and the MFA check counts it,
  * on every server, even though some write the 101 before {@code @OnOpen} runs. The verdict travels
  * to {@code @OnOpen} in the handshake's own copy of the user properties (WebSocket 2.1, 4.1.5);
- * {@link #admission(Session)} re-checks that the session is the handshake's. Does not override
- * {@code getEndpointInstance}, so the container still creates endpoints through CDI.
+ * {@link #admission(Session)} re-checks that the session is the handshake's. Creates each endpoint
+ * through CDI ({@link #getEndpointInstance}): {@link SocketMount} registers the endpoint
+ * programmatically, and not every server injects into those by itself.
  */
 public class HandshakeConfigurator extends ServerEndpointConfig.Configurator {
 
@@ -51,8 +55,26 @@ public class HandshakeConfigurator extends ServerEndpointConfig.Configurator {
     private record Beans(OriginPolicy origins, HandshakeIdentity identity, WebSocketManager manager) {
     }
 
-    /** Created by the container, once per endpoint. */
+    /** Created by {@link SocketMount}, once per deployment. */
     public HandshakeConfigurator() {
+    }
+
+    /**
+     * A new, injected endpoint per connection, in a creational context of its own: nothing but the
+     * session holds it, so it goes when the session goes (its collaborators are application-scoped).
+     */
+    @Override
+    public <T> T getEndpointInstance(Class<T> endpointClass) throws InstantiationException {
+        try {
+            BeanManager manager = CDI.current().getBeanManager();
+            Bean<?> bean = manager.resolve(manager.getBeans(endpointClass));
+            CreationalContext<?> context = manager.createCreationalContext(bean);
+            return endpointClass.cast(manager.getReference(bean, endpointClass, context));
+        } catch (RuntimeException e) {
+            InstantiationException failure = new InstantiationException("Herald cannot create " + endpointClass.getName() + " through CDI: " + e);
+            failure.initCause(e);
+            throw failure;
+        }
     }
 
     @Override

@@ -21,8 +21,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The gate in front of the WebSocket upgrade at {@code /ws} (declared in web.xml and web-fragment.xml;
- * containers run declared filters before their own upgrade filter). It refuses a browser origin that
+ * The gate in front of the WebSocket upgrade (declared in web.xml and web-fragment.xml, and mapped
+ * to the endpoint's path by {@link SocketMount}, ahead of the container's own upgrade filter). It refuses a browser origin that
  * {@link OriginPolicy} does not allow with 403, and lets a handshake through only when the container
  * has authenticated it, the application's login mechanism authenticates it now
  * ({@link HttpServletRequest#authenticate}: a valid Basic header passes, none gets the 401 challenge),

@@ -13,13 +13,11 @@ import dev.herald.stats.control.HeraldStats;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import jakarta.websocket.CloseReason;
-import jakarta.websocket.OnClose;
-import jakarta.websocket.OnError;
-import jakarta.websocket.OnMessage;
-import jakarta.websocket.OnOpen;
+import jakarta.websocket.Endpoint;
+import jakarta.websocket.EndpointConfig;
+import jakarta.websocket.MessageHandler;
 import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
-import jakarta.websocket.server.ServerEndpoint;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -29,19 +27,20 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The WebSocket endpoint at {@code /ws}: takes the user id from the authenticated handshake principal
+ * Herald's WebSocket endpoint, mounted by {@link SocketMount} at the path {@code herald.websocket.path}
+ * names (herald.war: {@code /ws}; a host application: {@code /herald/ws}): takes the user id from the authenticated handshake principal
  * or a consumed connect ticket ({@link HandshakeIdentity}; never from anything else in the URL),
  * registers the session with the {@link WebSocketManager}, and hands inbound frames to
  * {@link InboundMessages}, which enforces the size, type and rate limits. One instance per connection;
  * all shared state lives in the manager. {@link HandshakeFilter} checks the origin and authentication
  * before the upgrade; {@link HandshakeConfigurator} repeats the origin check. A client that asks for
  * the subprotocol {@code herald.v1} gets sequenced, recoverable frames and may give its positions as
- * {@code since} and {@code bsince} query parameters; others get the bare JSON. {@code @Dependent}
- * because WildFly and Open Liberty only inject into endpoints that carry a bean-defining annotation.
+ * {@code since} and {@code bsince} query parameters; others get the bare JSON. A programmatic endpoint
+ * (its path is known only at deployment), created through CDI by
+ * {@link HandshakeConfigurator#getEndpointInstance}; {@code @Dependent} makes it a bean on every server.
  */
 @Dependent
-@ServerEndpoint(value = "/ws", subprotocols = V1Protocol.SUBPROTOCOL, configurator = HandshakeConfigurator.class)
-public class HeraldEndpoint {
+public class HeraldEndpoint extends Endpoint {
 
     private static final Logger LOG = Logger.getLogger(HeraldEndpoint.class.getName());
     private static final AtomicBoolean ADMISSION_LOST = new AtomicBoolean();
@@ -66,13 +65,26 @@ public class HeraldEndpoint {
     /**
      * Binds the session to the registration its handshake made ({@link HandshakeConfigurator}), or
      * closes it with the handshake's refusal (1008: no identity, an invalid ticket, or a refused
-     * origin that got past the filter; 1001 while the application stops).
+     * origin that got past the filter; 1001 while the application stops). Text arrives part by part
+     * (a fragmented message frame by frame), so its size is checked before the container could buffer
+     * a whole message; binary frames are refused (1003) at their first part.
      *
      * @param session the new session
-     * @throws IOException when closing a refused session fails
+     * @param config  the endpoint's configuration
      */
-    @OnOpen
-    public void open(Session session) throws IOException {
+    @Override
+    public void onOpen(Session session, EndpointConfig config) {
+        session.addMessageHandler(String.class, (MessageHandler.Partial<String>) this::message);
+        session.addMessageHandler(ByteBuffer.class, (MessageHandler.Partial<ByteBuffer>) this::binary);
+        session.addMessageHandler(PongMessage.class, (MessageHandler.Whole<PongMessage>) this::pong);
+        try {
+            open(session);
+        } catch (IOException e) { // closing a refused session failed: the transport is gone
+            onError(session, e);
+        }
+    }
+
+    private void open(Session session) throws IOException {
         if (HandshakeConfigurator.originRefused(session)) {
             stats.originRejected();
             LOG.info(() -> "Refused WebSocket session " + session.getId() + ": origin not allowed");
@@ -91,7 +103,7 @@ public class HeraldEndpoint {
         }
         if (ADMISSION_LOST.compareAndSet(false, true)) {
             LOG.warning("The container did not carry the handshake's admission to the session (WebSocket 2.1 user properties);"
-                    + " Herald registers sessions at @OnOpen instead, so a notification sent right after the 101 can miss them");
+                    + " Herald registers sessions when they open instead, so a notification sent right after the 101 can miss them");
         }
         HandshakeIdentity.Outcome who = identity.identify(session);
         if (who.refusal() != null) {
@@ -110,39 +122,20 @@ public class HeraldEndpoint {
         return values == null || values.isEmpty() ? null : StreamPosition.parse(values.get(0));
     }
 
-    /**
-     * Text arrives part by part (a fragmented message frame by frame), so its size is checked before
-     * the container could buffer a whole message.
-     *
-     * @param part a part of an inbound text message
-     * @param last whether it is the last part
-     */
-    @OnMessage
-    public void message(String part, boolean last) {
+    private void message(String part, boolean last) {
         if (connection != null) {
             inbound.accept(connection, bucket, assembly, part, last);
         }
     }
 
-    /**
-     * Binary frames are refused (1003) at their first part, before the container buffers a message.
-     *
-     * @param part a part of an inbound binary message
-     * @param last whether it is the last part
-     */
-    @OnMessage
-    public void binary(ByteBuffer part, boolean last) {
+    private void binary(ByteBuffer part, boolean last) {
         if (connection != null) {
             inbound.binary(connection);
         }
     }
 
-    /**
-     * @param pong the client's answer to a heartbeat or delivery probe; one that answers none counts
-     *             against the inbound rate limit
-     */
-    @OnMessage
-    public void pong(PongMessage pong) {
+    /** The client's answer to a heartbeat or delivery probe; one that answers none counts against the inbound rate limit. */
+    private void pong(PongMessage pong) {
         if (connection != null) {
             if (connection.sender().acknowledge(pong.getApplicationData())) {
                 connection.seen();
@@ -156,8 +149,8 @@ public class HeraldEndpoint {
      * @param session the closed session
      * @param reason  the close code and phrase
      */
-    @OnClose
-    public void close(Session session, CloseReason reason) {
+    @Override
+    public void onClose(Session session, CloseReason reason) {
         if (connection != null) {
             manager.unregister(connection, reason);
         }
@@ -165,13 +158,13 @@ public class HeraldEndpoint {
 
     /**
      * Transport errors (a client vanishing mid-write, a protocol error, invalid UTF-8) are normal at
-     * scale: counted, logged at FINE; the container closes the session and {@link #close} deregisters it.
+     * scale: counted, logged at FINE; the container closes the session and {@link #onClose} deregisters it.
      *
      * @param session the session
      * @param error   what went wrong
      */
-    @OnError
-    public void error(Session session, Throwable error) {
+    @Override
+    public void onError(Session session, Throwable error) {
         stats.inboundError();
         LOG.log(Level.FINE, error, () -> "WebSocket error on " + (connection != null ? connection : "session " + session.getId()));
     }

@@ -27,7 +27,7 @@ class MountCheckTest {
     void heraldAloneOrBesideOtherPathsStarts() {
         assertDoesNotThrow(() -> start(Map.of(HeraldApi.class.getName(), List.of("/herald/api/*"))));
         assertDoesNotThrow(() -> start(Map.of(HeraldApi.class.getName(), List.of("/api/*"), "host", List.of("/rest/*", "/app/*"),
-                "default", List.of("/"), "catchAll", List.of("/*"), "wsNot", List.of("/wsx/*"))));
+                "default", List.of("/"), "catchAll", List.of("/*"), "ws", List.of("/ws", "/herald/ws/*"))));
     }
 
     @Test
@@ -50,15 +50,6 @@ class MountCheckTest {
         IllegalStateException failure = assertThrows(IllegalStateException.class,
                 () -> start(Map.of(HeraldApi.class.getName(), List.of(), "com.shop.Api", List.of("/herald/api/*"))));
         assertTrue(failure.getMessage().contains("(com.shop.Api)"), failure.getMessage());
-    }
-
-    @Test
-    void aServletOnTheWebSocketPathFails() {
-        for (String pattern : List.of("/ws", "/ws/*")) {
-            IllegalStateException failure = assertThrows(IllegalStateException.class,
-                    () -> start(Map.of(HeraldApi.class.getName(), List.of("/herald/api/*"), "sockets", List.of(pattern))));
-            assertTrue(failure.getMessage().contains(pattern + " (sockets)"), failure.getMessage());
-        }
     }
 
     private static void start(Map<String, List<String>> mappings) {
