@@ -1,9 +1,10 @@
 package dev.herald.cluster.control;
 
-import dev.herald.connections.control.OutboundMessage;
-import dev.herald.connections.control.Replay;
-import dev.herald.connections.control.V1Protocol;
+import dev.herald.recovery.control.Replay;
 import dev.herald.connections.control.WebSocketManager;
+import dev.herald.connections.control.Delivery;
+import dev.herald.messages.entity.OutboundMessage;
+import dev.herald.recovery.control.V1Protocol;
 import dev.herald.connections.entity.DisconnectRequested;
 import dev.herald.connections.entity.PresenceChanged;
 import dev.herald.platform.HeraldConfig;

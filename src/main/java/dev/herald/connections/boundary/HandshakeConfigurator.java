@@ -1,12 +1,13 @@
 package dev.herald.connections.boundary;
 
-import dev.herald.connections.control.Connection;
-import dev.herald.connections.control.HandshakeIdentity;
-import dev.herald.connections.control.HeraldCloseCodes;
-import dev.herald.connections.control.OriginPolicy;
-import dev.herald.connections.control.StreamPosition;
-import dev.herald.connections.control.V1Protocol;
 import dev.herald.connections.control.WebSocketManager;
+import dev.herald.handshake.control.OriginPolicy;
+import dev.herald.recovery.control.StreamPosition;
+import dev.herald.handshake.control.HandshakeIdentity;
+import dev.herald.recovery.control.V1Protocol;
+import dev.herald.connections.control.Connection;
+import dev.herald.handshake.boundary.HandshakeFilter;
+import dev.herald.connections.control.HeraldCloseCodes;
 import jakarta.enterprise.inject.spi.CDI;
 import jakarta.servlet.http.HttpSession;
 import jakarta.websocket.CloseReason;

@@ -1,5 +1,11 @@
 package dev.herald.connections.control;
 
+import dev.herald.recovery.control.Replay;
+import dev.herald.recovery.control.Relay;
+import dev.herald.recovery.control.History;
+import dev.herald.recovery.control.StreamPosition;
+import dev.herald.messages.entity.OutboundMessage;
+import dev.herald.recovery.control.V1Protocol;
 import dev.herald.connections.entity.DisconnectRequested;
 import dev.herald.connections.entity.MessageSent;
 import dev.herald.connections.entity.PresenceChanged;

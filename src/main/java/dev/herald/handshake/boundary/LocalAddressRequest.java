@@ -1,4 +1,4 @@
-package dev.herald.connections.boundary;
+package dev.herald.handshake.boundary;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;

@@ -1,4 +1,4 @@
-package dev.herald.connections.control;
+package dev.herald.handshake.control;
 
 import dev.herald.platform.HeraldConfig;
 import jakarta.annotation.PostConstruct;

@@ -1,4 +1,4 @@
-package dev.herald.connections.control;
+package dev.herald.handshake.control;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

@@ -1,4 +1,4 @@
-package dev.herald.connections.control;
+package dev.herald.messages.entity;
 
 import java.util.Objects;
 

@@ -1,5 +1,6 @@
-package dev.herald.connections.control;
+package dev.herald.recovery.control;
 
+import dev.herald.messages.entity.OutboundMessage;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;

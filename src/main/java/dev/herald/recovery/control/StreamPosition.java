@@ -1,4 +1,4 @@
-package dev.herald.connections.control;
+package dev.herald.recovery.control;
 
 import java.util.regex.Pattern;
 

@@ -1,5 +1,7 @@
-package dev.herald.connections.control;
+package dev.herald.recovery.control;
 
+import dev.herald.connections.control.Delivery;
+import dev.herald.messages.entity.OutboundMessage;
 import java.security.SecureRandom;
 
 /**

@@ -2,7 +2,7 @@ package dev.herald.stats.boundary;
 
 import dev.herald.api.control.ApiAccess;
 import dev.herald.cluster.control.Cluster;
-import dev.herald.connections.control.History;
+import dev.herald.recovery.control.History;
 import dev.herald.connections.control.WebSocketManager;
 import dev.herald.stats.control.HeraldStats;
 import jakarta.annotation.security.RolesAllowed;

@@ -1,5 +1,11 @@
 package dev.herald.connections.control;
 
+import dev.herald.recovery.control.Replay;
+import dev.herald.recovery.control.Relay;
+import dev.herald.recovery.control.History;
+import dev.herald.recovery.control.StreamPosition;
+import dev.herald.messages.entity.OutboundMessage;
+import dev.herald.recovery.control.V1Protocol;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

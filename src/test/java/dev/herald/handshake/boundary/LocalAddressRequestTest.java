@@ -1,4 +1,4 @@
-package dev.herald.connections.boundary;
+package dev.herald.handshake.boundary;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,4 +1,4 @@
-package dev.herald.connections.control;
+package dev.herald.handshake.control;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,5 +1,6 @@
-package dev.herald.connections.control;
+package dev.herald.recovery.control;
 
+import dev.herald.messages.entity.OutboundMessage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
