@@ -1,12 +1,17 @@
 package dev.herald.cluster.control;
 
 import dev.herald.recovery.control.Replay;
-import dev.herald.connections.control.WebSocketManager;
+import dev.herald.connections.control.NodeSessions;
+import dev.herald.connections.control.RemotePresence;
+import dev.herald.recovery.control.Relay;
+import dev.herald.recovery.control.StreamPosition;
+import dev.herald.tickets.control.SharedTickets;
 import dev.herald.connections.control.Delivery;
 import dev.herald.messages.entity.OutboundMessage;
 import dev.herald.recovery.control.V1Protocol;
 import dev.herald.connections.entity.DisconnectRequested;
 import dev.herald.connections.entity.PresenceChanged;
+import dev.herald.platform.ClusterStatus;
 import dev.herald.platform.HeraldConfig;
 import dev.herald.stats.control.HeraldStats;
 import jakarta.annotation.PostConstruct;
@@ -18,6 +23,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.BeforeDestroyed;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 import java.security.SecureRandom;
 import java.util.HexFormat;
@@ -55,7 +61,7 @@ import java.util.logging.Logger;
  * thread ends, the presence entry is deleted, and the pool is closed.
  */
 @ApplicationScoped
-public class Cluster {
+public class Cluster implements ClusterStatus {
 
     private static final Logger LOG = Logger.getLogger(Cluster.class.getName());
     /** A subscription without a pong for this long (or the presence TTL, if longer) is replaced. */
@@ -64,7 +70,7 @@ public class Cluster {
     @Inject
     ClusterConfig config;
     @Inject
-    WebSocketManager manager;
+    NodeSessions manager;
     @Inject
     HeraldStats stats;
     @Inject
@@ -115,7 +121,6 @@ public class Cluster {
         long beatMs = config.presenceTtlMs() / 3;
         heartbeat = scheduler.scheduleAtFixedRate(this::beat, 0, beatMs, TimeUnit.MILLISECONDS);
         enabled = true;
-        manager.useRelay(history);
         LOG.info(() -> "Herald cluster node " + nodeId + " on Redis at " + link.address() + ", channel " + channel
                 + ", presence expires " + config.presenceTtlMs() + " ms after the last heartbeat");
     }
@@ -135,22 +140,22 @@ public class Cluster {
         // creating the bean is enough: @PostConstruct connects
     }
 
-    /** @return true in cluster mode ({@code herald.redis.uri} set) */
+    @Override
     public boolean isEnabled() {
         return enabled;
     }
 
-    /** @return this node's id in the cluster, empty on a single node */
+    @Override
     public String nodeId() {
         return nodeId;
     }
 
-    /** @return true in cluster mode while Redis is known to be unreachable */
+    @Override
     public boolean isRedisDown() {
         return enabled && link.isDown();
     }
 
-    /** @return true in cluster mode while this node receives the other nodes' publications */
+    @Override
     public boolean isSubscribed() {
         return enabled && subscriber.isSubscribed();
     }
@@ -179,7 +184,7 @@ public class Cluster {
      * @return true when the user has a live session on this node or, per the shared presence, on any other
      */
     public boolean isConnected(long userId) {
-        return manager.isConnected(userId) || sessionsElsewhere(userId) > 0;
+        return manager.liveSessions(userId) > 0 || sessionsElsewhere(userId) > 0;
     }
 
     /**
@@ -224,10 +229,11 @@ public class Cluster {
 
     /**
      * A message from the subscriber thread: another node's publication goes to this node's plain
-     * sessions; a sequenced one, from any node, to this node's v1 sessions.
+     * sessions; every sequenced one, from any node, to this node's v1 sessions. (Every publication is
+     * sequenced since {@code herald.v1}: an envelope without a position is not Herald's and ignored.)
      */
     private void receive(String wire) {
-        Optional<Envelope> decoded = Envelope.decode(wire);
+        Optional<Envelope> decoded = Envelope.decode(wire).filter(e -> e.isDisconnect() || e.isSequenced());
         if (decoded.isEmpty()) {
             stats.clusterMalformed();
             LOG.warning(() -> "Ignored a message on " + channel + " that is not a Herald envelope (" + wire.length() + " chars)");
@@ -242,22 +248,60 @@ public class Cluster {
             return;
         }
         long stream = envelope.isBroadcast() ? V1Protocol.BROADCAST : envelope.userId();
-        OutboundMessage message = OutboundMessage.of(envelope.json());
-        if (envelope.isSequenced()) {
-            if (!own) {
-                manager.sendPlainLocal(stream, message);
-            }
-            manager.deliverRelayed(stream, envelope.epoch(), envelope.seq(), envelope.json());
-        } else if (!own) { // from a node that could not sequence it
-            if (envelope.isBroadcast()) {
-                manager.broadcastLocal(message);
-            } else {
-                manager.sendLocal(stream, message);
-            }
-        }
         if (!own) {
+            manager.sendPlainLocal(stream, OutboundMessage.of(envelope.json()));
             stats.clusterReceived();
         }
+        manager.deliverRelayed(stream, envelope.epoch(), envelope.seq(), envelope.json());
+    }
+
+    /**
+     * @return the {@code herald.v1} streams shared in Redis while this node is in the cluster; inactive
+     *         on a single node and once the node left (every stream is then sequenced in memory)
+     */
+    @Produces
+    @ApplicationScoped
+    Relay relay() {
+        return new Relay() {
+            @Override
+            public boolean isActive() {
+                return enabled;
+            }
+
+            @Override
+            public boolean publish(long streamKey, OutboundMessage message) {
+                return enabled && history.publish(streamKey, message);
+            }
+
+            @Override
+            public Optional<Replay> replay(long userId, StreamPosition user, StreamPosition broadcast) {
+                return enabled ? history.replay(userId, user, broadcast) : Optional.empty();
+            }
+        };
+    }
+
+    /** @return the users' sessions on other nodes, per the shared presence ({@link #sessionsElsewhere}) */
+    @Produces
+    @ApplicationScoped
+    RemotePresence remotePresence() {
+        return this::sessionsElsewhere;
+    }
+
+    /** @return connect tickets in Redis, shared by every node ({@link #storeTicket}, {@link #takeTicket}) */
+    @Produces
+    @ApplicationScoped
+    SharedTickets sharedTickets() {
+        return new SharedTickets() {
+            @Override
+            public OptionalLong store(String ticket, long userId, long ttlSeconds, int maxOutstanding, int perMinute) {
+                return storeTicket(ticket, userId, ttlSeconds, maxOutstanding, perMinute);
+            }
+
+            @Override
+            public OptionalLong take(String ticket) {
+                return takeTicket(ticket);
+            }
+        };
     }
 
     private int localSessions(long userId) {
@@ -320,7 +364,6 @@ public class Cluster {
             return;
         }
         enabled = false;
-        manager.useRelay(null);
         heartbeat.cancel(false);
         presence.remove();
         try {

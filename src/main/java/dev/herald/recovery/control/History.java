@@ -8,6 +8,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 /**
@@ -21,11 +23,13 @@ import java.util.function.LongSupplier;
  * all streams go first (one global queue in append order), and a stream whose last message goes is
  * forgotten. A gap that lost messages to a bound is reported ({@code recovered:false}), never hidden.
  *
- * <p>Thread safety: each {@link Stream} is its own lock. Callers hold {@code synchronized (stream)}
- * around {@link Stream#append}, {@link Stream#head} and {@link Stream#after}, retrying with a fresh
- * {@link #stream(long)} when it {@linkplain Stream#isForgotten() was forgotten} meanwhile. The global
- * bound is enforced by {@link #enforceBound()}, called with no stream lock held (it takes one at a
- * time), so it may be exceeded by at most one message per concurrently appending thread.
+ * <p>Thread safety: each {@link Stream} is its own lock, and only this class takes it: a stream is
+ * used inside {@link #inStream} (one stream) or {@link #inUserAndBroadcast} (a user stream, then the
+ * broadcast stream: the one lock order of {@code herald.v1}, so a broadcast, which takes only the
+ * latter, never deadlocks with a connecting session). Both retry with a fresh stream when the one they
+ * locked {@linkplain Stream#isForgotten() was forgotten} meanwhile, and enforce the global bound once
+ * the locks are released ({@link #enforceBound()} takes one stream lock at a time), so it may be
+ * exceeded by at most one message per concurrently appending thread.
  */
 public final class History {
 
@@ -60,10 +64,62 @@ public final class History {
     }
 
     /**
-     * @param key a user id, or {@link V1Protocol#BROADCAST}
-     * @return the stream, created with a new epoch if absent
+     * Runs an action holding one stream's lock (a message's sequence number, record and offer to
+     * the sessions happen together), then enforces the global bound.
+     *
+     * @param key    a user id, or {@link V1Protocol#BROADCAST}
+     * @param action what to do with the stream; it must not take another stream's lock
+     * @param <T>    the action's result
+     * @return the action's result
      */
-    public Stream stream(long key) {
+    public <T> T inStream(long key, Function<Stream, T> action) {
+        try {
+            while (true) {
+                Stream stream = stream(key);
+                synchronized (stream) {
+                    if (!stream.forgotten) {
+                        return action.apply(stream);
+                    }
+                }
+            }
+        } finally {
+            enforceBound();
+        }
+    }
+
+    /**
+     * Runs an action holding a user stream's lock, then the broadcast stream's (always in that
+     * order), then enforces the global bound: what a connecting {@code herald.v1} session reads and
+     * queues under both is neither missed nor sent twice by a concurrent send.
+     *
+     * @param userId the user, a positive number
+     * @param action what to do with the user stream and the broadcast stream
+     * @param <T>    the action's result
+     * @return the action's result
+     */
+    public <T> T inUserAndBroadcast(long userId, BiFunction<Stream, Stream, T> action) {
+        if (userId == V1Protocol.BROADCAST) {
+            throw new IllegalArgumentException("not a user stream: " + userId);
+        }
+        return inStream(userId, user -> lockedBroadcast(broadcast -> action.apply(user, broadcast)));
+    }
+
+    private <T> T lockedBroadcast(Function<Stream, T> action) {
+        while (true) {
+            Stream stream = stream(V1Protocol.BROADCAST);
+            synchronized (stream) {
+                if (!stream.forgotten) {
+                    return action.apply(stream);
+                }
+            }
+        }
+    }
+
+    /**
+     * @param key a user id, or {@link V1Protocol#BROADCAST}
+     * @return the stream, created with a new epoch if absent; lock it before use (tests)
+     */
+    Stream stream(long key) {
         Stream stream = streams.get(key);
         return stream != null ? stream : streams.computeIfAbsent(key, k -> {
             bytes.addAndGet(STREAM_OVERHEAD);
@@ -75,7 +131,7 @@ public final class History {
      * Evicts the oldest messages of all streams, and the streams they leave empty, until the history
      * is within {@code maxBytes}. Call it with no stream lock held.
      */
-    public void enforceBound() {
+    void enforceBound() {
         while (bytes.get() > maxBytes) {
             Entry oldest = order.poll();
             if (oldest == null) {
@@ -137,7 +193,7 @@ public final class History {
         return evictions.get();
     }
 
-    /** One stream: its epoch, head and held messages. Lock it while using it (see {@link History}). */
+    /** One stream: its epoch, head and held messages; handed out only under its lock (see {@link History}). */
     public final class Stream {
         private final long key;
         private final String epoch = V1Protocol.newEpoch();

@@ -1,6 +1,5 @@
 package dev.herald.recovery.control;
 
-import dev.herald.connections.control.WebSocketManager;
 import dev.herald.messages.entity.OutboundMessage;
 import java.util.Optional;
 
@@ -11,10 +10,36 @@ import java.util.Optional;
  */
 public interface Relay {
 
+    /** No shared streams (a single node, unit tests): every stream is sequenced in memory. */
+    Relay NONE = new Relay() {
+        @Override
+        public boolean isActive() {
+            return false;
+        }
+
+        @Override
+        public boolean publish(long streamKey, OutboundMessage message) {
+            return false;
+        }
+
+        @Override
+        public Optional<Replay> replay(long userId, StreamPosition user, StreamPosition broadcast) {
+            return Optional.empty();
+        }
+    };
+
+    /**
+     * @return true while the streams are shared (cluster mode, between the cluster's start and stop);
+     *         false: the caller sequences in memory and never calls the other methods
+     */
+    default boolean isActive() {
+        return true;
+    }
+
     /**
      * Assigns the message its sequence number in the shared stream, records it and publishes it to
-     * every node, this one included; each node then hands it to
-     * {@link WebSocketManager#deliverRelayed} in sequence order.
+     * every node, this one included; each node then queues it on its {@code herald.v1} sessions of
+     * the stream, in sequence order.
      *
      * @param streamKey a user id or {@link V1Protocol#BROADCAST}
      * @param message   the bare JSON

@@ -1,6 +1,5 @@
 package dev.herald.recovery.control;
 
-import dev.herald.connections.control.Delivery;
 import dev.herald.messages.entity.OutboundMessage;
 import java.security.SecureRandom;
 

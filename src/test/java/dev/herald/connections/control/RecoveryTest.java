@@ -30,7 +30,7 @@ class RecoveryTest {
 
     private final HeraldStats stats = new HeraldStats();
     private final HeraldConfig config = new HeraldConfig(1 << 24, 10_000, 25_000, 0, 100, 16).withHistory(10, 60_000, 1 << 24);
-    private final WebSocketManager manager = new WebSocketManager(new MessageCodec(), config, stats, Runnable::run, e -> { });
+    private WebSocketManager manager = new WebSocketManager(new MessageCodec(), config, stats, Runnable::run, e -> { });
 
     static JsonObject json(String text) {
         try (var reader = Json.createReader(new StringReader(text))) {
@@ -62,9 +62,9 @@ class RecoveryTest {
         return client;
     }
 
-    /** A cluster relay that publishes (or fails to) and answers reads with the given function. */
+    /** A manager with a cluster relay that publishes (or fails to) and answers reads with the given function. */
     private void useRelay(boolean publishes, BiFunction<StreamPosition, StreamPosition, Optional<Replay>> reads) {
-        manager.useRelay(new Relay() {
+        manager = new WebSocketManager(new MessageCodec(), config, stats, Runnable::run, e -> { }, new Relay() {
             @Override
             public boolean publish(long streamKey, OutboundMessage message) {
                 return publishes;
@@ -185,11 +185,7 @@ class RecoveryTest {
         HeraldConfig tiny = new HeraldConfig(1 << 24, 10_000, 25_000, 0, 100, 16).withHistory(10, 60_000, 4096);
         WebSocketManager small = new WebSocketManager(new MessageCodec(), tiny, stats, Runnable::run, e -> { });
         small.sendMessage(1, Map.of("n", 1));
-        String epoch;
-        History.Stream stream = small.history().stream(1);
-        synchronized (stream) {
-            epoch = stream.head().epoch();
-        }
+        String epoch = small.history().inStream(1, stream -> stream.head().epoch());
         for (long user = 2; user < 100; user++) {
             small.sendMessage(user, Map.of("n", 1));
         }

@@ -11,6 +11,7 @@ import dev.herald.connections.entity.MessageSent;
 import dev.herald.connections.entity.SessionClosed;
 import dev.herald.connections.entity.SessionOpened;
 import dev.herald.platform.HeraldConfig;
+import dev.herald.recovery.control.V1Protocol;
 import dev.herald.stats.control.HeraldStats;
 import jakarta.websocket.CloseReason;
 import java.util.ArrayList;
@@ -58,8 +59,8 @@ class WebSocketManagerTest {
         assertEquals(List.of(new MessageSent(1, "{\"message\":\"hi\"}"), new MessageSent(MessageSent.EVERYONE, "{\"message\":\"all\"}")), events);
         assertTrue(((MessageSent) events.get(1)).isBroadcast());
         events.clear();
-        assertEquals(1, manager.sendLocal(2, OutboundMessage.of("{\"from\":\"node b\"}")).sessions());
-        assertEquals(2, manager.broadcastLocal(OutboundMessage.of("{\"from\":\"node c\"}")).sessions());
+        assertEquals(1, manager.sendPlainLocal(2, OutboundMessage.of("{\"from\":\"node b\"}")).sessions());
+        assertEquals(2, manager.sendPlainLocal(V1Protocol.BROADCAST, OutboundMessage.of("{\"from\":\"node c\"}")).sessions());
         assertEquals(List.of(), events, "what other nodes published is not published again");
         assertEquals(List.of("{\"message\":\"hi\"}", "{\"message\":\"all\"}", "{\"from\":\"node c\"}"), alice.texts);
         assertEquals(List.of("{\"message\":\"all\"}", "{\"from\":\"node b\"}", "{\"from\":\"node c\"}"), bob.texts);
@@ -123,7 +124,7 @@ class WebSocketManagerTest {
         FakeSession alice = connect(1);
         FakeSession bob = connect(2);
         assertThrows(IllegalArgumentException.class, () -> manager.sendMessage(0, Map.of("message", "secret")));
-        assertThrows(IllegalArgumentException.class, () -> manager.sendLocal(-5, OutboundMessage.of("{\"message\":\"secret\"}")));
+        assertThrows(IllegalArgumentException.class, () -> manager.sendMessage(-5, Map.of("message", "secret")));
         assertTrue(alice.texts.isEmpty(), "user 0 is the broadcast stream's key: nobody may get a targeted message for it");
         assertTrue(bob.texts.isEmpty());
     }
