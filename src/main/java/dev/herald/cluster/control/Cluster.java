@@ -2,13 +2,8 @@ package dev.herald.cluster.control;
 
 import dev.herald.recovery.control.Replay;
 import dev.herald.connections.control.NodeSessions;
-import dev.herald.connections.control.RemotePresence;
-import dev.herald.recovery.control.Relay;
 import dev.herald.recovery.control.StreamPosition;
-import dev.herald.tickets.control.SharedTickets;
-import dev.herald.connections.control.Delivery;
 import dev.herald.messages.entity.OutboundMessage;
-import dev.herald.recovery.control.V1Protocol;
 import dev.herald.connections.entity.DisconnectRequested;
 import dev.herald.connections.entity.PresenceChanged;
 import dev.herald.platform.ClusterStatus;
@@ -23,7 +18,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.BeforeDestroyed;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
-import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 import java.security.SecureRandom;
 import java.util.HexFormat;
@@ -116,7 +110,7 @@ public class Cluster implements ClusterStatus {
         history = new RedisHistory(link, prefix, channel, nodeId, heraldConfig.historySize(), heraldConfig.historyTtlMs(), stats,
                 new Replay.Bound(heraldConfig.recoveryMaxBytes(), heraldConfig.recoveryMaxMessages()));
         control = new RedisControl(link, channel, nodeId);
-        subscriber = new Subscriber(link, channel, this::receive, config.redisRetryMs());
+        subscriber = new Subscriber(link, channel, new Inbox(manager, nodeId, channel, stats), config.redisRetryMs());
         threads.newThread(subscriber).start();
         long beatMs = config.presenceTtlMs() / 3;
         heartbeat = scheduler.scheduleAtFixedRate(this::beat, 0, beatMs, TimeUnit.MILLISECONDS);
@@ -227,81 +221,14 @@ public class Cluster implements ClusterStatus {
         }
     }
 
-    /**
-     * A message from the subscriber thread: another node's publication goes to this node's plain
-     * sessions; every sequenced one, from any node, to this node's v1 sessions. (Every publication is
-     * sequenced since {@code herald.v1}: an envelope without a position is not Herald's and ignored.)
-     */
-    private void receive(String wire) {
-        Optional<Envelope> decoded = Envelope.decode(wire).filter(e -> e.isDisconnect() || e.isSequenced());
-        if (decoded.isEmpty()) {
-            stats.clusterMalformed();
-            LOG.warning(() -> "Ignored a message on " + channel + " that is not a Herald envelope (" + wire.length() + " chars)");
-            return;
-        }
-        Envelope envelope = decoded.get();
-        boolean own = envelope.origin().equals(nodeId); // its plain sessions had it before it was published
-        if (envelope.isDisconnect()) {
-            if (!own) {
-                manager.disconnectLocal(envelope.userId());
-            }
-            return;
-        }
-        long stream = envelope.isBroadcast() ? V1Protocol.BROADCAST : envelope.userId();
-        if (!own) {
-            manager.sendPlainLocal(stream, OutboundMessage.of(envelope.json()));
-            stats.clusterReceived();
-        }
-        manager.deliverRelayed(stream, envelope.epoch(), envelope.seq(), envelope.json());
+    /** @return true when sequenced in Redis and published; false: the caller sequences it in memory */
+    boolean publish(long streamKey, OutboundMessage message) {
+        return enabled && history.publish(streamKey, message);
     }
 
-    /**
-     * @return the {@code herald.v1} streams shared in Redis while this node is in the cluster; inactive
-     *         on a single node and once the node left (every stream is then sequenced in memory)
-     */
-    @Produces
-    @ApplicationScoped
-    Relay relay() {
-        return new Relay() {
-            @Override
-            public boolean isActive() {
-                return enabled;
-            }
-
-            @Override
-            public boolean publish(long streamKey, OutboundMessage message) {
-                return enabled && history.publish(streamKey, message);
-            }
-
-            @Override
-            public Optional<Replay> replay(long userId, StreamPosition user, StreamPosition broadcast) {
-                return enabled ? history.replay(userId, user, broadcast) : Optional.empty();
-            }
-        };
-    }
-
-    /** @return the users' sessions on other nodes, per the shared presence ({@link #sessionsElsewhere}) */
-    @Produces
-    @ApplicationScoped
-    RemotePresence remotePresence() {
-        return this::sessionsElsewhere;
-    }
-
-    /** @return connect tickets in Redis, shared by every node ({@link #storeTicket}, {@link #takeTicket}) */
-    @Produces
-    @ApplicationScoped
-    SharedTickets sharedTickets() {
-        return new SharedTickets() {
-            @Override
-            public OptionalLong store(String ticket, long userId, long ttlSeconds, int maxOutstanding, int perMinute) {
-                return storeTicket(ticket, userId, ttlSeconds, maxOutstanding, perMinute);
-            }
-
-            @Override
-            public OptionalLong take(String ticket) {
-                return takeTicket(ticket);
-            }
-        };
+    /** @return the replay from the shared streams; empty on a single node or when Redis cannot be read */
+    Optional<Replay> replay(long userId, StreamPosition user, StreamPosition broadcast) {
+        return enabled ? history.replay(userId, user, broadcast) : Optional.empty();
     }
 
     private int localSessions(long userId) {

@@ -3,6 +3,8 @@ package dev.herald.connections.control;
 import dev.herald.platform.HeraldConfig;
 import dev.herald.recovery.control.History;
 import jakarta.websocket.CloseReason;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.logging.Level;
@@ -25,6 +27,7 @@ final class Watchdog {
     private final History history;
     private final BiConsumer<Connection, CloseReason> unregister;
     private volatile long lastExpiryNanos = System.nanoTime();
+    private ScheduledFuture<?> ticks;
 
     /** @param unregister forgets a registration whose session the container closed */
     Watchdog(Registry registry, HeraldConfig config, History history, BiConsumer<Connection, CloseReason> unregister) {
@@ -34,9 +37,17 @@ final class Watchdog {
         this.unregister = unregister;
     }
 
-    /** @return how often {@link #tick()} should run, in ms */
-    long tickMs() {
-        return Math.max(50, Math.min(1000, Math.min(config.heartbeatIntervalMs(), config.sendTimeLimitMs()) / 4));
+    /** Runs {@link #tick()} on the container's scheduler, several times per heartbeat interval and send time limit. */
+    void start(ScheduledExecutorService scheduler) {
+        long tickMs = Math.max(50, Math.min(1000, Math.min(config.heartbeatIntervalMs(), config.sendTimeLimitMs()) / 4));
+        ticks = scheduler.scheduleAtFixedRate(this::tick, tickMs, tickMs, TimeUnit.MILLISECONDS);
+    }
+
+    /** Stops the scheduled passes (if started). */
+    void stop() {
+        if (ticks != null) {
+            ticks.cancel(false);
+        }
     }
 
     /**

@@ -2,13 +2,11 @@ package dev.herald.connections.control;
 
 import dev.herald.connections.entity.DisconnectRequested;
 import dev.herald.connections.entity.MessageSent;
-import dev.herald.connections.entity.PresenceChanged;
 import dev.herald.connections.entity.SessionOpened;
 import dev.herald.messages.entity.OutboundMessage;
 import dev.herald.platform.HeraldConfig;
 import dev.herald.recovery.control.History;
 import dev.herald.recovery.control.Relay;
-import dev.herald.recovery.control.Replay;
 import dev.herald.recovery.control.StreamPosition;
 import dev.herald.recovery.control.V1Protocol;
 import dev.herald.stats.control.HeraldStats;
@@ -22,18 +20,12 @@ import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * The live WebSocket sessions by user id, and the way to send them JSON: the seed's
@@ -46,15 +38,11 @@ import java.util.logging.Logger;
  * sessions (tabs, devices). In cluster mode the {@link Relay} bean shares the v1 streams.
  */
 @ApplicationScoped
-public class WebSocketManager implements NodeSessions {
-
-    private static final Logger LOG = Logger.getLogger(WebSocketManager.class.getName());
+public class WebSocketManager implements NodeSessions, SessionQueries, SessionLifecycle {
 
     private final Registry registry = new Registry();
     private final SignIns signIns = new SignIns();
-    private final AtomicBoolean malformedLogged = new AtomicBoolean();
     private volatile boolean stopping;
-    private ScheduledFuture<?> sweep;
 
     @Inject
     MessageCodec codec;
@@ -76,6 +64,7 @@ public class WebSocketManager implements NodeSessions {
     private Sequencer sequencer;
     private Fanout fanout;
     private Watchdog watchdog;
+    private Admissions admissions;
 
     /** Creates the bean; CDI injects its collaborators. */
     public WebSocketManager() {
@@ -116,13 +105,13 @@ public class WebSocketManager implements NodeSessions {
         sequencer = new Sequencer(registry, history, config, stats);
         fanout = new Fanout(registry, sequencer, relay);
         watchdog = new Watchdog(registry, config, history, this::unregister);
+        admissions = new Admissions(registry, sequencer, closes, events, config, stats, relay, this::isStopping);
     }
 
     @PostConstruct
     void start() {
         wire(managedExecutor, cdiEvents::fire, (task, delayNanos) -> scheduler.schedule(task, delayNanos, TimeUnit.NANOSECONDS));
-        long tickMs = watchdog.tickMs();
-        sweep = scheduler.scheduleAtFixedRate(watchdog::tick, tickMs, tickMs, TimeUnit.MILLISECONDS);
+        watchdog.start(scheduler);
     }
 
     /** @return this node's in-memory {@code herald.v1} history (in cluster mode: the fallback during Redis outages) */
@@ -139,7 +128,7 @@ public class WebSocketManager implements NodeSessions {
      * @return the registration, or empty when the application is stopping
      */
     public Optional<Connection> connect(long userId, Session session) {
-        return bound(reserve(userId, false, null, null), session);
+        return admissions.connect(userId, false, session, null, null);
     }
 
     /**
@@ -154,85 +143,17 @@ public class WebSocketManager implements NodeSessions {
      * @return the registration, or empty when the application is stopping
      */
     public Optional<Connection> connectV1(long userId, Session session, StreamPosition user, StreamPosition broadcast) {
-        return bound(reserve(userId, true, user, broadcast), session);
+        return admissions.connect(userId, true, session, user, broadcast);
     }
 
-    private Optional<Connection> bound(Optional<Connection> reserved, Session session) {
-        if (reserved.isEmpty()) {
-            ClosePolicy.close(session, HeraldCloseCodes.GOING_AWAY); // stopping
-            return reserved;
-        }
-        return reserved.filter(connection -> bind(connection, session));
-    }
-
-    /**
-     * Registers the session a handshake is about to open, before the client can see the 101: from now
-     * on every send to the user is queued on it (and counts it). A v1 registration gets its replay and
-     * welcome queued here. {@link #bind} attaches the session once it opens; a registration left
-     * unbound for {@code herald.handshake.open-timeout-ms} is dropped. Limits as for {@link #connect}.
-     *
-     * @param userId    the user, from the handshake principal or ticket
-     * @param v1        true when the client asked for {@link V1Protocol#SUBPROTOCOL}
-     * @param user      the {@code since} position, or null when absent (v1 only)
-     * @param broadcast the {@code bsince} position, or null when absent (v1 only)
-     * @return the registration, or empty when the application is stopping
-     */
+    @Override
     public Optional<Connection> reserve(long userId, boolean v1, StreamPosition user, StreamPosition broadcast) {
-        requireUser(userId);
-        if (stopping) {
-            stats.handshakeRejected();
-            return Optional.empty();
-        }
-        countMalformed(userId, user, broadcast);
-        long pingPhase = ThreadLocalRandom.current().nextLong(TimeUnit.MILLISECONDS.toNanos(Math.max(1, config.heartbeatIntervalMs())));
-        Connection connection = new Connection(userId, config.sendBufferLimit(), stats, closes::terminated, v1, pingPhase);
-        List<Connection> evicted = new ArrayList<>(1);
-        Runnable register = () -> registry.add(connection, Math.max(1, config.maxSessionsPerUser()), evicted);
-        Replay replay = null;
-        if (v1) {
-            replay = sequencer.connect(connection, user, broadcast, relay, register);
-        } else {
-            register.run();
-        }
-        connection.sender().flush();
-        if (v1 && replay == null) {
-            stats.resync();
-            connection.sender().terminate(HeraldCloseCodes.RESYNC, null);
-        }
-        events.fire(new PresenceChanged(userId));
-        evicted.forEach(closes::evicted); // already out of the registry: settle, count and close here
-        return Optional.of(connection);
+        return admissions.reserve(userId, v1, user, broadcast);
     }
 
-    private void countMalformed(long userId, StreamPosition user, StreamPosition broadcast) {
-        for (StreamPosition position : new StreamPosition[]{user, broadcast}) {
-            if (position != null && position.isMalformed()) {
-                stats.malformedPosition();
-                Level level = malformedLogged.compareAndSet(false, true) ? Level.INFO : Level.FINE;
-                LOG.log(level, () -> "herald.v1 handshake of user " + userId
-                        + " gave a position that is not <epoch>:<seq>; replaying what is held, recovered:false");
-            }
-        }
-    }
-
-    /**
-     * Attaches a session that has opened to the registration its handshake made ({@link #reserve}):
-     * what was queued meanwhile is written first, in order. When the registration was removed first
-     * (disconnected, evicted, timed out, stopping) or is bound already, the session is closed instead.
-     *
-     * @param connection the handshake's registration
-     * @param session    the session that opened
-     * @return true when bound; false when the session was closed
-     */
+    @Override
     public boolean bind(Connection connection, Session session) {
-        if (!connection.bind(session)) {
-            CloseReason removal = connection.removal();
-            ClosePolicy.close(session, removal != null ? removal : HeraldCloseCodes.GOING_AWAY);
-            return false;
-        }
-        stats.sessionOpened();
-        events.fire(new SessionOpened(connection.userId(), session.getId()));
-        return true;
+        return admissions.bind(connection, session);
     }
 
     /**
@@ -274,37 +195,23 @@ public class WebSocketManager implements NodeSessions {
         return false;
     }
 
-    /**
-     * Forgets a registration whose session the container has closed (the endpoint's {@code @OnClose}).
-     *
-     * @param connection the registration
-     * @param reason     the close reason the container reported
-     */
+    @Override
     public void unregister(Connection connection, CloseReason reason) {
         connection.sender().discard();
         closes.remove(connection, reason);
     }
 
-    /**
-     * @param userId the user
-     * @return the user's most recent live session, the seed's {@code get_connection}
-     */
+    @Override
     public Optional<Session> getConnection(long userId) {
         return registry.newest(userId);
     }
 
-    /**
-     * @param userId the user
-     * @return the user's live sessions, oldest first
-     */
+    @Override
     public List<Session> getConnections(long userId) {
         return registry.sessions(userId);
     }
 
-    /**
-     * @param userId the user
-     * @return true when the user has at least one live session on this node
-     */
+    @Override
     public boolean isConnected(long userId) {
         return liveSessions(userId) > 0;
     }
@@ -314,7 +221,7 @@ public class WebSocketManager implements NodeSessions {
         return registry.live(userId);
     }
 
-    /** @return the seed's {@code active_connections}: a read-only snapshot of user id to live sessions */
+    @Override
     public Map<Long, List<Session>> activeConnections() {
         return registry.snapshot();
     }
@@ -329,7 +236,7 @@ public class WebSocketManager implements NodeSessions {
         return List.of(registry.of(userId));
     }
 
-    /** @return users with at least one registered session */
+    @Override
     public int connectedUsers() {
         return registry.users();
     }
@@ -344,18 +251,13 @@ public class WebSocketManager implements NodeSessions {
      * @throws IllegalArgumentException when the user id is not positive or the message cannot be serialized
      */
     public Delivery sendMessage(long userId, Object message) {
-        requireUser(userId);
+        if (userId <= 0) { // 0 is the broadcast stream's key: a targeted send to it must never reach everyone
+            throw new IllegalArgumentException("User id must be a positive number, was " + userId);
+        }
         OutboundMessage encoded = codec.encode(message);
         Delivery delivery = fanout.send(userId, encoded);
         events.fire(new MessageSent(userId, encoded.json()));
         return delivery;
-    }
-
-    /** User ids are positive: 0 is the broadcast stream's key, so a targeted send to it must never reach everyone. */
-    private static void requireUser(long userId) {
-        if (userId <= 0) {
-            throw new IllegalArgumentException("User id must be a positive number, was " + userId);
-        }
     }
 
     /**
@@ -392,42 +294,19 @@ public class WebSocketManager implements NodeSessions {
         watchdog.sweep(nowNanos);
     }
 
-    /**
-     * Closes every session whose handshake was authenticated through an HTTP session that has ended
-     * (logout, invalidation, timeout) with 4002 "signed out".
-     *
-     * @param httpSessionId the ended HTTP session's id
-     * @return how many sessions were closed
-     */
+    @Override
     public int signedOut(String httpSessionId) {
-        List<Connection> ended = signIns.ended(httpSessionId);
-        for (Connection connection : ended) {
-            connection.sender().terminate(HeraldCloseCodes.SIGNED_OUT, null);
-        }
-        return ended.size();
+        return signIns.signedOut(httpSessionId);
     }
 
-    /**
-     * Follows an HTTP session whose id changed (session fixation protection at login).
-     *
-     * @param oldId its id before
-     * @param newId its id now
-     */
+    @Override
     public void signInRenamed(String oldId, String newId) {
         signIns.renamed(oldId, newId);
     }
 
-    /**
-     * Ties a registration to the HTTP session its handshake was authenticated with ({@link #signedOut}).
-     *
-     * @param connection    the registration
-     * @param httpSessionId the HTTP session's id
-     */
+    @Override
     public void tieToSignIn(Connection connection, String httpSessionId) {
         signIns.tie(connection, httpSessionId);
-        if (connection.removal() != null) {
-            signIns.forget(connection); // removed meanwhile
-        }
     }
 
     @Override
@@ -442,9 +321,7 @@ public class WebSocketManager implements NodeSessions {
     @PreDestroy
     public void shutdown() {
         stopping = true;
-        if (sweep != null) {
-            sweep.cancel(false);
-        }
+        watchdog.stop();
         new Drain(registry, closes).run(config.shutdownDrainMs());
     }
 }

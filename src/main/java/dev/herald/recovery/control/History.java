@@ -74,14 +74,7 @@ public final class History {
      */
     public <T> T inStream(long key, Function<Stream, T> action) {
         try {
-            while (true) {
-                Stream stream = stream(key);
-                synchronized (stream) {
-                    if (!stream.forgotten) {
-                        return action.apply(stream);
-                    }
-                }
-            }
+            return locked(key, action);
         } finally {
             enforceBound();
         }
@@ -101,12 +94,12 @@ public final class History {
         if (userId == V1Protocol.BROADCAST) {
             throw new IllegalArgumentException("not a user stream: " + userId);
         }
-        return inStream(userId, user -> lockedBroadcast(broadcast -> action.apply(user, broadcast)));
+        return inStream(userId, user -> locked(V1Protocol.BROADCAST, broadcast -> action.apply(user, broadcast)));
     }
 
-    private <T> T lockedBroadcast(Function<Stream, T> action) {
+    private <T> T locked(long key, Function<Stream, T> action) {
         while (true) {
-            Stream stream = stream(V1Protocol.BROADCAST);
+            Stream stream = stream(key);
             synchronized (stream) {
                 if (!stream.forgotten) {
                     return action.apply(stream);
