@@ -1,5 +1,6 @@
 package dev.herald.cluster.control;
 
+import dev.herald.messages.entity.StreamKey;
 import dev.herald.recovery.control.Replay;
 import dev.herald.connections.control.NodeSessions;
 import dev.herald.recovery.control.StreamPosition;
@@ -222,7 +223,7 @@ public class Cluster implements ClusterStatus {
     }
 
     /** @return true when sequenced in Redis and published; false: the caller sequences it in memory */
-    boolean publish(long streamKey, OutboundMessage message) {
+    boolean publish(StreamKey streamKey, OutboundMessage message) {
         return enabled && history.publish(streamKey, message);
     }
 

@@ -1,5 +1,6 @@
 package dev.herald.cluster.control;
 
+import dev.herald.messages.entity.StreamKey;
 import dev.herald.connections.control.RemotePresence;
 import dev.herald.messages.entity.OutboundMessage;
 import dev.herald.recovery.control.Relay;
@@ -37,7 +38,7 @@ public class ClusterPorts {
             }
 
             @Override
-            public boolean publish(long streamKey, OutboundMessage message) {
+            public boolean publish(StreamKey streamKey, OutboundMessage message) {
                 return cluster.publish(streamKey, message);
             }
 

@@ -1,8 +1,8 @@
 package dev.herald.cluster.control;
 
+import dev.herald.messages.entity.StreamKey;
 import dev.herald.connections.control.NodeSessions;
 import dev.herald.messages.entity.OutboundMessage;
-import dev.herald.recovery.control.V1Protocol;
 import dev.herald.stats.control.HeraldStats;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -46,7 +46,7 @@ final class Inbox implements Consumer<String> {
             }
             return;
         }
-        long stream = envelope.isBroadcast() ? V1Protocol.BROADCAST : envelope.userId();
+        StreamKey stream = envelope.stream();
         if (!own) {
             sessions.sendPlainLocal(stream, OutboundMessage.of(envelope.json()));
             stats.clusterReceived();

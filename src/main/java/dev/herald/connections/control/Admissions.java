@@ -1,5 +1,6 @@
 package dev.herald.connections.control;
 
+import dev.herald.messages.entity.StreamKey;
 import dev.herald.connections.entity.PresenceChanged;
 import dev.herald.connections.entity.SessionOpened;
 import dev.herald.platform.HeraldConfig;
@@ -62,9 +63,7 @@ final class Admissions {
 
     /** See {@link WebSocketManager#reserve}. */
     Optional<Connection> reserve(long userId, boolean v1, StreamPosition user, StreamPosition broadcast) {
-        if (userId <= 0) {
-            throw new IllegalArgumentException("User id must be a positive number, was " + userId);
-        }
+        StreamKey.user(userId); // throws for an id that is not positive
         if (stopping.getAsBoolean()) {
             stats.handshakeRejected();
             return Optional.empty();

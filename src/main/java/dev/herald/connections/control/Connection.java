@@ -1,5 +1,6 @@
 package dev.herald.connections.control;
 
+import dev.herald.messages.entity.StreamKey;
 import dev.herald.recovery.control.Replay;
 import dev.herald.messages.entity.OutboundMessage;
 import dev.herald.recovery.control.V1Protocol;
@@ -168,7 +169,7 @@ public final class Connection {
      * Queues a sequenced frame on this v1 session (a non-blocking offer; the caller flushes the
      * sender afterwards), or keeps it until {@link #goLive}.
      *
-     * @param streamKey a user id or {@link V1Protocol#BROADCAST}
+     * @param streamKey the stream
      * @param epoch     the stream's epoch
      * @param seq       the message's sequence number
      * @param frame     its {@code herald.message} frame
@@ -176,8 +177,8 @@ public final class Connection {
      * @param strict    true for relayed messages, which must follow the last one without a gap
      * @return false when a strict message shows a gap: the session must resync
      */
-    synchronized boolean offerSequenced(long streamKey, String epoch, long seq, OutboundMessage frame, Delivery delivery, boolean strict) {
-        int stream = streamKey == V1Protocol.BROADCAST ? 1 : 0;
+    synchronized boolean offerSequenced(StreamKey streamKey, String epoch, long seq, OutboundMessage frame, Delivery delivery, boolean strict) {
+        int stream = streamKey.isBroadcast() ? 1 : 0;
         if (waiting != null) {
             waiting.add(new Waiting(stream, epoch, seq, frame, delivery, strict));
             return true;

@@ -1,5 +1,6 @@
 package dev.herald.connections.control;
 
+import dev.herald.messages.entity.StreamKey;
 import dev.herald.messages.entity.OutboundMessage;
 import dev.herald.recovery.control.Relay;
 
@@ -22,11 +23,11 @@ final class Fanout {
     }
 
     /**
-     * @param streamKey a user id or the broadcast stream's key
+     * @param streamKey the stream
      * @param message   the bare JSON
      * @return how many sessions it was queued on (or will be, from the subscriber), and when written
      */
-    Delivery send(long streamKey, OutboundMessage message) {
+    Delivery send(StreamKey streamKey, OutboundMessage message) {
         Delivery delivery = new Delivery();
         plain(streamKey, message, delivery);
         if (relay.isActive() && relay.publish(streamKey, message)) {
@@ -42,17 +43,17 @@ final class Fanout {
     }
 
     /**
-     * @param streamKey a user id or the broadcast stream's key
+     * @param streamKey the stream
      * @param message   the bare JSON another node published
      * @return how many plain sessions it was queued on
      */
-    Delivery plainOnly(long streamKey, OutboundMessage message) {
+    Delivery plainOnly(StreamKey streamKey, OutboundMessage message) {
         Delivery delivery = new Delivery();
         plain(streamKey, message, delivery);
         return delivery.seal();
     }
 
-    private void plain(long streamKey, OutboundMessage message, Delivery delivery) {
+    private void plain(StreamKey streamKey, OutboundMessage message, Delivery delivery) {
         registry.forEachTarget(streamKey, connection -> {
             if (!connection.isV1() && connection.isLive()) {
                 delivery.expect();

@@ -1,5 +1,6 @@
 package dev.herald.connections.control;
 
+import dev.herald.messages.entity.StreamKey;
 import dev.herald.messages.entity.OutboundMessage;
 import java.util.Map;
 
@@ -32,21 +33,21 @@ public interface NodeSessions {
     /**
      * Queues a message another node sent on this node's plain sessions of its stream.
      *
-     * @param streamKey a user id or the broadcast stream's key
+     * @param streamKey the stream
      * @param message   the bare JSON
      * @return how many sessions it was queued on
      */
-    Delivery sendPlainLocal(long streamKey, OutboundMessage message);
+    Delivery sendPlainLocal(StreamKey streamKey, OutboundMessage message);
 
     /**
      * Queues a message the cluster sequenced on this node's {@code herald.v1} sessions of its stream,
      * in sequence order; a session that sees a gap is closed to resync (1012).
      *
-     * @param streamKey a user id or the broadcast stream's key
+     * @param streamKey the stream
      * @param epoch     the stream's epoch
      * @param seq       the message's sequence number
      * @param data      the bare JSON
      * @return how many sessions it was queued on
      */
-    Delivery deliverRelayed(long streamKey, String epoch, long seq, String data);
+    Delivery deliverRelayed(StreamKey streamKey, String epoch, long seq, String data);
 }

@@ -1,6 +1,6 @@
 package dev.herald.connections.control;
 
-import dev.herald.recovery.control.V1Protocol;
+import dev.herald.messages.entity.StreamKey;
 import jakarta.websocket.Session;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -70,9 +70,9 @@ final class Registry {
     }
 
     /** Runs {@code action} for each of the user's registrations, or every registration for the broadcast stream. */
-    void forEachTarget(long streamKey, Consumer<Connection> action) {
-        if (streamKey != V1Protocol.BROADCAST) {
-            for (Connection connection : of(streamKey)) {
+    void forEachTarget(StreamKey streamKey, Consumer<Connection> action) {
+        if (streamKey instanceof StreamKey.User user) {
+            for (Connection connection : of(user.id())) {
                 action.accept(connection);
             }
             return;

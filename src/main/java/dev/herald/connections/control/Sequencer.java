@@ -1,5 +1,6 @@
 package dev.herald.connections.control;
 
+import dev.herald.messages.entity.StreamKey;
 import dev.herald.messages.entity.OutboundMessage;
 import dev.herald.platform.HeraldConfig;
 import dev.herald.recovery.control.History;
@@ -61,7 +62,7 @@ final class Sequencer {
             inOrder = connection.goLive(replay);
         } else {
             Replay[] local = new Replay[1];
-            inOrder = history.inUserAndBroadcast(userId, (userStream, broadcastStream) -> {
+            inOrder = history.inUserAndBroadcast(StreamKey.user(userId), (userStream, broadcastStream) -> {
                 if (!shared) {
                     register.run();
                 }
@@ -79,7 +80,7 @@ final class Sequencer {
     }
 
     /** Records the message in the in-memory stream and offers it to the stream's v1 sessions, under the stream's lock. */
-    void sequenced(long streamKey, OutboundMessage message, Delivery delivery) {
+    void sequenced(StreamKey streamKey, OutboundMessage message, Delivery delivery) {
         List<Connection> offered = new ArrayList<>();
         history.inStream(streamKey, stream -> {
             Replay.Held held = stream.append(message.json());
@@ -102,7 +103,7 @@ final class Sequencer {
      * Queues a message the relay sequenced on this node's v1 sessions of its stream, in sequence
      * order; a session that sees a gap (this node missed publications) is closed to resync.
      */
-    Delivery relayed(long streamKey, String epoch, long seq, String data) {
+    Delivery relayed(StreamKey streamKey, String epoch, long seq, String data) {
         OutboundMessage frame = V1Protocol.message(streamKey, epoch, seq, data);
         Delivery delivery = new Delivery();
         registry.forEachTarget(streamKey, connection -> {
@@ -113,7 +114,7 @@ final class Sequencer {
                 if (!inOrder) {
                     stats.resync();
                     LOG.info(() -> "Closing " + connection + " to resync: it missed relayed messages of its "
-                            + V1Protocol.streamName(streamKey) + " stream before " + epoch + ":" + seq);
+                            + streamKey.wireName() + " stream before " + epoch + ":" + seq);
                     connection.sender().terminate(HeraldCloseCodes.RESYNC, null);
                 }
             }

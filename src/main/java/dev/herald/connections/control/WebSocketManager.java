@@ -1,5 +1,6 @@
 package dev.herald.connections.control;
 
+import dev.herald.messages.entity.StreamKey;
 import dev.herald.connections.entity.DisconnectRequested;
 import dev.herald.connections.entity.MessageSent;
 import dev.herald.connections.entity.SessionOpened;
@@ -251,11 +252,9 @@ public class WebSocketManager implements NodeSessions, SessionQueries, SessionLi
      * @throws IllegalArgumentException when the user id is not positive or the message cannot be serialized
      */
     public Delivery sendMessage(long userId, Object message) {
-        if (userId <= 0) { // 0 is the broadcast stream's key: a targeted send to it must never reach everyone
-            throw new IllegalArgumentException("User id must be a positive number, was " + userId);
-        }
+        StreamKey stream = StreamKey.user(userId); // a targeted send can never reach everyone
         OutboundMessage encoded = codec.encode(message);
-        Delivery delivery = fanout.send(userId, encoded);
+        Delivery delivery = fanout.send(stream, encoded);
         events.fire(new MessageSent(userId, encoded.json()));
         return delivery;
     }
@@ -270,18 +269,18 @@ public class WebSocketManager implements NodeSessions, SessionQueries, SessionLi
      */
     public Delivery broadcast(Object message) {
         OutboundMessage encoded = codec.encode(message);
-        Delivery delivery = fanout.send(V1Protocol.BROADCAST, encoded);
+        Delivery delivery = fanout.send(StreamKey.BROADCAST, encoded);
         events.fire(new MessageSent(MessageSent.EVERYONE, encoded.json()));
         return delivery;
     }
 
     @Override
-    public Delivery sendPlainLocal(long streamKey, OutboundMessage message) {
+    public Delivery sendPlainLocal(StreamKey streamKey, OutboundMessage message) {
         return fanout.plainOnly(streamKey, message);
     }
 
     @Override
-    public Delivery deliverRelayed(long streamKey, String epoch, long seq, String data) {
+    public Delivery deliverRelayed(StreamKey streamKey, String epoch, long seq, String data) {
         return sequencer.relayed(streamKey, epoch, seq, data);
     }
 

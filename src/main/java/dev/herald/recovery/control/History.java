@@ -1,5 +1,6 @@
 package dev.herald.recovery.control;
 
+import dev.herald.messages.entity.StreamKey;
 import dev.herald.messages.entity.OutboundMessage;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -44,7 +45,7 @@ public final class History {
     private final long ttlNanos;
     private final long maxBytes;
     private final LongSupplier clock;
-    private final ConcurrentHashMap<Long, Stream> streams = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<StreamKey, Stream> streams = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<Entry> order = new ConcurrentLinkedQueue<>();
     private final AtomicLong bytes = new AtomicLong();
     private final AtomicLong entries = new AtomicLong();
@@ -67,12 +68,12 @@ public final class History {
      * Runs an action holding one stream's lock (a message's sequence number, record and offer to
      * the sessions happen together), then enforces the global bound.
      *
-     * @param key    a user id, or {@link V1Protocol#BROADCAST}
+     * @param key    the stream
      * @param action what to do with the stream; it must not take another stream's lock
      * @param <T>    the action's result
      * @return the action's result
      */
-    public <T> T inStream(long key, Function<Stream, T> action) {
+    public <T> T inStream(StreamKey key, Function<Stream, T> action) {
         try {
             return locked(key, action);
         } finally {
@@ -85,19 +86,16 @@ public final class History {
      * order), then enforces the global bound: what a connecting {@code herald.v1} session reads and
      * queues under both is neither missed nor sent twice by a concurrent send.
      *
-     * @param userId the user, a positive number
+     * @param user   the user's stream
      * @param action what to do with the user stream and the broadcast stream
      * @param <T>    the action's result
      * @return the action's result
      */
-    public <T> T inUserAndBroadcast(long userId, BiFunction<Stream, Stream, T> action) {
-        if (userId == V1Protocol.BROADCAST) {
-            throw new IllegalArgumentException("not a user stream: " + userId);
-        }
-        return inStream(userId, user -> locked(V1Protocol.BROADCAST, broadcast -> action.apply(user, broadcast)));
+    public <T> T inUserAndBroadcast(StreamKey.User user, BiFunction<Stream, Stream, T> action) {
+        return inStream(user, userStream -> locked(StreamKey.BROADCAST, broadcast -> action.apply(userStream, broadcast)));
     }
 
-    private <T> T locked(long key, Function<Stream, T> action) {
+    private <T> T locked(StreamKey key, Function<Stream, T> action) {
         while (true) {
             Stream stream = stream(key);
             synchronized (stream) {
@@ -109,10 +107,10 @@ public final class History {
     }
 
     /**
-     * @param key a user id, or {@link V1Protocol#BROADCAST}
+     * @param key the stream
      * @return the stream, created with a new epoch if absent; lock it before use (tests)
      */
-    Stream stream(long key) {
+    Stream stream(StreamKey key) {
         Stream stream = streams.get(key);
         return stream != null ? stream : streams.computeIfAbsent(key, k -> {
             bytes.addAndGet(STREAM_OVERHEAD);
@@ -188,7 +186,7 @@ public final class History {
 
     /** One stream: its epoch, head and held messages; handed out only under its lock (see {@link History}). */
     public final class Stream {
-        private final long key;
+        private final StreamKey key;
         private final String epoch = V1Protocol.newEpoch();
         private final ArrayDeque<Entry> entries = new ArrayDeque<>();
         private long head;
@@ -196,7 +194,7 @@ public final class History {
         private boolean forgotten;
         private Entry marker;
 
-        private Stream(long key) {
+        private Stream(StreamKey key) {
             this.key = key;
             this.marker = new Entry(this, 0, lastAppendNanos, null);
             order.add(marker); // so the byte bound also reaches streams that never got a message

@@ -1,5 +1,6 @@
 package dev.herald.recovery.control;
 
+import dev.herald.messages.entity.StreamKey;
 import dev.herald.messages.entity.OutboundMessage;
 import java.util.Optional;
 
@@ -18,7 +19,7 @@ public interface Relay {
         }
 
         @Override
-        public boolean publish(long streamKey, OutboundMessage message) {
+        public boolean publish(StreamKey streamKey, OutboundMessage message) {
             return false;
         }
 
@@ -41,11 +42,11 @@ public interface Relay {
      * every node, this one included; each node then queues it on its {@code herald.v1} sessions of
      * the stream, in sequence order.
      *
-     * @param streamKey a user id or {@link V1Protocol#BROADCAST}
+     * @param streamKey the stream
      * @param message   the bare JSON
      * @return true when recorded and published; false when the caller must deliver it itself
      */
-    boolean publish(long streamKey, OutboundMessage message);
+    boolean publish(StreamKey streamKey, OutboundMessage message);
 
     /**
      * Reads the shared streams for a connecting {@code herald.v1} session.

@@ -1,5 +1,6 @@
 package dev.herald.recovery.control;
 
+import dev.herald.messages.entity.StreamKey;
 import dev.herald.messages.entity.OutboundMessage;
 import java.security.SecureRandom;
 
@@ -13,8 +14,6 @@ public final class V1Protocol {
 
     /** The subprotocol a client asks for to get sequenced, recoverable messages. */
     public static final String SUBPROTOCOL = "herald.v1";
-    /** The stream key of the broadcast stream (user ids are positive). */
-    public static final long BROADCAST = 0;
 
     private static final char[] ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -34,22 +33,14 @@ public final class V1Protocol {
     }
 
     /**
-     * @param streamKey {@link #BROADCAST} or a user id
-     * @return the stream's name on the wire: {@code broadcast} or {@code user}
-     */
-    public static String streamName(long streamKey) {
-        return streamKey == BROADCAST ? "broadcast" : "user";
-    }
-
-    /**
-     * @param streamKey {@link #BROADCAST} or a user id
+     * @param streamKey the stream
      * @param epoch     the stream's epoch
      * @param seq       the message's sequence number in that epoch
      * @param data      the bare JSON, exactly as a plain session receives it
      * @return the {@code herald.message} frame
      */
-    public static OutboundMessage message(long streamKey, String epoch, long seq, String data) {
-        return OutboundMessage.of("{\"type\":\"herald.message\",\"stream\":\"" + streamName(streamKey) + "\",\"epoch\":\""
+    public static OutboundMessage message(StreamKey streamKey, String epoch, long seq, String data) {
+        return OutboundMessage.of("{\"type\":\"herald.message\",\"stream\":\"" + streamKey.wireName() + "\",\"epoch\":\""
                 + epoch + "\",\"seq\":" + seq + ",\"data\":" + data + "}");
     }
 

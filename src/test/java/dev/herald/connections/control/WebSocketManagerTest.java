@@ -1,5 +1,6 @@
 package dev.herald.connections.control;
 
+import dev.herald.messages.entity.StreamKey;
 import dev.herald.messages.entity.OutboundMessage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -11,7 +12,6 @@ import dev.herald.connections.entity.MessageSent;
 import dev.herald.connections.entity.SessionClosed;
 import dev.herald.connections.entity.SessionOpened;
 import dev.herald.platform.HeraldConfig;
-import dev.herald.recovery.control.V1Protocol;
 import dev.herald.stats.control.HeraldStats;
 import jakarta.websocket.CloseReason;
 import java.util.ArrayList;
@@ -59,8 +59,8 @@ class WebSocketManagerTest {
         assertEquals(List.of(new MessageSent(1, "{\"message\":\"hi\"}"), new MessageSent(MessageSent.EVERYONE, "{\"message\":\"all\"}")), events);
         assertTrue(((MessageSent) events.get(1)).isBroadcast());
         events.clear();
-        assertEquals(1, manager.sendPlainLocal(2, OutboundMessage.of("{\"from\":\"node b\"}")).sessions());
-        assertEquals(2, manager.sendPlainLocal(V1Protocol.BROADCAST, OutboundMessage.of("{\"from\":\"node c\"}")).sessions());
+        assertEquals(1, manager.sendPlainLocal(StreamKey.user(2), OutboundMessage.of("{\"from\":\"node b\"}")).sessions());
+        assertEquals(2, manager.sendPlainLocal(StreamKey.BROADCAST, OutboundMessage.of("{\"from\":\"node c\"}")).sessions());
         assertEquals(List.of(), events, "what other nodes published is not published again");
         assertEquals(List.of("{\"message\":\"hi\"}", "{\"message\":\"all\"}", "{\"from\":\"node c\"}"), alice.texts);
         assertEquals(List.of("{\"message\":\"all\"}", "{\"from\":\"node b\"}", "{\"from\":\"node c\"}"), bob.texts);
