@@ -175,14 +175,6 @@ public class Cluster implements ClusterStatus {
     }
 
     /**
-     * @param userId a user
-     * @return true when the user has a live session on this node or, per the shared presence, on any other
-     */
-    public boolean isConnected(long userId) {
-        return manager.liveSessions(userId) > 0 || sessionsElsewhere(userId) > 0;
-    }
-
-    /**
      * Stores a connect ticket where every node finds it.
      *
      * @param ticket     the ticket

@@ -121,7 +121,8 @@ public class HandshakeConfigurator extends ServerEndpointConfig.Configurator {
     /**
      * @param session a session that has just opened
      * @return its handshake's admission (taken: a second call answers empty); empty when the container
-     *         did not carry it over, or when it does not belong to this session
+     *         did not carry it over, when it does not belong to this session, or when another session
+     *         claimed it ({@link Connection#claim()})
      */
     static Optional<Admission> admission(Session session) {
         Object value = session.getUserProperties().remove(ADMISSION);
@@ -130,6 +131,9 @@ public class HandshakeConfigurator extends ServerEndpointConfig.Configurator {
         }
         if (admission.connection() != null && !Objects.equals(admission.subject(), subject(session))) {
             return Optional.empty(); // never bind a session to another handshake's registration
+        }
+        if (admission.connection() != null && !admission.connection().claim()) {
+            return Optional.empty(); // another session of the same user took it: this one registers itself
         }
         return Optional.of(admission);
     }

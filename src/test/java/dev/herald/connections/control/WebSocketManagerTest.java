@@ -238,23 +238,31 @@ class WebSocketManagerTest {
 
     @Test
     void shutdownFlushesQueuesBeforeClosing() throws Exception {
-        FakeSession slow = connect(1);
-        slow.mode = FakeSession.Mode.MANUAL;
-        manager.sendMessage(1, Map.of("n", 1));
-        manager.sendMessage(1, Map.of("n", 2));
-        Thread completer = new Thread(() -> {
-            try {
-                Thread.sleep(30);
-            } catch (InterruptedException e) {
-                return;
-            }
-            while (slow.completeOne() || slow.texts.size() < 2) {
+        // a drain far longer than the test: it ends because the queues are written, not by its deadline
+        WebSocketManager draining = new WebSocketManager(new MessageCodec(), new HeraldConfig(1 << 20, 10_000, 25_000, 0, 30_000, 3),
+                stats, Runnable::run, e -> { });
+        FakeSession slow = new FakeSession(FakeSession.Mode.MANUAL);
+        draining.connect(1, slow.session).orElseThrow();
+        draining.sendMessage(1, Map.of("n", 1));
+        draining.sendMessage(1, Map.of("n", 2));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        Thread completer = new Thread(() -> { // the client reads only once the drain has begun
+            while (!draining.isStopping() && System.nanoTime() < deadline) {
                 Thread.onSpinWait();
+            }
+            int written = 0;
+            while (written < 2 && System.nanoTime() < deadline) {
+                if (slow.completeOne()) {
+                    written++;
+                } else {
+                    Thread.onSpinWait();
+                }
             }
         });
         completer.start();
-        manager.shutdown();
-        completer.join();
+        draining.shutdown();
+        completer.join(TimeUnit.SECONDS.toMillis(30));
+        assertFalse(completer.isAlive());
         assertEquals(2, slow.texts.size(), "both queued messages were written before the close");
         assertSame(HeraldCloseCodes.GOING_AWAY, slow.closeReason);
     }
