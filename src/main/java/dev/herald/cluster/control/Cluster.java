@@ -1,14 +1,14 @@
 package dev.herald.cluster.control;
 
-import dev.herald.messages.entity.StreamKey;
-import dev.herald.recovery.control.Replay;
 import dev.herald.connections.control.NodeSessions;
-import dev.herald.recovery.control.StreamPosition;
-import dev.herald.messages.entity.OutboundMessage;
 import dev.herald.connections.entity.DisconnectRequested;
 import dev.herald.connections.entity.PresenceChanged;
+import dev.herald.messages.entity.OutboundMessage;
+import dev.herald.messages.entity.StreamKey;
 import dev.herald.platform.ClusterStatus;
 import dev.herald.platform.HeraldConfig;
+import dev.herald.recovery.control.Replay;
+import dev.herald.recovery.control.StreamPosition;
 import dev.herald.stats.control.HeraldStats;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;

@@ -1,8 +1,8 @@
 package dev.herald.cluster.control;
 
-import dev.herald.messages.entity.StreamKey;
 import dev.herald.connections.control.RemotePresence;
 import dev.herald.messages.entity.OutboundMessage;
+import dev.herald.messages.entity.StreamKey;
 import dev.herald.recovery.control.Relay;
 import dev.herald.recovery.control.Replay;
 import dev.herald.recovery.control.StreamPosition;

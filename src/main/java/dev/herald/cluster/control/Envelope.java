@@ -1,7 +1,7 @@
 package dev.herald.cluster.control;
 
-import dev.herald.messages.entity.StreamKey;
 import dev.herald.connections.entity.MessageSent;
+import dev.herald.messages.entity.StreamKey;
 import java.util.Optional;
 import java.util.regex.Pattern;
 

@@ -1,8 +1,8 @@
 package dev.herald.cluster.control;
 
-import dev.herald.messages.entity.StreamKey;
 import dev.herald.connections.control.NodeSessions;
 import dev.herald.messages.entity.OutboundMessage;
+import dev.herald.messages.entity.StreamKey;
 import dev.herald.stats.control.HeraldStats;
 import java.util.Optional;
 import java.util.function.Consumer;

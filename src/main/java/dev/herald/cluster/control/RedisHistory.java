@@ -1,10 +1,10 @@
 package dev.herald.cluster.control;
 
-import dev.herald.messages.entity.StreamKey;
-import dev.herald.recovery.control.Replay;
-import dev.herald.recovery.control.Relay;
-import dev.herald.recovery.control.StreamPosition;
 import dev.herald.messages.entity.OutboundMessage;
+import dev.herald.messages.entity.StreamKey;
+import dev.herald.recovery.control.Relay;
+import dev.herald.recovery.control.Replay;
+import dev.herald.recovery.control.StreamPosition;
 import dev.herald.recovery.control.V1Protocol;
 import dev.herald.stats.control.HeraldStats;
 import java.nio.charset.StandardCharsets;

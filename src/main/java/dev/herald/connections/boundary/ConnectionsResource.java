@@ -1,8 +1,8 @@
 package dev.herald.connections.boundary;
 
+import dev.herald.api.control.ApiAccess;
 import dev.herald.connections.control.RemotePresence;
 import dev.herald.connections.control.WebSocketManager;
-import dev.herald.api.control.ApiAccess;
 import dev.herald.platform.JsonBodies;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;

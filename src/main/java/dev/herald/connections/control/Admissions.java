@@ -1,8 +1,8 @@
 package dev.herald.connections.control;
 
-import dev.herald.messages.entity.StreamKey;
 import dev.herald.connections.entity.PresenceChanged;
 import dev.herald.connections.entity.SessionOpened;
+import dev.herald.messages.entity.StreamKey;
 import dev.herald.platform.HeraldConfig;
 import dev.herald.recovery.control.Relay;
 import dev.herald.recovery.control.Replay;

@@ -1,8 +1,8 @@
 package dev.herald.connections.control;
 
+import dev.herald.messages.entity.OutboundMessage;
 import dev.herald.messages.entity.StreamKey;
 import dev.herald.recovery.control.Replay;
-import dev.herald.messages.entity.OutboundMessage;
 import dev.herald.recovery.control.V1Protocol;
 import dev.herald.stats.control.HeraldStats;
 import jakarta.websocket.CloseReason;

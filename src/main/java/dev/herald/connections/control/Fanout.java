@@ -1,7 +1,7 @@
 package dev.herald.connections.control;
 
-import dev.herald.messages.entity.StreamKey;
 import dev.herald.messages.entity.OutboundMessage;
+import dev.herald.messages.entity.StreamKey;
 import dev.herald.recovery.control.Relay;
 
 /**

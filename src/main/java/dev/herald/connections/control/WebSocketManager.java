@@ -1,10 +1,10 @@
 package dev.herald.connections.control;
 
-import dev.herald.messages.entity.StreamKey;
 import dev.herald.connections.entity.DisconnectRequested;
 import dev.herald.connections.entity.MessageSent;
 import dev.herald.connections.entity.SessionOpened;
 import dev.herald.messages.entity.OutboundMessage;
+import dev.herald.messages.entity.StreamKey;
 import dev.herald.platform.HeraldConfig;
 import dev.herald.recovery.control.History;
 import dev.herald.recovery.control.Relay;

@@ -1,11 +1,11 @@
 package dev.herald.handshake.boundary;
 
-import dev.herald.handshake.control.OriginPolicy;
 import dev.herald.handshake.control.HandshakeIdentity;
-import dev.herald.tickets.control.TicketStore;
+import dev.herald.handshake.control.OriginPolicy;
 import dev.herald.platform.Problem;
 import dev.herald.platform.RefusalLog;
 import dev.herald.stats.control.HeraldStats;
+import dev.herald.tickets.control.TicketStore;
 import jakarta.inject.Inject;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;

@@ -1,9 +1,9 @@
 package dev.herald.handshake.control;
 
-import dev.herald.tickets.control.TicketStore;
 import dev.herald.connections.control.HeraldCloseCodes;
 import dev.herald.platform.RefusalLog;
 import dev.herald.stats.control.HeraldStats;
+import dev.herald.tickets.control.TicketStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.websocket.CloseReason;

@@ -1,10 +1,10 @@
 package dev.herald.notifications.boundary;
 
+import dev.herald.connections.control.Delivery;
+import dev.herald.connections.control.MessageCodec;
 import dev.herald.connections.control.RemotePresence;
 import dev.herald.connections.control.WebSocketManager;
-import dev.herald.connections.control.Delivery;
 import dev.herald.messages.entity.OutboundMessage;
-import dev.herald.connections.control.MessageCodec;
 import jakarta.ejb.Stateless;
 import jakarta.inject.Inject;
 

@@ -1,7 +1,7 @@
 package dev.herald.notifications.boundary;
 
-import dev.herald.connections.control.Delivery;
 import dev.herald.api.control.ApiAccess;
+import dev.herald.connections.control.Delivery;
 import dev.herald.platform.JsonBodies;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;

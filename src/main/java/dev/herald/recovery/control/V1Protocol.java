@@ -1,7 +1,7 @@
 package dev.herald.recovery.control;
 
-import dev.herald.messages.entity.StreamKey;
 import dev.herald.messages.entity.OutboundMessage;
+import dev.herald.messages.entity.StreamKey;
 import java.security.SecureRandom;
 
 /**

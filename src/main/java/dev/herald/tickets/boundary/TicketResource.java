@@ -1,10 +1,10 @@
 package dev.herald.tickets.boundary;
 
-import dev.herald.tickets.control.TicketStore;
-import dev.herald.handshake.control.UserIdResolver;
 import dev.herald.api.control.ApiAccess;
+import dev.herald.handshake.control.UserIdResolver;
 import dev.herald.stats.control.HeraldStats;
 import dev.herald.tickets.control.TicketLimitException;
+import dev.herald.tickets.control.TicketStore;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.ws.rs.ForbiddenException;

@@ -1,9 +1,9 @@
 package dev.herald.api.control;
 
-import dev.herald.handshake.control.OriginPolicy;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.herald.handshake.control.OriginPolicy;
 import dev.herald.stats.control.HeraldStats;
 import org.junit.jupiter.api.Test;
 

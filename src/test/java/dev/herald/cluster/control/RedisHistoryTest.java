@@ -1,15 +1,15 @@
 package dev.herald.cluster.control;
 
-import dev.herald.messages.entity.StreamKey;
-import dev.herald.recovery.control.Replay;
-import dev.herald.recovery.control.StreamPosition;
-import dev.herald.messages.entity.OutboundMessage;
-import dev.herald.recovery.control.V1Protocol;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.herald.messages.entity.OutboundMessage;
+import dev.herald.messages.entity.StreamKey;
+import dev.herald.recovery.control.Replay;
+import dev.herald.recovery.control.StreamPosition;
+import dev.herald.recovery.control.V1Protocol;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -1,6 +1,5 @@
 package dev.herald.connections.control;
 
-import dev.herald.recovery.control.StreamPosition;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -10,6 +9,7 @@ import dev.herald.connections.entity.DisconnectRequested;
 import dev.herald.connections.entity.SessionClosed;
 import dev.herald.connections.entity.SessionOpened;
 import dev.herald.platform.HeraldConfig;
+import dev.herald.recovery.control.StreamPosition;
 import dev.herald.stats.control.HeraldStats;
 import java.util.List;
 import java.util.Map;

@@ -1,17 +1,16 @@
 package dev.herald.connections.control;
 
-import dev.herald.messages.entity.StreamKey;
-import dev.herald.recovery.control.Replay;
-import dev.herald.recovery.control.Relay;
-import dev.herald.recovery.control.History;
-import dev.herald.recovery.control.StreamPosition;
-import dev.herald.messages.entity.OutboundMessage;
-import dev.herald.recovery.control.V1Protocol;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.herald.messages.entity.OutboundMessage;
+import dev.herald.messages.entity.StreamKey;
 import dev.herald.platform.HeraldConfig;
+import dev.herald.recovery.control.Relay;
+import dev.herald.recovery.control.Replay;
+import dev.herald.recovery.control.StreamPosition;
+import dev.herald.recovery.control.V1Protocol;
 import dev.herald.stats.control.HeraldStats;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;

@@ -1,12 +1,12 @@
 package dev.herald.connections.control;
 
-import dev.herald.messages.entity.OutboundMessage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.herald.messages.entity.OutboundMessage;
 import dev.herald.stats.control.HeraldStats;
 import jakarta.websocket.CloseReason;
 import java.util.ArrayList;

@@ -1,7 +1,5 @@
 package dev.herald.connections.control;
 
-import dev.herald.messages.entity.StreamKey;
-import dev.herald.messages.entity.OutboundMessage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -11,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.herald.connections.entity.MessageSent;
 import dev.herald.connections.entity.SessionClosed;
 import dev.herald.connections.entity.SessionOpened;
+import dev.herald.messages.entity.OutboundMessage;
+import dev.herald.messages.entity.StreamKey;
 import dev.herald.platform.HeraldConfig;
 import dev.herald.stats.control.HeraldStats;
 import jakarta.websocket.CloseReason;

@@ -1,11 +1,11 @@
 package dev.herald.handshake.control;
 
-import dev.herald.tickets.control.TicketStore;
-import dev.herald.connections.control.HeraldCloseCodes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import dev.herald.connections.control.HeraldCloseCodes;
 import dev.herald.stats.control.HeraldStats;
+import dev.herald.tickets.control.TicketStore;
 import jakarta.websocket.Session;
 import java.lang.reflect.Proxy;
 import java.security.Principal;

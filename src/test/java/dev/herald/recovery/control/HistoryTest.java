@@ -1,11 +1,11 @@
 package dev.herald.recovery.control;
 
-import dev.herald.messages.entity.StreamKey;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.herald.messages.entity.StreamKey;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;

@@ -1,10 +1,10 @@
 package dev.herald.recovery.control;
 
-import dev.herald.messages.entity.OutboundMessage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.herald.messages.entity.OutboundMessage;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

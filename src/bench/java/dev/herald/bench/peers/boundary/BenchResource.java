@@ -1,6 +1,5 @@
 package dev.herald.bench.peers.boundary;
 
-import dev.herald.connections.control.WebSocketManager;
 import dev.herald.bench.peers.control.BroadcastRounds;
 import dev.herald.bench.peers.control.NaiveManager;
 import dev.herald.bench.peers.control.NotifyLoad;
@@ -8,6 +7,7 @@ import dev.herald.bench.peers.control.ProcessFacts;
 import dev.herald.bench.peers.control.RawSessions;
 import dev.herald.bench.peers.control.StalledFill;
 import dev.herald.bench.peers.control.TargetedLoad;
+import dev.herald.connections.control.WebSocketManager;
 import dev.herald.stats.control.HeraldStats;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;

@@ -1,7 +1,7 @@
 package dev.herald.bench.peers.control;
 
-import dev.herald.connections.control.WebSocketManager;
 import dev.herald.bench.peers.entity.BenchMessage;
+import dev.herald.connections.control.WebSocketManager;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,8 +1,8 @@
 package dev.herald.bench.peers.control;
 
-import dev.herald.connections.control.WebSocketManager;
-import dev.herald.connections.control.Delivery;
 import dev.herald.bench.peers.entity.BenchMessage;
+import dev.herald.connections.control.Delivery;
+import dev.herald.connections.control.WebSocketManager;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
