@@ -1,5 +1,7 @@
-package dev.herald.connections.control;
+package dev.herald.inbound.control;
 
+import dev.herald.connections.control.Connection;
+import dev.herald.connections.control.HeraldCloseCodes;
 import dev.herald.connections.entity.InboundMessage;
 import dev.herald.platform.HeraldConfig;
 import dev.herald.platform.JsonLimits;

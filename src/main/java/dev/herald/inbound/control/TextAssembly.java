@@ -1,4 +1,4 @@
-package dev.herald.connections.control;
+package dev.herald.inbound.control;
 
 /**
  * One session's text message while its frames arrive: the parts so far and their size in UTF-8

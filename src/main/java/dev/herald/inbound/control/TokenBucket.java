@@ -1,4 +1,4 @@
-package dev.herald.connections.control;
+package dev.herald.inbound.control;
 
 /**
  * A token bucket for one session's inbound frames: {@code burst} frames at once, refilled at

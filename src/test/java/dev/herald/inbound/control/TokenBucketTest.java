@@ -1,4 +1,4 @@
-package dev.herald.connections.control;
+package dev.herald.inbound.control;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
