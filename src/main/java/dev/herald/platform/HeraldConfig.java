@@ -1,42 +1,66 @@
 package dev.herald.platform;
 
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Herald's settings, read once from MicroProfile Config (system properties, environment,
- * {@code META-INF/microprofile-config.properties}). Every property and its default is listed in
- * docs/configuration.md.
+ * {@code META-INF/microprofile-config.properties}), and checked when the application starts: a
+ * value out of range fails the deployment, naming the property ({@link #validate()}). Every property
+ * and its default is listed in docs/configuration.md.
  */
 @ApplicationScoped
 public class HeraldConfig {
 
-    @Inject
-    @ConfigProperty(name = "herald.send.buffer-limit", defaultValue = "1048576")
-    long sendBufferLimit;
+    // each default once, for the annotation and the field (code without CDI)
+    private static final String D_SEND_BUFFER_LIMIT = "1048576";
+    private static final String D_SEND_TIME_LIMIT_MS = "10000";
+    private static final String D_HEARTBEAT_INTERVAL_MS = "25000";
+    private static final String D_HEARTBEAT_TIMEOUT_MS = "0";
+    private static final String D_SHUTDOWN_DRAIN_MS = "5000";
+    private static final String D_MAX_SESSIONS_PER_USER = "16";
+    private static final String D_TICKET_TTL_SECONDS = "30";
+    private static final String D_TICKET_MAX_OUTSTANDING = "16";
+    private static final String D_TICKET_RATE = "60";
+    private static final String D_INBOUND_MAX_BYTES = "65536";
+    private static final String D_INBOUND_RATE = "20";
+    private static final String D_INBOUND_BURST = "40";
+    private static final String D_HISTORY_SIZE = "100";
+    private static final String D_HISTORY_TTL_MS = "120000";
+    private static final String D_HISTORY_MAX_BYTES = "33554432";
+    private static final String D_RECOVERY_MAX_BYTES = "262144";
+    private static final String D_RECOVERY_MAX_MESSAGES = "500";
+    private static final String D_OPEN_TIMEOUT_MS = "10000";
 
     @Inject
-    @ConfigProperty(name = "herald.send.time-limit-ms", defaultValue = "10000")
-    long sendTimeLimitMs;
+    @ConfigProperty(name = "herald.send.buffer-limit", defaultValue = D_SEND_BUFFER_LIMIT)
+    long sendBufferLimit = Long.parseLong(D_SEND_BUFFER_LIMIT);
 
     @Inject
-    @ConfigProperty(name = "herald.heartbeat.interval-ms", defaultValue = "25000")
-    long heartbeatIntervalMs;
+    @ConfigProperty(name = "herald.send.time-limit-ms", defaultValue = D_SEND_TIME_LIMIT_MS)
+    long sendTimeLimitMs = Long.parseLong(D_SEND_TIME_LIMIT_MS);
+
+    @Inject
+    @ConfigProperty(name = "herald.heartbeat.interval-ms", defaultValue = D_HEARTBEAT_INTERVAL_MS)
+    long heartbeatIntervalMs = Long.parseLong(D_HEARTBEAT_INTERVAL_MS);
 
     /** 0 means two heartbeat intervals. */
     @Inject
-    @ConfigProperty(name = "herald.heartbeat.timeout-ms", defaultValue = "0")
-    long heartbeatTimeoutMs;
+    @ConfigProperty(name = "herald.heartbeat.timeout-ms", defaultValue = D_HEARTBEAT_TIMEOUT_MS)
+    long heartbeatTimeoutMs = Long.parseLong(D_HEARTBEAT_TIMEOUT_MS);
 
     @Inject
-    @ConfigProperty(name = "herald.shutdown.drain-ms", defaultValue = "5000")
-    long shutdownDrainMs;
+    @ConfigProperty(name = "herald.shutdown.drain-ms", defaultValue = D_SHUTDOWN_DRAIN_MS)
+    long shutdownDrainMs = Long.parseLong(D_SHUTDOWN_DRAIN_MS);
 
     @Inject
-    @ConfigProperty(name = "herald.max-sessions-per-user", defaultValue = "16")
-    int maxSessionsPerUser;
+    @ConfigProperty(name = "herald.max-sessions-per-user", defaultValue = D_MAX_SESSIONS_PER_USER)
+    int maxSessionsPerUser = Integer.parseInt(D_MAX_SESSIONS_PER_USER);
 
     /** Absent: same origin as the handshake's Host header only. */
     @Inject
@@ -44,55 +68,100 @@ public class HeraldConfig {
     Optional<String> allowedOrigins = Optional.empty();
 
     @Inject
-    @ConfigProperty(name = "herald.ticket.ttl", defaultValue = "30")
-    int ticketTtlSeconds = 30;
+    @ConfigProperty(name = "herald.ticket.ttl", defaultValue = D_TICKET_TTL_SECONDS)
+    int ticketTtlSeconds = Integer.parseInt(D_TICKET_TTL_SECONDS);
 
     @Inject
-    @ConfigProperty(name = "herald.ticket.max-outstanding", defaultValue = "16")
-    int ticketMaxOutstanding = 16;
+    @ConfigProperty(name = "herald.ticket.max-outstanding", defaultValue = D_TICKET_MAX_OUTSTANDING)
+    int ticketMaxOutstanding = Integer.parseInt(D_TICKET_MAX_OUTSTANDING);
 
     @Inject
-    @ConfigProperty(name = "herald.ticket.rate", defaultValue = "60")
-    int ticketRate = 60;
+    @ConfigProperty(name = "herald.ticket.rate", defaultValue = D_TICKET_RATE)
+    int ticketRate = Integer.parseInt(D_TICKET_RATE);
 
     @Inject
-    @ConfigProperty(name = "herald.inbound.max-bytes", defaultValue = "65536")
-    int inboundMaxBytes = 65536;
+    @ConfigProperty(name = "herald.inbound.max-bytes", defaultValue = D_INBOUND_MAX_BYTES)
+    int inboundMaxBytes = Integer.parseInt(D_INBOUND_MAX_BYTES);
 
     @Inject
-    @ConfigProperty(name = "herald.inbound.rate", defaultValue = "20")
-    double inboundRate = 20;
+    @ConfigProperty(name = "herald.inbound.rate", defaultValue = D_INBOUND_RATE)
+    double inboundRate = Double.parseDouble(D_INBOUND_RATE);
 
     @Inject
-    @ConfigProperty(name = "herald.inbound.burst", defaultValue = "40")
-    int inboundBurst = 40;
+    @ConfigProperty(name = "herald.inbound.burst", defaultValue = D_INBOUND_BURST)
+    int inboundBurst = Integer.parseInt(D_INBOUND_BURST);
 
     @Inject
-    @ConfigProperty(name = "herald.history.size", defaultValue = "100")
-    int historySize = 100;
+    @ConfigProperty(name = "herald.history.size", defaultValue = D_HISTORY_SIZE)
+    int historySize = Integer.parseInt(D_HISTORY_SIZE);
 
     @Inject
-    @ConfigProperty(name = "herald.history.ttl-ms", defaultValue = "120000")
-    long historyTtlMs = 120_000;
+    @ConfigProperty(name = "herald.history.ttl-ms", defaultValue = D_HISTORY_TTL_MS)
+    long historyTtlMs = Long.parseLong(D_HISTORY_TTL_MS);
 
     @Inject
-    @ConfigProperty(name = "herald.history.max-bytes", defaultValue = "33554432")
-    long historyMaxBytes = 32L << 20;
+    @ConfigProperty(name = "herald.history.max-bytes", defaultValue = D_HISTORY_MAX_BYTES)
+    long historyMaxBytes = Long.parseLong(D_HISTORY_MAX_BYTES);
 
     @Inject
-    @ConfigProperty(name = "herald.recovery.max-bytes", defaultValue = "262144")
-    long recoveryMaxBytes = 256L << 10;
+    @ConfigProperty(name = "herald.recovery.max-bytes", defaultValue = D_RECOVERY_MAX_BYTES)
+    long recoveryMaxBytes = Long.parseLong(D_RECOVERY_MAX_BYTES);
 
     @Inject
-    @ConfigProperty(name = "herald.recovery.max-messages", defaultValue = "500")
-    int recoveryMaxMessages = 500;
+    @ConfigProperty(name = "herald.recovery.max-messages", defaultValue = D_RECOVERY_MAX_MESSAGES)
+    int recoveryMaxMessages = Integer.parseInt(D_RECOVERY_MAX_MESSAGES);
 
     @Inject
-    @ConfigProperty(name = "herald.handshake.open-timeout-ms", defaultValue = "10000")
-    long openTimeoutMs = 10_000;
+    @ConfigProperty(name = "herald.handshake.open-timeout-ms", defaultValue = D_OPEN_TIMEOUT_MS)
+    long openTimeoutMs = Long.parseLong(D_OPEN_TIMEOUT_MS);
 
     /** Creates the bean; CDI fills the fields. */
     public HeraldConfig() {
+    }
+
+    /**
+     * Checks every setting once CDI filled them, so that a bad value fails the deployment with a
+     * message naming the property and its allowed range, instead of being bent into range.
+     *
+     * @throws IllegalArgumentException naming the first property out of range
+     */
+    @PostConstruct
+    void validate() {
+        atLeast("herald.send.buffer-limit", sendBufferLimit, 1);
+        atLeast("herald.send.time-limit-ms", sendTimeLimitMs, 1);
+        atLeast("herald.heartbeat.interval-ms", heartbeatIntervalMs, 1);
+        atLeast("herald.heartbeat.timeout-ms", heartbeatTimeoutMs, 0);
+        atLeast("herald.shutdown.drain-ms", shutdownDrainMs, 0);
+        atLeast("herald.max-sessions-per-user", maxSessionsPerUser, 1);
+        atLeast("herald.ticket.ttl", ticketTtlSeconds, 1);
+        atLeast("herald.ticket.max-outstanding", ticketMaxOutstanding, 0);
+        atLeast("herald.ticket.rate", ticketRate, 0);
+        atLeast("herald.inbound.max-bytes", inboundMaxBytes, 1);
+        atLeast("herald.inbound.burst", inboundBurst, 1);
+        atLeast("herald.history.size", historySize, 0);
+        atLeast("herald.history.ttl-ms", historyTtlMs, 1);
+        atLeast("herald.history.max-bytes", historyMaxBytes, 0);
+        atLeast("herald.recovery.max-bytes", recoveryMaxBytes, 0);
+        atLeast("herald.recovery.max-messages", recoveryMaxMessages, 0);
+        atLeast("herald.handshake.open-timeout-ms", openTimeoutMs, 1);
+        if (!(inboundRate > 0) || Double.isInfinite(inboundRate)) {
+            throw new IllegalArgumentException("herald.inbound.rate is " + inboundRate + ": it must be a positive number of frames per second");
+        }
+    }
+
+    /**
+     * Creates the bean, and so checks the settings, when the application starts.
+     *
+     * @param event the application context's start
+     */
+    void onStart(@Observes @Initialized(ApplicationScoped.class) Object event) {
+        // @PostConstruct validates
+    }
+
+    private static void atLeast(String property, long value, long min) {
+        if (value < min) {
+            throw new IllegalArgumentException(property + " is " + value + ": it must be at least " + min);
+        }
     }
 
     /**
@@ -161,12 +230,12 @@ public class HeraldConfig {
 
     /** @return {@code herald.ticket.max-outstanding}: unused, unexpired tickets per user (default 16; 0: no cap) */
     public int ticketMaxOutstanding() {
-        return Math.max(0, ticketMaxOutstanding);
+        return ticketMaxOutstanding;
     }
 
     /** @return {@code herald.ticket.rate}: tickets issued per user per minute (default 60; 0: no limit) */
     public int ticketRate() {
-        return Math.max(0, ticketRate);
+        return ticketRate;
     }
 
     /** @return {@code herald.inbound.max-bytes}: largest inbound text message in UTF-8 bytes (default 64 KiB) */
@@ -204,17 +273,17 @@ public class HeraldConfig {
      *         (default 100; 0 holds none: frames stay sequenced, and only a client that missed nothing recovers)
      */
     public int historySize() {
-        return Math.max(0, historySize);
+        return historySize;
     }
 
     /** @return {@code herald.history.ttl-ms}: how long a message is held, and an idle stream remembered (default 2 min) */
     public long historyTtlMs() {
-        return Math.max(1, historyTtlMs);
+        return historyTtlMs;
     }
 
     /** @return {@code herald.history.max-bytes}: the bound on this node's in-memory history (default 32 MiB) */
     public long historyMaxBytes() {
-        return Math.max(0, historyMaxBytes);
+        return historyMaxBytes;
     }
 
     /**
@@ -236,12 +305,12 @@ public class HeraldConfig {
      *         alone can never make a session a slow consumer)
      */
     public long recoveryMaxBytes() {
-        return Math.max(0, Math.min(recoveryMaxBytes, sendBufferLimit / 2));
+        return Math.min(recoveryMaxBytes, sendBufferLimit / 2);
     }
 
     /** @return {@code herald.recovery.max-messages}: the most missed messages one reconnect replays (default 500) */
     public int recoveryMaxMessages() {
-        return Math.max(0, recoveryMaxMessages);
+        return recoveryMaxMessages;
     }
 
     /**
@@ -249,6 +318,6 @@ public class HeraldConfig {
      *         its session to open before it is dropped (default 10 s)
      */
     public long openTimeoutMs() {
-        return Math.max(1, openTimeoutMs);
+        return openTimeoutMs;
     }
 }

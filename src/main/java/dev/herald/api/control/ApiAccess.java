@@ -1,6 +1,6 @@
 package dev.herald.api.control;
 
-import dev.herald.connections.control.OriginPolicy;
+import dev.herald.handshake.control.OriginPolicy;
 import dev.herald.platform.Problem;
 import dev.herald.platform.ProblemMapper;
 import dev.herald.platform.RefusalLog;

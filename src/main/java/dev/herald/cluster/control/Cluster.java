@@ -1,12 +1,14 @@
 package dev.herald.cluster.control;
 
-import dev.herald.connections.control.OutboundMessage;
-import dev.herald.connections.control.Replay;
-import dev.herald.connections.control.V1Protocol;
-import dev.herald.connections.control.WebSocketManager;
+import dev.herald.connections.control.NodeSessions;
 import dev.herald.connections.entity.DisconnectRequested;
 import dev.herald.connections.entity.PresenceChanged;
+import dev.herald.messages.entity.OutboundMessage;
+import dev.herald.messages.entity.StreamKey;
+import dev.herald.platform.ClusterStatus;
 import dev.herald.platform.HeraldConfig;
+import dev.herald.recovery.control.Replay;
+import dev.herald.recovery.control.StreamPosition;
 import dev.herald.stats.control.HeraldStats;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -54,7 +56,7 @@ import java.util.logging.Logger;
  * thread ends, the presence entry is deleted, and the pool is closed.
  */
 @ApplicationScoped
-public class Cluster {
+public class Cluster implements ClusterStatus {
 
     private static final Logger LOG = Logger.getLogger(Cluster.class.getName());
     /** A subscription without a pong for this long (or the presence TTL, if longer) is replaced. */
@@ -63,7 +65,7 @@ public class Cluster {
     @Inject
     ClusterConfig config;
     @Inject
-    WebSocketManager manager;
+    NodeSessions manager;
     @Inject
     HeraldStats stats;
     @Inject
@@ -109,12 +111,11 @@ public class Cluster {
         history = new RedisHistory(link, prefix, channel, nodeId, heraldConfig.historySize(), heraldConfig.historyTtlMs(), stats,
                 new Replay.Bound(heraldConfig.recoveryMaxBytes(), heraldConfig.recoveryMaxMessages()));
         control = new RedisControl(link, channel, nodeId);
-        subscriber = new Subscriber(link, channel, this::receive, config.redisRetryMs());
+        subscriber = new Subscriber(link, channel, new Inbox(manager, nodeId, channel, stats), config.redisRetryMs());
         threads.newThread(subscriber).start();
         long beatMs = config.presenceTtlMs() / 3;
         heartbeat = scheduler.scheduleAtFixedRate(this::beat, 0, beatMs, TimeUnit.MILLISECONDS);
         enabled = true;
-        manager.useRelay(history);
         LOG.info(() -> "Herald cluster node " + nodeId + " on Redis at " + link.address() + ", channel " + channel
                 + ", presence expires " + config.presenceTtlMs() + " ms after the last heartbeat");
     }
@@ -134,22 +135,22 @@ public class Cluster {
         // creating the bean is enough: @PostConstruct connects
     }
 
-    /** @return true in cluster mode ({@code herald.redis.uri} set) */
+    @Override
     public boolean isEnabled() {
         return enabled;
     }
 
-    /** @return this node's id in the cluster, empty on a single node */
+    @Override
     public String nodeId() {
         return nodeId;
     }
 
-    /** @return true in cluster mode while Redis is known to be unreachable */
+    @Override
     public boolean isRedisDown() {
         return enabled && link.isDown();
     }
 
-    /** @return true in cluster mode while this node receives the other nodes' publications */
+    @Override
     public boolean isSubscribed() {
         return enabled && subscriber.isSubscribed();
     }
@@ -171,14 +172,6 @@ public class Cluster {
             return 0;
         }
         return sessions.get();
-    }
-
-    /**
-     * @param userId a user
-     * @return true when the user has a live session on this node or, per the shared presence, on any other
-     */
-    public boolean isConnected(long userId) {
-        return manager.isConnected(userId) || sessionsElsewhere(userId) > 0;
     }
 
     /**
@@ -221,42 +214,14 @@ public class Cluster {
         }
     }
 
-    /**
-     * A message from the subscriber thread: another node's publication goes to this node's plain
-     * sessions; a sequenced one, from any node, to this node's v1 sessions.
-     */
-    private void receive(String wire) {
-        Optional<Envelope> decoded = Envelope.decode(wire);
-        if (decoded.isEmpty()) {
-            stats.clusterMalformed();
-            LOG.warning(() -> "Ignored a message on " + channel + " that is not a Herald envelope (" + wire.length() + " chars)");
-            return;
-        }
-        Envelope envelope = decoded.get();
-        boolean own = envelope.origin().equals(nodeId); // its plain sessions had it before it was published
-        if (envelope.isDisconnect()) {
-            if (!own) {
-                manager.disconnectLocal(envelope.userId());
-            }
-            return;
-        }
-        long stream = envelope.isBroadcast() ? V1Protocol.BROADCAST : envelope.userId();
-        OutboundMessage message = OutboundMessage.of(envelope.json());
-        if (envelope.isSequenced()) {
-            if (!own) {
-                manager.sendPlainLocal(stream, message);
-            }
-            manager.deliverRelayed(stream, envelope.epoch(), envelope.seq(), envelope.json());
-        } else if (!own) { // from a node that could not sequence it
-            if (envelope.isBroadcast()) {
-                manager.broadcastLocal(message);
-            } else {
-                manager.sendLocal(stream, message);
-            }
-        }
-        if (!own) {
-            stats.clusterReceived();
-        }
+    /** @return true when sequenced in Redis and published; false: the caller sequences it in memory */
+    boolean publish(StreamKey streamKey, OutboundMessage message) {
+        return enabled && history.publish(streamKey, message);
+    }
+
+    /** @return the replay from the shared streams; empty on a single node or when Redis cannot be read */
+    Optional<Replay> replay(long userId, StreamPosition user, StreamPosition broadcast) {
+        return enabled ? history.replay(userId, user, broadcast) : Optional.empty();
     }
 
     private int localSessions(long userId) {
@@ -319,7 +284,6 @@ public class Cluster {
             return;
         }
         enabled = false;
-        manager.useRelay(null);
         heartbeat.cancel(false);
         presence.remove();
         try {

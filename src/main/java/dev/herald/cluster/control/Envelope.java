@@ -1,6 +1,7 @@
 package dev.herald.cluster.control;
 
 import dev.herald.connections.entity.MessageSent;
+import dev.herald.messages.entity.StreamKey;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -53,6 +54,19 @@ record Envelope(String origin, long userId, String epoch, long seq, String json)
     /** @return true for a broadcast */
     boolean isBroadcast() {
         return userId == MessageSent.EVERYONE;
+    }
+
+    /** @return the stream of a message (not of a disconnect request) */
+    StreamKey stream() {
+        return isBroadcast() ? StreamKey.BROADCAST : StreamKey.user(userId);
+    }
+
+    /**
+     * @param stream a stream
+     * @return its target line: {@code *} for the broadcast stream, else the user id
+     */
+    static String target(StreamKey stream) {
+        return stream instanceof StreamKey.User user ? Long.toString(user.id()) : EVERYONE;
     }
 
     /** @return true when Redis gave the message its place in a {@code herald.v1} stream */

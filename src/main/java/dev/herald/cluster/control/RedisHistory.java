@@ -1,10 +1,11 @@
 package dev.herald.cluster.control;
 
-import dev.herald.connections.control.OutboundMessage;
-import dev.herald.connections.control.Relay;
-import dev.herald.connections.control.Replay;
-import dev.herald.connections.control.StreamPosition;
-import dev.herald.connections.control.V1Protocol;
+import dev.herald.messages.entity.OutboundMessage;
+import dev.herald.messages.entity.StreamKey;
+import dev.herald.recovery.control.Relay;
+import dev.herald.recovery.control.Replay;
+import dev.herald.recovery.control.StreamPosition;
+import dev.herald.recovery.control.V1Protocol;
 import dev.herald.stats.control.HeraldStats;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -14,7 +15,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The {@code herald.v1} streams of a cluster, in Redis, so that a client reconnecting to any node
- * recovers. Per stream ({@code u<userId>} or {@code b}): a Redis stream {@code <prefix>:h:<stream>}
+ * recovers. Per stream ({@link StreamKey#shortName()}: {@code u<userId>} or {@code b}): a Redis stream {@code <prefix>:h:<stream>}
  * whose entry ids are the sequence numbers ({@code <seq>-0}, fields {@code t} = Redis time in ms,
  * {@code d} = the JSON), trimmed with {@code MAXLEN ~ herald.history.size}, and a hash
  * {@code <prefix>:h:<stream>:m} with the epoch, the last seq and the generation; both expire
@@ -147,12 +148,12 @@ final class RedisHistory implements Relay {
         this.stats = stats;
     }
 
-    private String stream(long streamKey) {
-        return prefix + (streamKey == V1Protocol.BROADCAST ? "b" : "u" + streamKey);
+    private String stream(StreamKey streamKey) {
+        return prefix + streamKey.shortName();
     }
 
     @Override
-    public boolean publish(long streamKey, OutboundMessage message) {
+    public boolean publish(StreamKey streamKey, OutboundMessage message) {
         String stream = stream(streamKey);
         List<String> keys = List.of(stream, stream + ":m", gen);
         List<String> args = List.of(Integer.toString(size), Long.toString(ttlMs), V1Protocol.newEpoch(), channel, nodeId,
@@ -169,8 +170,9 @@ final class RedisHistory implements Relay {
 
     @Override
     public Optional<Replay> replay(long userId, StreamPosition user, StreamPosition broadcast) {
-        String userStream = stream(userId);
-        String broadcastStream = stream(V1Protocol.BROADCAST);
+        StreamKey userKey = StreamKey.user(userId);
+        String userStream = stream(userKey);
+        String broadcastStream = stream(StreamKey.BROADCAST);
         List<String> keys = List.of(userStream, userStream + ":m", broadcastStream, broadcastStream + ":m", gen);
         List<String> args = new ArrayList<>(List.of(Long.toString(ttlMs), Integer.toString(size)));
         for (StreamPosition given : new StreamPosition[]{user, broadcast}) {
@@ -185,15 +187,15 @@ final class RedisHistory implements Relay {
         List<?> streams = (List<?>) read.get();
         StreamPosition userHead = head(streams, 0);
         StreamPosition broadcastHead = head(streams, 3);
-        return Optional.of(Replay.plan(user, userHead, held(userId, userHead, streams.get(2)),
-                broadcast, broadcastHead, held(V1Protocol.BROADCAST, broadcastHead, streams.get(5)), bound));
+        return Optional.of(Replay.plan(user, userHead, held(userKey, userHead, streams.get(2)),
+                broadcast, broadcastHead, held(StreamKey.BROADCAST, broadcastHead, streams.get(5)), bound));
     }
 
     private static StreamPosition head(List<?> streams, int at) {
         return new StreamPosition(text(streams.get(at)), Long.parseLong(text(streams.get(at + 1))));
     }
 
-    private static List<Replay.Held> held(long streamKey, StreamPosition head, Object entries) {
+    private static List<Replay.Held> held(StreamKey streamKey, StreamPosition head, Object entries) {
         List<?> flat = (List<?>) entries;
         List<Replay.Held> held = new ArrayList<>(flat.size() / 3);
         for (int i = 0; i + 2 < flat.size(); i += 3) {

@@ -1,7 +1,7 @@
 package dev.herald.connections.boundary;
 
 import dev.herald.api.control.ApiAccess;
-import dev.herald.cluster.control.Cluster;
+import dev.herald.connections.control.RemotePresence;
 import dev.herald.connections.control.WebSocketManager;
 import dev.herald.platform.JsonBodies;
 import jakarta.annotation.security.RolesAllowed;
@@ -28,7 +28,7 @@ public class ConnectionsResource {
     @Inject
     WebSocketManager manager;
     @Inject
-    Cluster cluster;
+    RemotePresence presence;
     @Inject
     ApiAccess access;
     @Context
@@ -52,7 +52,7 @@ public class ConnectionsResource {
     public JsonObject connections(@PathParam("userId") String userId) {
         access.read(configuration, security);
         long id = JsonBodies.userId(userId);
-        int sessions = manager.liveSessions(id) + cluster.sessionsElsewhere(id);
+        int sessions = manager.liveSessions(id) + presence.sessionsElsewhere(id);
         return Json.createObjectBuilder()
                 .add("userId", id)
                 .add("connected", sessions > 0)

@@ -1,12 +1,13 @@
 package dev.herald.connections.boundary;
 
 import dev.herald.connections.control.Connection;
-import dev.herald.connections.control.HandshakeIdentity;
 import dev.herald.connections.control.HeraldCloseCodes;
-import dev.herald.connections.control.OriginPolicy;
-import dev.herald.connections.control.StreamPosition;
-import dev.herald.connections.control.V1Protocol;
 import dev.herald.connections.control.WebSocketManager;
+import dev.herald.handshake.boundary.HandshakeFilter;
+import dev.herald.handshake.control.HandshakeIdentity;
+import dev.herald.handshake.control.OriginPolicy;
+import dev.herald.recovery.control.StreamPosition;
+import dev.herald.recovery.control.V1Protocol;
 import jakarta.enterprise.context.spi.CreationalContext;
 import jakarta.enterprise.inject.spi.Bean;
 import jakarta.enterprise.inject.spi.BeanManager;
@@ -142,7 +143,8 @@ public class HandshakeConfigurator extends ServerEndpointConfig.Configurator {
     /**
      * @param session a session that has just opened
      * @return its handshake's admission (taken: a second call answers empty); empty when the container
-     *         did not carry it over, or when it does not belong to this session
+     *         did not carry it over, when it does not belong to this session, or when another session
+     *         claimed it ({@link Connection#claim()})
      */
     static Optional<Admission> admission(Session session) {
         Object value = session.getUserProperties().remove(ADMISSION);
@@ -151,6 +153,9 @@ public class HandshakeConfigurator extends ServerEndpointConfig.Configurator {
         }
         if (admission.connection() != null && !Objects.equals(admission.subject(), subject(session))) {
             return Optional.empty(); // never bind a session to another handshake's registration
+        }
+        if (admission.connection() != null && !admission.connection().claim()) {
+            return Optional.empty(); // another session of the same user took it: this one registers itself
         }
         return Optional.of(admission);
     }

@@ -1,14 +1,15 @@
 package dev.herald.connections.boundary;
 
-import dev.herald.connections.control.Connection;
-import dev.herald.connections.control.HandshakeIdentity;
-import dev.herald.connections.control.HeraldCloseCodes;
-import dev.herald.connections.control.InboundMessages;
-import dev.herald.connections.control.StreamPosition;
-import dev.herald.connections.control.TextAssembly;
-import dev.herald.connections.control.TokenBucket;
-import dev.herald.connections.control.V1Protocol;
 import dev.herald.connections.control.WebSocketManager;
+import dev.herald.recovery.control.StreamPosition;
+import dev.herald.handshake.control.HandshakeIdentity;
+import dev.herald.recovery.control.V1Protocol;
+import dev.herald.connections.control.Connection;
+import dev.herald.handshake.boundary.HandshakeFilter;
+import dev.herald.connections.control.HeraldCloseCodes;
+import dev.herald.inbound.control.InboundMessages;
+import dev.herald.inbound.control.TextAssembly;
+import dev.herald.inbound.control.TokenBucket;
 import dev.herald.stats.control.HeraldStats;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;

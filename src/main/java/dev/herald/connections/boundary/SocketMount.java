@@ -1,6 +1,6 @@
 package dev.herald.connections.boundary;
 
-import dev.herald.connections.control.V1Protocol;
+import dev.herald.recovery.control.V1Protocol;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterRegistration;
 import jakarta.servlet.ServletContext;

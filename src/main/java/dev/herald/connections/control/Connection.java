@@ -1,10 +1,15 @@
 package dev.herald.connections.control;
 
+import dev.herald.messages.entity.OutboundMessage;
+import dev.herald.messages.entity.StreamKey;
+import dev.herald.recovery.control.Replay;
+import dev.herald.recovery.control.V1Protocol;
 import dev.herald.stats.control.HeraldStats;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One registered session of one user, with its single writer and its liveness clock. A registration
@@ -38,6 +43,7 @@ public final class Connection {
     private final String[] epochs = new String[2];
     private final long[] seqs = new long[2];
     private List<Waiting> waiting; // guarded by this; null once live
+    private final AtomicBoolean claimed = new AtomicBoolean();
 
     /** A sequenced message that arrived before the session went live. */
     private record Waiting(int stream, String epoch, long seq, OutboundMessage frame, Delivery delivery, boolean strict) {
@@ -62,19 +68,30 @@ public final class Connection {
      * Attaches the session that opened for this registration and starts writing what was queued.
      *
      * @param session the open session
-     * @return false when the registration was removed before the session opened: the caller closes
-     *         the session with {@link #removal()}
+     * @return false when the registration was removed before the session opened (the caller closes
+     *         the session with {@link #removal()}), or is bound to another session already
      */
     boolean bind(Session session) {
         synchronized (this) {
-            if (removal != null) {
-                return false;
+            if (removal != null || this.session != null) {
+                return false; // removed, or bound already: one registration, one session
             }
             this.session = session;
         }
         seen();
         sender.bind(session.getAsyncRemote());
         return true;
+    }
+
+    /**
+     * Claims the registration for the one session that will bind it: a handshake's admission may reach
+     * two sessions of the same user (a container that shares user properties between concurrent
+     * handshakes), and only the first may use it; the other registers itself as if it had none.
+     *
+     * @return true for the first claim only
+     */
+    public boolean claim() {
+        return claimed.compareAndSet(false, true);
     }
 
     /**
@@ -165,7 +182,7 @@ public final class Connection {
      * Queues a sequenced frame on this v1 session (a non-blocking offer; the caller flushes the
      * sender afterwards), or keeps it until {@link #goLive}.
      *
-     * @param streamKey a user id or {@link V1Protocol#BROADCAST}
+     * @param streamKey the stream
      * @param epoch     the stream's epoch
      * @param seq       the message's sequence number
      * @param frame     its {@code herald.message} frame
@@ -173,8 +190,8 @@ public final class Connection {
      * @param strict    true for relayed messages, which must follow the last one without a gap
      * @return false when a strict message shows a gap: the session must resync
      */
-    synchronized boolean offerSequenced(long streamKey, String epoch, long seq, OutboundMessage frame, Delivery delivery, boolean strict) {
-        int stream = streamKey == V1Protocol.BROADCAST ? 1 : 0;
+    synchronized boolean offerSequenced(StreamKey streamKey, String epoch, long seq, OutboundMessage frame, Delivery delivery, boolean strict) {
+        int stream = streamKey.isBroadcast() ? 1 : 0;
         if (waiting != null) {
             waiting.add(new Waiting(stream, epoch, seq, frame, delivery, strict));
             return true;

@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * buffer limit written, so a stalled client is caught within the limit whatever the container buffers.
  * A probe's id is 64 random bits, so a client that never reads cannot answer probes it never
  * received; a pong that answers no outstanding probe confirms nothing (and counts as an inbound
- * frame against the session's rate limit, see {@link InboundMessages#unsolicitedPong}).
+ * frame against the session's rate limit, see {@code InboundMessages.unsolicitedPong}).
  */
 final class DeliveryProbes {
 

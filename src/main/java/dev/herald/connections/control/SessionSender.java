@@ -1,5 +1,6 @@
 package dev.herald.connections.control;
 
+import dev.herald.messages.entity.OutboundMessage;
 import dev.herald.stats.control.HeraldStats;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.RemoteEndpoint;

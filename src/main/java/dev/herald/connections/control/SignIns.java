@@ -12,10 +12,22 @@ final class SignIns {
 
     private final ConcurrentHashMap<String, List<Connection>> bySession = new ConcurrentHashMap<>();
 
-    /** Ties a registration to an HTTP session. */
+    /** Ties a registration to an HTTP session (unless it left the registry meanwhile). */
     void tie(Connection connection, String httpSessionId) {
         connection.signIn(httpSessionId);
         bySession.compute(httpSessionId, (id, current) -> current == null ? List.of(connection) : append(current, connection));
+        if (connection.removal() != null) {
+            forget(connection); // removed meanwhile
+        }
+    }
+
+    /** Closes the registrations of an HTTP session that ended with 4002 "signed out"; returns how many. */
+    int signedOut(String httpSessionId) {
+        List<Connection> ended = ended(httpSessionId);
+        for (Connection connection : ended) {
+            connection.sender().terminate(HeraldCloseCodes.SIGNED_OUT, null);
+        }
+        return ended.size();
     }
 
     /** Forgets a registration that left the registry. */

@@ -1,10 +1,10 @@
 package dev.herald.notifications.boundary;
 
-import dev.herald.cluster.control.Cluster;
 import dev.herald.connections.control.Delivery;
 import dev.herald.connections.control.MessageCodec;
-import dev.herald.connections.control.OutboundMessage;
+import dev.herald.connections.control.RemotePresence;
 import dev.herald.connections.control.WebSocketManager;
+import dev.herald.messages.entity.OutboundMessage;
 import jakarta.ejb.Stateless;
 import jakarta.inject.Inject;
 
@@ -20,7 +20,7 @@ public class NotificationService {
     @Inject
     MessageCodec codec;
     @Inject
-    Cluster cluster;
+    RemotePresence presence;
 
     /** Creates the bean (the container does). */
     public NotificationService() {
@@ -55,7 +55,7 @@ public class NotificationService {
     public Delivery notify(long userId, Object jsonData) {
         OutboundMessage message = codec.encode(jsonData);
         boolean mfa = codec.messageType(message).filter(MfaRequiredException.CODE::equals).isPresent();
-        int elsewhere = cluster.sessionsElsewhere(userId);
+        int elsewhere = presence.sessionsElsewhere(userId);
         if (mfa && elsewhere == 0 && !manager.isConnected(userId)) {
             throw new MfaRequiredException(userId); // checked before sending: a refused prompt is never recorded or replayed
         }
@@ -71,7 +71,7 @@ public class NotificationService {
      * @return true when the user has a live session on this node or, in a cluster, on any other
      */
     public boolean isConnected(long userId) {
-        return cluster.isConnected(userId);
+        return manager.isConnected(userId) || presence.sessionsElsewhere(userId) > 0;
     }
 
     /**

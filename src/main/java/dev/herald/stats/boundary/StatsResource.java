@@ -1,9 +1,9 @@
 package dev.herald.stats.boundary;
 
 import dev.herald.api.control.ApiAccess;
-import dev.herald.cluster.control.Cluster;
-import dev.herald.connections.control.History;
+import dev.herald.recovery.control.History;
 import dev.herald.connections.control.WebSocketManager;
+import dev.herald.platform.ClusterStatus;
 import dev.herald.stats.control.HeraldStats;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -28,7 +28,7 @@ public class StatsResource {
     @Inject
     WebSocketManager manager;
     @Inject
-    Cluster cluster;
+    ClusterStatus cluster;
     @Inject
     ApiAccess access;
     @Context

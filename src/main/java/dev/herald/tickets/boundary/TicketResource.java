@@ -1,7 +1,7 @@
 package dev.herald.tickets.boundary;
 
 import dev.herald.api.control.ApiAccess;
-import dev.herald.connections.control.UserIdResolver;
+import dev.herald.handshake.control.UserIdResolver;
 import dev.herald.stats.control.HeraldStats;
 import dev.herald.tickets.control.TicketLimitException;
 import dev.herald.tickets.control.TicketStore;

@@ -1,6 +1,5 @@
 package dev.herald.tickets.control;
 
-import dev.herald.cluster.control.Cluster;
 import dev.herald.platform.HeraldConfig;
 import dev.herald.platform.RefusalLog;
 import dev.herald.stats.control.HeraldStats;
@@ -31,7 +30,7 @@ import java.util.logging.Level;
  * {@link TicketLimitException} (HTTP 429 with {@code Retry-After}), counted and logged through
  * {@link RefusalLog}. In cluster mode Redis applies the same limits to all nodes together.
  *
- * <p>In cluster mode tickets live in Redis ({@link Cluster#storeTicket}), so a ticket issued by one node
+ * <p>In cluster mode tickets live in Redis ({@link SharedTickets}), so a ticket issued by one node
  * opens a session once on any node. While Redis is unreachable new tickets stay in this node's memory
  * and work on this node only; a ticket held in Redis cannot be used until Redis is back.
  */
@@ -49,7 +48,7 @@ public class TicketStore {
     @Inject
     HeraldConfig config;
     @Inject
-    Cluster cluster;
+    SharedTickets shared;
     @Inject
     HeraldStats stats;
     @Inject
@@ -117,8 +116,8 @@ public class TicketStore {
         byte[] bytes = new byte[TICKET_BYTES];
         random.nextBytes(bytes);
         String ticket = encoder.encodeToString(bytes);
-        if (cluster != null) {
-            OptionalLong stored = cluster.storeTicket(ticket, userId, ttlSeconds(), maxOutstanding, perMinute);
+        if (shared != null) {
+            OptionalLong stored = shared.store(ticket, userId, ttlSeconds(), maxOutstanding, perMinute);
             if (stored.isPresent()) {
                 if (stored.getAsLong() > 0) {
                     throw refused(userId, stored.getAsLong());
@@ -155,8 +154,8 @@ public class TicketStore {
             return OptionalLong.empty();
         }
         Entry entry = tickets.remove(ticket);
-        if (entry == null && cluster != null) {
-            return cluster.takeTicket(ticket);
+        if (entry == null && shared != null) {
+            return shared.take(ticket);
         }
         if (entry != null) {
             quota.release(entry.userId(), entry.expiresAtNanos());

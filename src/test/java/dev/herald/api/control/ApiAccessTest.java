@@ -3,7 +3,7 @@ package dev.herald.api.control;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.herald.connections.control.OriginPolicy;
+import dev.herald.handshake.control.OriginPolicy;
 import dev.herald.stats.control.HeraldStats;
 import org.junit.jupiter.api.Test;
 

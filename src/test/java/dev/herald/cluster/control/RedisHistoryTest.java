@@ -5,10 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.herald.connections.control.OutboundMessage;
-import dev.herald.connections.control.Replay;
-import dev.herald.connections.control.StreamPosition;
-import dev.herald.connections.control.V1Protocol;
+import dev.herald.messages.entity.OutboundMessage;
+import dev.herald.messages.entity.StreamKey;
+import dev.herald.recovery.control.Replay;
+import dev.herald.recovery.control.StreamPosition;
+import dev.herald.recovery.control.V1Protocol;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -42,18 +43,18 @@ class RedisHistoryTest extends RedisFixture {
         RedisHistory history = history(100, 60_000);
         Replay before = history.replay(1, null, null).orElseThrow();
         for (String name : new String[]{"t1", "t2", "b1", "t3", "t4", "b2", "t5"}) {
-            assertTrue(history.publish(name.startsWith("b") ? V1Protocol.BROADCAST : 1, OutboundMessage.of("\"" + name + "\"")));
+            assertTrue(history.publish(name.startsWith("b") ? StreamKey.BROADCAST : StreamKey.user(1), OutboundMessage.of("\"" + name + "\"")));
         }
-        history.publish(2, OutboundMessage.of("\"not alice's\""));
+        history.publish(StreamKey.user(2), OutboundMessage.of("\"not alice's\""));
         Replay replay = history.replay(1, before.userHead(), before.broadcastHead()).orElseThrow();
         assertTrue(replay.recovered());
         assertEquals(7, replay.replayed());
         String epoch = before.userHead().epoch();
         List<String> user = data(replay).stream().filter(f -> f.contains("\"user\"")).toList();
-        assertEquals(List.of(1, 2, 3, 4, 5).stream().map(n -> V1Protocol.message(1, epoch, n, "\"t" + n + "\"").json()).toList(), user);
+        assertEquals(List.of(1, 2, 3, 4, 5).stream().map(n -> V1Protocol.message(StreamKey.user(1), epoch, n, "\"t" + n + "\"").json()).toList(), user);
         List<String> broadcast = data(replay).stream().filter(f -> f.contains("\"broadcast\"")).toList();
-        assertEquals(List.of(V1Protocol.message(0, before.broadcastHead().epoch(), 1, "\"b1\"").json(),
-                V1Protocol.message(0, before.broadcastHead().epoch(), 2, "\"b2\"").json()), broadcast);
+        assertEquals(List.of(V1Protocol.message(StreamKey.BROADCAST, before.broadcastHead().epoch(), 1, "\"b1\"").json(),
+                V1Protocol.message(StreamKey.BROADCAST, before.broadcastHead().epoch(), 2, "\"b2\"").json()), broadcast);
         assertEquals(new StreamPosition(epoch, 5), replay.userHead());
         Replay upToDate = history.replay(1, replay.userHead(), replay.broadcastHead()).orElseThrow();
         assertTrue(upToDate.recovered());
@@ -69,7 +70,7 @@ class RedisHistoryTest extends RedisFixture {
         RedisHistory history = history(10, 60_000);
         Replay before = history.replay(1, null, null).orElseThrow();
         for (int n = 1; n <= 250; n++) {
-            history.publish(1, OutboundMessage.of("{\"n\":" + n + "}"));
+            history.publish(StreamKey.user(1), OutboundMessage.of("{\"n\":" + n + "}"));
         }
         assertTrue(redis.xlen(prefix + ":h:u1") < 250, "trimmed in Redis");
         Replay gap = history.replay(1, before.userHead(), null).orElseThrow();
@@ -90,12 +91,12 @@ class RedisHistoryTest extends RedisFixture {
     @Test
     void aStreamIdlePastTheTtlStartsANewEpoch() throws Exception {
         RedisHistory history = history(100, 300);
-        history.publish(1, OutboundMessage.of("1"));
+        history.publish(StreamKey.user(1), OutboundMessage.of("1"));
         Replay before = history.replay(1, null, null).orElseThrow();
         assertTrue(redis.pttl(prefix + ":h:u1") > 0, "every key expires");
         assertTrue(redis.pttl(prefix + ":h:u1:m") > 0);
         Thread.sleep(450);
-        history.publish(1, OutboundMessage.of("2"));
+        history.publish(StreamKey.user(1), OutboundMessage.of("2"));
         Replay after = history.replay(1, before.userHead(), null).orElseThrow();
         assertNotEquals(before.userHead().epoch(), after.userHead().epoch());
         assertFalse(after.recovered());
@@ -105,16 +106,16 @@ class RedisHistoryTest extends RedisFixture {
     @Test
     void aMessageRedisCouldNotRecordStartsNewEpochsOnceRedisIsBack() {
         RedisHistory history = history(100, 60_000);
-        assertTrue(history.publish(1, OutboundMessage.of("1")));
+        assertTrue(history.publish(StreamKey.user(1), OutboundMessage.of("1")));
         Replay before = history.replay(1, null, null).orElseThrow();
         redis.set(prefix + ":h:u2:m", "not a hash"); // the script fails for user 2, as it would with Redis unreachable
-        assertFalse(history.publish(2, OutboundMessage.of("lost to Redis")), "the caller delivers it from memory");
+        assertFalse(history.publish(StreamKey.user(2), OutboundMessage.of("lost to Redis")), "the caller delivers it from memory");
         assertEquals(1, stats.snapshot(0).getInt("clusterPublishFailures"));
         history.recovered();
         assertEquals("1", redis.get(prefix + ":h:gen"));
         history.recovered();
         assertEquals("1", redis.get(prefix + ":h:gen"), "once per outage that lost something");
-        assertTrue(history.publish(1, OutboundMessage.of("2")));
+        assertTrue(history.publish(StreamKey.user(1), OutboundMessage.of("2")));
         Replay after = history.replay(1, before.userHead(), before.broadcastHead()).orElseThrow();
         assertNotEquals(before.userHead().epoch(), after.userHead().epoch(), "user 1 could have missed a message: new epoch");
         assertNotEquals(before.broadcastHead().epoch(), after.broadcastHead().epoch());

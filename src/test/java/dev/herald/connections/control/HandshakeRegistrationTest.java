@@ -9,6 +9,7 @@ import dev.herald.connections.entity.DisconnectRequested;
 import dev.herald.connections.entity.SessionClosed;
 import dev.herald.connections.entity.SessionOpened;
 import dev.herald.platform.HeraldConfig;
+import dev.herald.recovery.control.StreamPosition;
 import dev.herald.stats.control.HeraldStats;
 import java.util.List;
 import java.util.Map;
@@ -123,5 +124,26 @@ class HandshakeRegistrationTest {
         manager.bind(tied, fake.session);
         manager.disconnect(7, fake.session);
         assertEquals(0, manager.signedOut("http-3"), "nothing left to close, nothing kept");
+    }
+
+    /** Two sessions that got the same admission (same user): the first binds it, the other registers itself. */
+    @Test
+    void aRegistrationIsClaimedAndBoundByOneSessionOnly() {
+        Connection shared = reserve(8);
+        assertTrue(shared.claim());
+        assertFalse(shared.claim(), "the second session falls back to its own registration");
+        FakeSession first = new FakeSession(FakeSession.Mode.INLINE);
+        FakeSession second = new FakeSession(FakeSession.Mode.INLINE);
+        assertTrue(manager.bind(shared, first.session));
+        assertFalse(manager.bind(shared, second.session), "never two sessions on one registration");
+        assertSame(first.session, shared.session());
+        assertTrue(first.open);
+        assertFalse(second.open);
+        FakeSession fallback = new FakeSession(FakeSession.Mode.INLINE); // what the endpoint does without an admission
+        Connection own = manager.connect(8, fallback.session).orElseThrow();
+        assertEquals(2, manager.sendMessage(8, Map.of("n", 1)).sessions(), "each session on its own registration");
+        assertEquals(List.of(first.session, fallback.session), manager.getConnections(8));
+        assertSame(fallback.session, own.session());
+        assertEquals(2, stats.openSessions());
     }
 }

@@ -4,7 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.herald.messages.entity.OutboundMessage;
+import dev.herald.messages.entity.StreamKey;
 import dev.herald.platform.HeraldConfig;
+import dev.herald.recovery.control.Relay;
+import dev.herald.recovery.control.Replay;
+import dev.herald.recovery.control.StreamPosition;
+import dev.herald.recovery.control.V1Protocol;
 import dev.herald.stats.control.HeraldStats;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -24,7 +30,7 @@ class RecoveryTest {
 
     private final HeraldStats stats = new HeraldStats();
     private final HeraldConfig config = new HeraldConfig(1 << 24, 10_000, 25_000, 0, 100, 16).withHistory(10, 60_000, 1 << 24);
-    private final WebSocketManager manager = new WebSocketManager(new MessageCodec(), config, stats, Runnable::run, e -> { });
+    private WebSocketManager manager = new WebSocketManager(new MessageCodec(), config, stats, Runnable::run, e -> { });
 
     static JsonObject json(String text) {
         try (var reader = Json.createReader(new StringReader(text))) {
@@ -56,11 +62,11 @@ class RecoveryTest {
         return client;
     }
 
-    /** A cluster relay that publishes (or fails to) and answers reads with the given function. */
+    /** A manager with a cluster relay that publishes (or fails to) and answers reads with the given function. */
     private void useRelay(boolean publishes, BiFunction<StreamPosition, StreamPosition, Optional<Replay>> reads) {
-        manager.useRelay(new Relay() {
+        manager = new WebSocketManager(new MessageCodec(), config, stats, Runnable::run, e -> { }, new Relay() {
             @Override
-            public boolean publish(long streamKey, OutboundMessage message) {
+            public boolean publish(StreamKey streamKey, OutboundMessage message) {
                 return publishes;
             }
 
@@ -179,11 +185,7 @@ class RecoveryTest {
         HeraldConfig tiny = new HeraldConfig(1 << 24, 10_000, 25_000, 0, 100, 16).withHistory(10, 60_000, 4096);
         WebSocketManager small = new WebSocketManager(new MessageCodec(), tiny, stats, Runnable::run, e -> { });
         small.sendMessage(1, Map.of("n", 1));
-        String epoch;
-        History.Stream stream = small.history().stream(1);
-        synchronized (stream) {
-            epoch = stream.head().epoch();
-        }
+        String epoch = small.history().inStream(StreamKey.user(1), stream -> stream.head().epoch());
         for (long user = 2; user < 100; user++) {
             small.sendMessage(user, Map.of("n", 1));
         }
@@ -203,20 +205,20 @@ class RecoveryTest {
         StreamPosition head = new StreamPosition("Shared", 3);
         StreamPosition broadcastHead = new StreamPosition("SharedB", 0);
         useRelay(true, (user, broadcast) -> {
-            manager.deliverRelayed(1, "Shared", 3, "{\"n\":3}"); // published before the read: replayed
-            manager.deliverRelayed(1, "Shared", 4, "{\"n\":4}"); // published after the read
-            List<Replay.Held> held = List.of(new Replay.Held(3, 0, V1Protocol.message(1, "Shared", 3, "{\"n\":3}")));
+            manager.deliverRelayed(StreamKey.user(1), "Shared", 3, "{\"n\":3}"); // published before the read: replayed
+            manager.deliverRelayed(StreamKey.user(1), "Shared", 4, "{\"n\":4}"); // published after the read
+            List<Replay.Held> held = List.of(new Replay.Held(3, 0, V1Protocol.message(StreamKey.user(1), "Shared", 3, "{\"n\":3}")));
             return Optional.of(Replay.plan(user, head, held, broadcast, broadcastHead, List.of()));
         });
         Client client = connectV1(1, "Shared:2", null);
         assertEquals(1, manager.sendMessage(1, Map.of("n", 5)).sessions(), "counted; it comes back from the subscriber");
-        manager.deliverRelayed(1, "Shared", 5, "{\"n\":5}");
+        manager.deliverRelayed(StreamKey.user(1), "Shared", 5, "{\"n\":5}");
         List<JsonObject> frames = client.read();
         assertEquals(List.of("herald.message", "herald.welcome", "herald.message", "herald.message"),
                 frames.stream().map(f -> f.getString("type")).toList());
         assertTrue(frames.get(1).getBoolean("recovered"));
         assertEquals(List.of(3, 4, 5), List.of(frames.get(0).getInt("seq"), frames.get(2).getInt("seq"), frames.get(3).getInt("seq")));
-        manager.deliverRelayed(1, "Shared", 7, "{\"n\":7}");
+        manager.deliverRelayed(StreamKey.user(1), "Shared", 7, "{\"n\":7}");
         assertEquals(HeraldCloseCodes.RESYNC, client.fake.closeReason, "seq 6 never arrived: the client must reconnect and recover");
         assertTrue(client.read().isEmpty());
         assertEquals(1, stats.snapshot(0).getInt("resyncs"));

@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.herald.connections.entity.MessageSent;
 import dev.herald.connections.entity.SessionClosed;
 import dev.herald.connections.entity.SessionOpened;
+import dev.herald.messages.entity.OutboundMessage;
+import dev.herald.messages.entity.StreamKey;
 import dev.herald.platform.HeraldConfig;
 import dev.herald.stats.control.HeraldStats;
 import jakarta.websocket.CloseReason;
@@ -57,8 +59,8 @@ class WebSocketManagerTest {
         assertEquals(List.of(new MessageSent(1, "{\"message\":\"hi\"}"), new MessageSent(MessageSent.EVERYONE, "{\"message\":\"all\"}")), events);
         assertTrue(((MessageSent) events.get(1)).isBroadcast());
         events.clear();
-        assertEquals(1, manager.sendLocal(2, OutboundMessage.of("{\"from\":\"node b\"}")).sessions());
-        assertEquals(2, manager.broadcastLocal(OutboundMessage.of("{\"from\":\"node c\"}")).sessions());
+        assertEquals(1, manager.sendPlainLocal(StreamKey.user(2), OutboundMessage.of("{\"from\":\"node b\"}")).sessions());
+        assertEquals(2, manager.sendPlainLocal(StreamKey.BROADCAST, OutboundMessage.of("{\"from\":\"node c\"}")).sessions());
         assertEquals(List.of(), events, "what other nodes published is not published again");
         assertEquals(List.of("{\"message\":\"hi\"}", "{\"message\":\"all\"}", "{\"from\":\"node c\"}"), alice.texts);
         assertEquals(List.of("{\"message\":\"all\"}", "{\"from\":\"node b\"}", "{\"from\":\"node c\"}"), bob.texts);
@@ -122,7 +124,7 @@ class WebSocketManagerTest {
         FakeSession alice = connect(1);
         FakeSession bob = connect(2);
         assertThrows(IllegalArgumentException.class, () -> manager.sendMessage(0, Map.of("message", "secret")));
-        assertThrows(IllegalArgumentException.class, () -> manager.sendLocal(-5, OutboundMessage.of("{\"message\":\"secret\"}")));
+        assertThrows(IllegalArgumentException.class, () -> manager.sendMessage(-5, Map.of("message", "secret")));
         assertTrue(alice.texts.isEmpty(), "user 0 is the broadcast stream's key: nobody may get a targeted message for it");
         assertTrue(bob.texts.isEmpty());
     }
@@ -236,23 +238,31 @@ class WebSocketManagerTest {
 
     @Test
     void shutdownFlushesQueuesBeforeClosing() throws Exception {
-        FakeSession slow = connect(1);
-        slow.mode = FakeSession.Mode.MANUAL;
-        manager.sendMessage(1, Map.of("n", 1));
-        manager.sendMessage(1, Map.of("n", 2));
-        Thread completer = new Thread(() -> {
-            try {
-                Thread.sleep(30);
-            } catch (InterruptedException e) {
-                return;
-            }
-            while (slow.completeOne() || slow.texts.size() < 2) {
+        // a drain far longer than the test: it ends because the queues are written, not by its deadline
+        WebSocketManager draining = new WebSocketManager(new MessageCodec(), new HeraldConfig(1 << 20, 10_000, 25_000, 0, 30_000, 3),
+                stats, Runnable::run, e -> { });
+        FakeSession slow = new FakeSession(FakeSession.Mode.MANUAL);
+        draining.connect(1, slow.session).orElseThrow();
+        draining.sendMessage(1, Map.of("n", 1));
+        draining.sendMessage(1, Map.of("n", 2));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        Thread completer = new Thread(() -> { // the client reads only once the drain has begun
+            while (!draining.isStopping() && System.nanoTime() < deadline) {
                 Thread.onSpinWait();
+            }
+            int written = 0;
+            while (written < 2 && System.nanoTime() < deadline) {
+                if (slow.completeOne()) {
+                    written++;
+                } else {
+                    Thread.onSpinWait();
+                }
             }
         });
         completer.start();
-        manager.shutdown();
-        completer.join();
+        draining.shutdown();
+        completer.join(TimeUnit.SECONDS.toMillis(30));
+        assertFalse(completer.isAlive());
         assertEquals(2, slow.texts.size(), "both queued messages were written before the close");
         assertSame(HeraldCloseCodes.GOING_AWAY, slow.closeReason);
     }

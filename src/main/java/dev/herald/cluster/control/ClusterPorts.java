@@ -1,0 +1,75 @@
+package dev.herald.cluster.control;
+
+import dev.herald.connections.control.RemotePresence;
+import dev.herald.messages.entity.OutboundMessage;
+import dev.herald.messages.entity.StreamKey;
+import dev.herald.recovery.control.Relay;
+import dev.herald.recovery.control.Replay;
+import dev.herald.recovery.control.StreamPosition;
+import dev.herald.tickets.control.SharedTickets;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Inject;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * The cluster as the other packages see it: the ports they own, implemented on the {@link Cluster}
+ * and supplied as CDI beans. On a single node (and once the node left) each answers as a single node.
+ */
+@ApplicationScoped
+public class ClusterPorts {
+
+    @Inject
+    Cluster cluster;
+
+    /** Creates the bean; CDI injects the cluster. */
+    public ClusterPorts() {
+    }
+
+    /** @return the {@code herald.v1} streams shared in Redis while this node is in the cluster */
+    @Produces
+    @ApplicationScoped
+    Relay relay() {
+        return new Relay() {
+            @Override
+            public boolean isActive() {
+                return cluster.isEnabled();
+            }
+
+            @Override
+            public boolean publish(StreamKey streamKey, OutboundMessage message) {
+                return cluster.publish(streamKey, message);
+            }
+
+            @Override
+            public Optional<Replay> replay(long userId, StreamPosition user, StreamPosition broadcast) {
+                return cluster.replay(userId, user, broadcast);
+            }
+        };
+    }
+
+    /** @return the users' sessions on other nodes, per the shared presence */
+    @Produces
+    @ApplicationScoped
+    RemotePresence remotePresence() {
+        return userId -> cluster.sessionsElsewhere(userId);
+    }
+
+    /** @return connect tickets in Redis, shared by every node */
+    @Produces
+    @ApplicationScoped
+    SharedTickets sharedTickets() {
+        return new SharedTickets() {
+            @Override
+            public OptionalLong store(String ticket, long userId, long ttlSeconds, int maxOutstanding, int perMinute) {
+                return cluster.storeTicket(ticket, userId, ttlSeconds, maxOutstanding, perMinute);
+            }
+
+            @Override
+            public OptionalLong take(String ticket) {
+                return cluster.takeTicket(ticket);
+            }
+        };
+    }
+}

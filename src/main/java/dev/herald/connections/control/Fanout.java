@@ -1,0 +1,64 @@
+package dev.herald.connections.control;
+
+import dev.herald.messages.entity.OutboundMessage;
+import dev.herald.messages.entity.StreamKey;
+import dev.herald.recovery.control.Relay;
+
+/**
+ * Queues one serialized message on its stream's sessions of this node: plain sessions get the bare
+ * JSON at once, lock-free; {@code herald.v1} sessions get it sequenced, through the cluster's
+ * {@link Relay} when it takes the message (it comes back from the subscriber) and otherwise from
+ * the in-memory history ({@link Sequencer}). No caller waits for a client.
+ */
+final class Fanout {
+
+    private final Registry registry;
+    private final Sequencer sequencer;
+    private final Relay relay;
+
+    Fanout(Registry registry, Sequencer sequencer, Relay relay) {
+        this.registry = registry;
+        this.sequencer = sequencer;
+        this.relay = relay;
+    }
+
+    /**
+     * @param streamKey the stream
+     * @param message   the bare JSON
+     * @return how many sessions it was queued on (or will be, from the subscriber), and when written
+     */
+    Delivery send(StreamKey streamKey, OutboundMessage message) {
+        Delivery delivery = new Delivery();
+        plain(streamKey, message, delivery);
+        if (relay.isActive() && relay.publish(streamKey, message)) {
+            registry.forEachTarget(streamKey, connection -> {
+                if (connection.isV1() && connection.isLive()) {
+                    delivery.relayed();
+                }
+            });
+        } else {
+            sequencer.sequenced(streamKey, message, delivery);
+        }
+        return delivery.seal();
+    }
+
+    /**
+     * @param streamKey the stream
+     * @param message   the bare JSON another node published
+     * @return how many plain sessions it was queued on
+     */
+    Delivery plainOnly(StreamKey streamKey, OutboundMessage message) {
+        Delivery delivery = new Delivery();
+        plain(streamKey, message, delivery);
+        return delivery.seal();
+    }
+
+    private void plain(StreamKey streamKey, OutboundMessage message, Delivery delivery) {
+        registry.forEachTarget(streamKey, connection -> {
+            if (!connection.isV1() && connection.isLive()) {
+                delivery.expect();
+                connection.sender().enqueue(message, delivery);
+            }
+        });
+    }
+}

@@ -1,0 +1,167 @@
+package dev.herald.connections.control;
+
+import dev.herald.messages.entity.StreamKey;
+import jakarta.websocket.Session;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/**
+ * This node's registrations by user id, and what can be asked of them. Thread-safe without a global
+ * lock: each user's registrations are an immutable array, oldest first, replaced atomically per key.
+ */
+final class Registry {
+
+    private static final Connection[] NONE = new Connection[0];
+
+    private final ConcurrentHashMap<Long, Connection[]> users = new ConcurrentHashMap<>();
+
+    /**
+     * Adds a registration; beyond {@code max} per user the oldest leave the registry.
+     *
+     * @param connection the new registration
+     * @param max        registrations a user may hold (at least 1)
+     * @param evicted    receives the registrations that left to make room; the caller closes them
+     */
+    void add(Connection connection, int max, List<Connection> evicted) {
+        users.compute(connection.userId(), (id, current) -> {
+            if (current == null) {
+                return new Connection[]{connection};
+            }
+            int keep = Math.min(current.length, max - 1);
+            evicted.addAll(Arrays.asList(current).subList(0, current.length - keep));
+            Connection[] next = Arrays.copyOfRange(current, current.length - keep, current.length + 1);
+            next[keep] = connection;
+            return next;
+        });
+    }
+
+    /**
+     * @param connection a registration
+     * @return true only for the call that removed it
+     */
+    boolean remove(Connection connection) {
+        boolean[] removed = {false};
+        users.computeIfPresent(connection.userId(), (id, current) -> {
+            int index = Arrays.asList(current).indexOf(connection);
+            if (index < 0) {
+                return current;
+            }
+            removed[0] = true;
+            if (current.length == 1) {
+                return null;
+            }
+            Connection[] next = new Connection[current.length - 1];
+            System.arraycopy(current, 0, next, 0, index);
+            System.arraycopy(current, index + 1, next, index, next.length - index);
+            return next;
+        });
+        return removed[0];
+    }
+
+    /** @return the user's registrations, oldest first (a snapshot) */
+    Connection[] of(long userId) {
+        return users.getOrDefault(userId, NONE);
+    }
+
+    /** Runs {@code action} for each of the user's registrations, or every registration for the broadcast stream. */
+    void forEachTarget(StreamKey streamKey, Consumer<Connection> action) {
+        if (streamKey instanceof StreamKey.User user) {
+            for (Connection connection : of(user.id())) {
+                action.accept(connection);
+            }
+            return;
+        }
+        forEach(action);
+    }
+
+    /** Runs {@code action} for every registration. */
+    void forEach(Consumer<Connection> action) {
+        for (Connection[] connections : users.values()) {
+            for (Connection connection : connections) {
+                action.accept(connection);
+            }
+        }
+    }
+
+    /** @return the user's most recent live session */
+    Optional<Session> newest(long userId) {
+        Connection[] connections = of(userId);
+        for (int i = connections.length - 1; i >= 0; i--) {
+            Session session = connections[i].session();
+            if (session != null && connections[i].isLive()) {
+                return Optional.of(session);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** @return the user's live, opened sessions, oldest first */
+    List<Session> sessions(long userId) {
+        List<Session> live = new ArrayList<>();
+        for (Connection connection : of(userId)) {
+            Session session = connection.session();
+            if (session != null && connection.isLive()) {
+                live.add(session);
+            }
+        }
+        return live;
+    }
+
+    /** @return the user's live registrations, those whose handshake is completing included */
+    int live(long userId) {
+        int live = 0;
+        for (Connection connection : of(userId)) {
+            if (connection.isLive()) {
+                live++;
+            }
+        }
+        return live;
+    }
+
+    /** @return user id to live, opened sessions (read-only) */
+    Map<Long, List<Session>> snapshot() {
+        Map<Long, List<Session>> snapshot = new LinkedHashMap<>();
+        users.forEach((userId, connections) -> {
+            List<Session> live = sessions(userId);
+            if (!live.isEmpty()) {
+                snapshot.put(userId, List.copyOf(live));
+            }
+        });
+        return Map.copyOf(snapshot);
+    }
+
+    /** @return user id to live registrations */
+    Map<Long, Integer> liveCounts() {
+        Map<Long, Integer> counts = new LinkedHashMap<>();
+        users.forEach((userId, connections) -> {
+            int live = live(userId);
+            if (live > 0) {
+                counts.put(userId, live);
+            }
+        });
+        return counts;
+    }
+
+    /** @return users with at least one registration */
+    int users() {
+        return users.size();
+    }
+
+    /** @return true when no registration has data left to write */
+    boolean allIdle() {
+        for (Connection[] connections : users.values()) {
+            for (Connection connection : connections) {
+                if (!connection.sender().isIdle() && !connection.sender().isTerminated()) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+}

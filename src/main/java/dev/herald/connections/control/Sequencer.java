@@ -1,0 +1,124 @@
+package dev.herald.connections.control;
+
+import dev.herald.messages.entity.OutboundMessage;
+import dev.herald.messages.entity.StreamKey;
+import dev.herald.platform.HeraldConfig;
+import dev.herald.recovery.control.History;
+import dev.herald.recovery.control.Relay;
+import dev.herald.recovery.control.Replay;
+import dev.herald.recovery.control.StreamPosition;
+import dev.herald.recovery.control.V1Protocol;
+import dev.herald.stats.control.HeraldStats;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Logger;
+
+/**
+ * The {@code herald.v1} sessions' order: each message of a stream reaches them once, in sequence
+ * order, whether replayed on connect or queued live. On one node (or while the cluster's {@link Relay}
+ * cannot be reached) the in-memory {@link History} sequences: a message gets its number, is recorded
+ * and is offered to the sessions under its stream's lock, and a connecting session registers, reads
+ * what it missed and queues its replay and welcome under its user stream's lock and the broadcast
+ * stream's ({@link History#inUserAndBroadcast}). In cluster mode the relay sequences; its messages
+ * come back from the subscriber, in order, through {@link #relayed}.
+ */
+final class Sequencer {
+
+    private static final Logger LOG = Logger.getLogger(Sequencer.class.getName());
+
+    private final Registry registry;
+    private final History history;
+    private final HeraldConfig config;
+    private final HeraldStats stats;
+
+    Sequencer(Registry registry, History history, HeraldConfig config, HeraldStats stats) {
+        this.registry = registry;
+        this.history = history;
+        this.config = config;
+        this.stats = stats;
+    }
+
+    /** @return the in-memory history */
+    History history() {
+        return history;
+    }
+
+    /**
+     * Registers a v1 session and queues its replay and welcome, race-free.
+     *
+     * @param register adds the registration to the registry (called once)
+     * @return the replay; null when a relayed message that arrived meanwhile shows a gap
+     */
+    Replay connect(Connection connection, StreamPosition user, StreamPosition broadcast, Relay relay, Runnable register) {
+        long userId = connection.userId();
+        boolean shared = relay.isActive();
+        Replay replay = null;
+        if (shared) {
+            register.run(); // relayed messages wait in the connection until it goes live
+            replay = relay.replay(userId, user, broadcast).orElse(null);
+        }
+        boolean inOrder;
+        if (replay != null) {
+            inOrder = connection.goLive(replay);
+        } else {
+            Replay[] local = new Replay[1];
+            inOrder = history.inUserAndBroadcast(StreamKey.user(userId), (userStream, broadcastStream) -> {
+                if (!shared) {
+                    register.run();
+                }
+                StreamPosition userHead = userStream.head();
+                StreamPosition broadcastHead = broadcastStream.head();
+                local[0] = Replay.plan(user, userHead, userStream.after(Replay.replayAfter(user, userHead)),
+                        broadcast, broadcastHead, broadcastStream.after(Replay.replayAfter(broadcast, broadcastHead)),
+                        new Replay.Bound(config.recoveryMaxBytes(), config.recoveryMaxMessages()));
+                return connection.goLive(local[0]);
+            });
+            replay = local[0];
+        }
+        stats.recovery(replay.requested(), replay.recovered(), replay.replayed());
+        return inOrder ? replay : null;
+    }
+
+    /** Records the message in the in-memory stream and offers it to the stream's v1 sessions, under the stream's lock. */
+    void sequenced(StreamKey streamKey, OutboundMessage message, Delivery delivery) {
+        List<Connection> offered = new ArrayList<>();
+        history.inStream(streamKey, stream -> {
+            Replay.Held held = stream.append(message.json());
+            String epoch = stream.head().epoch();
+            registry.forEachTarget(streamKey, connection -> {
+                if (connection.isV1() && connection.isLive()) {
+                    delivery.expect();
+                    connection.offerSequenced(streamKey, epoch, held.seq(), held.frame(), delivery, false);
+                    offered.add(connection);
+                }
+            });
+            return null;
+        });
+        for (Connection connection : offered) {
+            connection.sender().flush();
+        }
+    }
+
+    /**
+     * Queues a message the relay sequenced on this node's v1 sessions of its stream, in sequence
+     * order; a session that sees a gap (this node missed publications) is closed to resync.
+     */
+    Delivery relayed(StreamKey streamKey, String epoch, long seq, String data) {
+        OutboundMessage frame = V1Protocol.message(streamKey, epoch, seq, data);
+        Delivery delivery = new Delivery();
+        registry.forEachTarget(streamKey, connection -> {
+            if (connection.isV1() && connection.isLive()) {
+                delivery.expect();
+                boolean inOrder = connection.offerSequenced(streamKey, epoch, seq, frame, delivery, true);
+                connection.sender().flush();
+                if (!inOrder) {
+                    stats.resync();
+                    LOG.info(() -> "Closing " + connection + " to resync: it missed relayed messages of its "
+                            + streamKey.wireName() + " stream before " + epoch + ":" + seq);
+                    connection.sender().terminate(HeraldCloseCodes.RESYNC, null);
+                }
+            }
+        });
+        return delivery.seal();
+    }
+}

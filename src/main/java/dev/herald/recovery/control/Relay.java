@@ -1,0 +1,60 @@
+package dev.herald.recovery.control;
+
+import dev.herald.messages.entity.OutboundMessage;
+import dev.herald.messages.entity.StreamKey;
+import java.util.Optional;
+
+/**
+ * Where {@code herald.v1} streams are sequenced when they are shared by several nodes (cluster mode:
+ * Redis). The manager falls back to its in-memory {@link History} whenever a call answers false or
+ * empty (Redis unreachable).
+ */
+public interface Relay {
+
+    /** No shared streams (a single node, unit tests): every stream is sequenced in memory. */
+    Relay NONE = new Relay() {
+        @Override
+        public boolean isActive() {
+            return false;
+        }
+
+        @Override
+        public boolean publish(StreamKey streamKey, OutboundMessage message) {
+            return false;
+        }
+
+        @Override
+        public Optional<Replay> replay(long userId, StreamPosition user, StreamPosition broadcast) {
+            return Optional.empty();
+        }
+    };
+
+    /**
+     * @return true while the streams are shared (cluster mode, between the cluster's start and stop);
+     *         false: the caller sequences in memory and never calls the other methods
+     */
+    default boolean isActive() {
+        return true;
+    }
+
+    /**
+     * Assigns the message its sequence number in the shared stream, records it and publishes it to
+     * every node, this one included; each node then queues it on its {@code herald.v1} sessions of
+     * the stream, in sequence order.
+     *
+     * @param streamKey the stream
+     * @param message   the bare JSON
+     * @return true when recorded and published; false when the caller must deliver it itself
+     */
+    boolean publish(StreamKey streamKey, OutboundMessage message);
+
+    /**
+     * Reads the shared streams for a connecting {@code herald.v1} session.
+     *
+     * @param userId    the user
+     * @param user      the client's user-stream position, or null
+     * @param broadcast the client's broadcast-stream position, or null
+     * @return the replay and welcome; empty when the shared history cannot be read now
+     */
+    Optional<Replay> replay(long userId, StreamPosition user, StreamPosition broadcast);
+}
