@@ -65,7 +65,7 @@ public class HeraldEndpoint extends Endpoint {
 
     /**
      * Binds the session to the registration its handshake made ({@link HandshakeConfigurator}), or
-     * closes it with the handshake's refusal (1008: no identity, an invalid ticket, or a refused
+     * closes it with the handshake's refusal (4003 no identity, 4004 an invalid ticket, or 4005 a refused
      * origin that got past the filter; 1001 while the application stops). Text arrives part by part
      * (a fragmented message frame by frame), so its size is checked before the container could buffer
      * a whole message; binary frames are refused (1003) at their first part.

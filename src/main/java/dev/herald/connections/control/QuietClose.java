@@ -8,7 +8,7 @@ import java.util.function.BiConsumer;
 import java.util.function.LongSupplier;
 
 /**
- * Closes a session whose input Herald refused (1008 "rate limit", 1009, 1003) once its client has
+ * Closes a session whose input Herald refused (4007 "rate limit", 1009, 1003) once its client has
  * stopped sending: when no frame arrived for {@link #QUIET_MS}, at the latest {@link #MAX_MS} after
  * the refusal. Meanwhile the session is out of the registry and its frames are read and ignored.
  *

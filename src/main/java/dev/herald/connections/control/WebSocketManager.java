@@ -122,7 +122,7 @@ public class WebSocketManager implements NodeSessions, SessionQueries, SessionLi
 
     /**
      * Registers a session for a user (the seed's {@code connect}). Beyond {@code herald.max-sessions-per-user}
-     * the oldest is closed with 1008 "session limit"; while the application stops the session is closed with 1001.
+     * the oldest is closed with 4006 "session limit"; while the application stops the session is closed with 1001.
      *
      * @param userId  the user, taken from the handshake principal
      * @param session the open session

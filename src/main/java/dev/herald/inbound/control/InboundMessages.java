@@ -18,7 +18,7 @@ import java.util.logging.Level;
 /**
  * Handles frames from clients and enforces the inbound limits. Each data frame, a fragmented message's
  * continuation frames included, takes a token from the session's {@link TokenBucket}, and so does a
- * pong that answers no outstanding delivery probe; a session out of tokens is closed with 1008
+ * pong that answers no outstanding delivery probe; a session out of tokens is closed with 4007
  * "rate limit" (pongs to Herald's own pings do not count: their rate follows the server's). A text
  * message is measured while its frames arrive ({@link TextAssembly}): once it passes
  * {@code herald.inbound.max-bytes} the session is closed with 1009 and nothing more is buffered; a
