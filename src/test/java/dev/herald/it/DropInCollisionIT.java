@@ -46,7 +46,7 @@ class DropInCollisionIT {
     void aHostApplicationOnHeraldsPathFailsTheDeployment() throws Exception {
         if ("payara-micro".equals(System.getProperty("arquillian.launch"))) {
             try (MicroNode node = MicroNode.start("clash", deployment(), Map.of())) {
-                CoreIT.waitFor(() -> !node.isAlive() || node.log().contains(" ready in "), 240_000);
+                ItSupport.waitFor(() -> !node.isAlive() || node.log().contains(" ready in "), 240_000);
                 String log = node.log();
                 assertTrue(log.contains(MESSAGE + "herald: another servlet or REST application claims Herald's paths"), log);
                 assertTrue(log.contains("/herald/api/* (" + CollidingConfig.class.getName() + ")"), log);

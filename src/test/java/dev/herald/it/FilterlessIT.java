@@ -1,8 +1,8 @@
 package dev.herald.it;
 
-import static dev.herald.it.SecurityIT.assertIsUser;
-import static dev.herald.it.SecurityIT.closeOf;
-import static dev.herald.it.SecurityIT.ticket;
+import static dev.herald.it.ItSupport.assertIsUser;
+import static dev.herald.it.ItSupport.closeOf;
+import static dev.herald.it.ItSupport.ticket;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 

@@ -1,7 +1,7 @@
 package dev.herald.it;
 
-import static dev.herald.it.CoreIT.awaitSessions;
-import static dev.herald.it.CoreIT.json;
+import static dev.herald.it.ItSupport.awaitSessions;
+import static dev.herald.it.ItSupport.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
