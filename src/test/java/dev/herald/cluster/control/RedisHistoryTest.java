@@ -1,5 +1,6 @@
 package dev.herald.cluster.control;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -9,6 +10,7 @@ import dev.herald.connections.control.OutboundMessage;
 import dev.herald.connections.control.Replay;
 import dev.herald.connections.control.StreamPosition;
 import dev.herald.connections.control.V1Protocol;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -94,7 +96,7 @@ class RedisHistoryTest extends RedisFixture {
         Replay before = history.replay(1, null, null).orElseThrow();
         assertTrue(redis.pttl(prefix + ":h:u1") > 0, "every key expires");
         assertTrue(redis.pttl(prefix + ":h:u1:m") > 0);
-        Thread.sleep(450);
+        await().atMost(Duration.ofSeconds(5)).until(() -> !redis.exists(prefix + ":h:u1") && !redis.exists(prefix + ":h:u1:m"));
         history.publish(1, OutboundMessage.of("2"));
         Replay after = history.replay(1, before.userHead(), null).orElseThrow();
         assertNotEquals(before.userHead().epoch(), after.userHead().epoch());
