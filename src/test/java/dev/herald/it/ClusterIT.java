@@ -38,6 +38,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestWatcher;
 import redis.clients.jedis.Protocol;
 import redis.clients.jedis.RedisClient;
 
@@ -60,6 +63,7 @@ class ClusterIT {
     private static final RedisServer REDIS = newRedis();
 
     private static boolean aDeployed;
+    private static URL nodeA;
     private static MicroNode nodeB;
     private static MicroNode nodeC;
 
@@ -114,8 +118,19 @@ class ClusterIT {
         }
     }
 
+    /** What both nodes counted, when a test failed: a lost message shows in these counters. */
+    @RegisterExtension
+    static final TestWatcher COUNTERS = new TestWatcher() {
+        @Override
+        public void testFailed(ExtensionContext context, Throwable cause) {
+            LOG.warning(context.getDisplayName() + " failed (" + cause + "); A " + (nodeA == null ? "?" : uncheckedStats(nodeA))
+                    + "; B " + (nodeB == null ? "?" : uncheckedStats(nodeB.base())));
+        }
+    };
+
     /** A and B, both subscribed; C starts once B is up, for the one test that stops it. */
     private static URL b(URL a) throws Exception {
+        nodeA = a;
         awaitSubscribed(a);
         URL b = awaitSubscribed(nodeB.awaitReady().base());
         startNodeC();
@@ -413,4 +428,5 @@ class ClusterIT {
             deployer.undeploy(A);
         }
     }
+
 }
