@@ -428,5 +428,4 @@ class ClusterIT {
             deployer.undeploy(A);
         }
     }
-
 }
