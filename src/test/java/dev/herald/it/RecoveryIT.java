@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Logger;
 import org.jboss.arquillian.container.test.api.Deployment;
@@ -221,26 +222,29 @@ class RecoveryIT {
 
     /**
      * A sender posts targeted messages and broadcasts while the client disconnects and reconnects
-     * again and again with the last positions it read (after a random 1 to 8 frames): each stream
-     * arrives without gap or duplicate, and in the end every message was read exactly once. The
-     * sender keeps at most 20 messages ahead of the reader, so every gap is within the history.
+     * again and again with the last positions it read (after a random 1 to 12 frames, and staying away
+     * until up to 5 more were sent): each stream arrives without gap or duplicate, replay and welcome
+     * agree, and in the end every message was read exactly once. The sender keeps at most 20 messages
+     * ahead of the reader, so every gap is within the history.
      */
     @Test
     void messagesRacingWithReconnectsAreNeitherLostNorDuplicated() throws Exception {
         Positions client = firstConnect("alice", 1);
         int messages = 150;
         List<Integer> read = new CopyOnWriteArrayList<>();
+        AtomicInteger sent = new AtomicInteger();
         AtomicReference<Throwable> failed = new AtomicReference<>();
         Thread sender = new Thread(() -> {
             try {
                 for (int n = 1; n <= messages; n++) {
-                    int sent = n - 1;
-                    waitFor(() -> sent - read.size() < 20, 60_000);
+                    int posted = n - 1;
+                    waitFor(() -> posted - read.size() < 20, 60_000);
                     if (n % 10 == 0) {
                         broadcast("{\"race\":" + n + "}");
                     } else {
                         notify(1, "{\"race\":" + n + "}");
                     }
+                    sent.incrementAndGet();
                 }
             } catch (Throwable t) {
                 failed.set(t);
@@ -254,7 +258,7 @@ class RecoveryIT {
             sessions++;
             try (WsClient session = connectV1("alice", client.query())) {
                 // the last session, opened once everything was sent, reads up to its welcome (which follows the replay)
-                int frames = last ? Integer.MAX_VALUE : ThreadLocalRandom.current().nextInt(1, 9);
+                int frames = last ? Integer.MAX_VALUE : ThreadLocalRandom.current().nextInt(1, 13);
                 for (int f = 0; f < frames; f++) {
                     String text = session.next(last ? 10_000 : 500);
                     if (text == null || readRacing(json(text), client, read) && last) {
@@ -262,6 +266,9 @@ class RecoveryIT {
                     }
                 }
             }
+            // away until the sender sent up to 5 more (never more than it may run ahead): the next session has a replay
+            int missed = Math.min(sent.get() + ThreadLocalRandom.current().nextInt(6), read.size() + 19);
+            waitFor(() -> sent.get() >= missed || !sender.isAlive(), 60_000);
         }
         sender.join();
         if (failed.get() != null) {
