@@ -65,18 +65,6 @@ public final class ItSupport {
         await().pollDelay(Duration.ZERO).pollInterval(POLL).atMost(Duration.ofMillis(timeoutMs)).until(condition);
     }
 
-    /**
-     * Proves a negative: the condition holds throughout {@code ms} (a bounded wait, the only way to
-     * show that something does not happen).
-     *
-     * @param condition polled every 50 ms
-     * @param ms        how long it must keep holding
-     */
-    public static void holdsFor(Callable<Boolean> condition, long ms) {
-        await().pollDelay(Duration.ZERO).pollInterval(POLL).during(Duration.ofMillis(ms))
-                .atMost(Duration.ofMillis(ms + 5_000)).until(condition);
-    }
-
     // ---- the operator API ----------------------------------------------------------------------
 
     /**
