@@ -1,6 +1,6 @@
 package dev.herald.it;
 
-import static dev.herald.it.CoreIT.json;
+import static dev.herald.it.ItSupport.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

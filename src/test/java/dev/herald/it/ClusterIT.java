@@ -1,7 +1,13 @@
 package dev.herald.it;
 
-import static dev.herald.it.CoreIT.json;
-import static dev.herald.it.CoreIT.waitFor;
+import static dev.herald.it.ItSupport.awaitSessions;
+import static dev.herald.it.ItSupport.deliver;
+import static dev.herald.it.ItSupport.hookGet;
+import static dev.herald.it.ItSupport.hookPost;
+import static dev.herald.it.ItSupport.json;
+import static dev.herald.it.ItSupport.stat;
+import static dev.herald.it.ItSupport.stats;
+import static dev.herald.it.ItSupport.waitFor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -29,11 +35,12 @@ import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestWatcher;
 import redis.clients.jedis.Protocol;
 import redis.clients.jedis.RedisClient;
 
@@ -43,11 +50,11 @@ import redis.clients.jedis.RedisClient;
  * tickets across nodes; a Redis outage and its recovery without restarting a node; a killed node
  * leaving the presence within its TTL; a clean stop leaving it at once, with no thread or connection
  * left. B runs with a 3 s presence TTL; A and C with 60 s, so that only a clean stop can remove their
- * entries within the test.
+ * entries within the test. The tests run in any order: each deploys A and starts B if an earlier test
+ * undeployed or killed them, and the clean stop has a node C of its own.
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterIT {
 
     private static final Logger LOG = Logger.getLogger(ClusterIT.class.getName());
@@ -55,6 +62,8 @@ class ClusterIT {
     private static final long B_TTL_MS = 3000;
     private static final RedisServer REDIS = newRedis();
 
+    private static boolean aDeployed;
+    private static URL nodeA;
     private static MicroNode nodeB;
     private static MicroNode nodeC;
 
@@ -92,8 +101,37 @@ class ClusterIT {
         }
     }
 
-    /** B, started after A is up (one server boots at a time: the machine has 2 cores); C starts once B is up. */
-    private static URL b() throws Exception {
+    /** A deployed, then B started (one server boots at a time: the machine has 2 cores), unless they run. */
+    @BeforeEach
+    void startNodes() throws Exception {
+        if (!aDeployed) {
+            deployer.deploy(A);
+            aDeployed = true;
+        }
+        if (nodeB == null || !nodeB.isAlive()) {
+            if (nodeB != null) {
+                nodeB.close();
+            }
+            nodeB = MicroNode.start("cluster-node-b", deployment(), Map.of(
+                    "herald.cluster.node-id", "node-b",
+                    "herald.cluster.presence-ttl-ms", Long.toString(B_TTL_MS)));
+        }
+    }
+
+    /** What both nodes counted, when a test failed: a lost message shows in these counters. */
+    @RegisterExtension
+    static final TestWatcher COUNTERS = new TestWatcher() {
+        @Override
+        public void testFailed(ExtensionContext context, Throwable cause) {
+            LOG.warning(context.getDisplayName() + " failed (" + cause + "); A " + (nodeA == null ? "?" : uncheckedStats(nodeA))
+                    + "; B " + (nodeB == null ? "?" : uncheckedStats(nodeB.base())));
+        }
+    };
+
+    /** A and B, both subscribed; C starts once B is up, for the one test that stops it. */
+    private static URL b(URL a) throws Exception {
+        nodeA = a;
+        awaitSubscribed(a);
         URL b = awaitSubscribed(nodeB.awaitReady().base());
         startNodeC();
         return b;
@@ -111,10 +149,6 @@ class ClusterIT {
         return node;
     }
 
-    private static JsonObject stats(URL node) throws Exception {
-        return json(Rest.get(node, "ops", "stats").body());
-    }
-
     private static String uncheckedStats(URL node) {
         try {
             return stats(node).toString();
@@ -123,23 +157,8 @@ class ClusterIT {
         }
     }
 
-    private static long counter(URL node, String name) throws Exception {
-        return stats(node).getJsonNumber(name).longValue();
-    }
-
     private static String redisState(URL node) throws Exception {
         return stats(node).getJsonObject("cluster").getString("redis");
-    }
-
-    /** Waits until {@code node} counts this many live sessions of the user across the cluster. */
-    private static void awaitSessions(URL node, long userId, int sessions) throws Exception {
-        waitFor(() -> json(Rest.get(node, "ops", "connections/" + userId).body()).getInt("sessions") == sessions, 30_000);
-    }
-
-    private static JsonObject notify(URL node, long userId, String body) throws Exception {
-        HttpResponse<String> response = Rest.post(node, "ops", "notifications/" + userId, body);
-        assertEquals(200, response.statusCode(), response.body());
-        return json(response.body());
     }
 
     /** The next message is {@code expected}, and the one after it is the marker sent after it: nothing came twice. */
@@ -163,43 +182,31 @@ class ClusterIT {
     }
 
     @Test
-    @Order(1)
-    void deployNodeA() throws Exception {
-        deployer.deploy(A);
-        nodeB = MicroNode.start("cluster-node-b", deployment(), Map.of(
-                "herald.cluster.node-id", "node-b",
-                "herald.cluster.presence-ttl-ms", Long.toString(B_TTL_MS)));
-    }
-
-    @Test
-    @Order(2)
     void aNotifyMadeOnAReachesTheUserOnBExactlyOnce(@ArquillianResource @OperateOnDeployment(A) URL a) throws Exception {
-        awaitSubscribed(a);
-        URL b = b();
+        URL b = b(a);
         try (WsClient bob = WsClient.connect(b, "bob");
              WsClient aliceOnA = WsClient.connect(a, "alice");
              WsClient aliceOnB = WsClient.connect(b, "alice")) {
             awaitSessions(a, 2, 1);
-            JsonObject result = notify(a, 2, "{\"message\":\"from a\",\"n\":1}");
+            JsonObject result = deliver(a, 2, "{\"message\":\"from a\",\"n\":1}");
             assertTrue(result.getBoolean("delivered"));
             assertEquals(1, result.getInt("sessions"), "bob's one session, on B");
             assertEquals(json("{\"message\":\"from a\",\"n\":1}"), json(bob.next(10_000)));
-            notify(a, 2, "{\"message\":\"marker\"}");
+            deliver(a, 2, "{\"message\":\"marker\"}");
             assertEquals("marker", json(bob.next(10_000)).getString("message"), "nothing came twice before the marker");
 
             awaitSessions(a, 1, 2);
-            assertEquals(2, notify(a, 1, "{\"message\":\"to both alices\"}").getInt("sessions"));
-            notify(a, 1, "{\"message\":\"marker\"}");
+            assertEquals(2, deliver(a, 1, "{\"message\":\"to both alices\"}").getInt("sessions"));
+            deliver(a, 1, "{\"message\":\"marker\"}");
             receivesOnce(aliceOnA, "to both alices", "marker"); // A delivers its own publication once
             receivesOnce(aliceOnB, "to both alices", "marker");
-            assertTrue(counter(b, "clusterReceived") >= 3);
+            assertTrue(stat(b, "clusterReceived") >= 3);
         }
     }
 
     @Test
-    @Order(3)
     void aBroadcastFromAReachesTheSessionsOfBothNodesExactlyOnce(@ArquillianResource @OperateOnDeployment(A) URL a) throws Exception {
-        URL b = b();
+        URL b = b(a);
         try (WsClient aliceOnA = WsClient.connect(a, "alice");
              WsClient bobOnB = WsClient.connect(b, "bob");
              WsClient carolOnB = WsClient.connect(b, "carol")) {
@@ -216,12 +223,11 @@ class ClusterIT {
     }
 
     @Test
-    @Order(4)
     void theMfaCheckOnASeesAUserConnectedOnlyToB(@ArquillianResource @OperateOnDeployment(A) URL a) throws Exception {
-        URL b = b();
+        URL b = b(a);
         try (WsClient bob = WsClient.connect(b, "bob")) {
             awaitSessions(a, 2, 1);
-            JsonObject result = notify(a, 2, "{\"message\":\"MFA_REQUIRED\",\"challenge\":\"c1\"}");
+            JsonObject result = deliver(a, 2, "{\"message\":\"MFA_REQUIRED\",\"challenge\":\"c1\"}");
             assertTrue(result.getBoolean("delivered"), "notifyFrontend is true: bob is connected, on B");
             String text = bob.next(10_000);
             assertNotNull(text, () -> "nothing on B; bob closed " + bob.closed().getNow(null) + "; A " + uncheckedStats(a) + "; B " + uncheckedStats(b));
@@ -237,14 +243,13 @@ class ClusterIT {
     }
 
     @Test
-    @Order(5)
     void aTicketIssuedOnAOpensASessionOnceOnB(@ArquillianResource @OperateOnDeployment(A) URL a) throws Exception {
-        URL b = b();
+        URL b = b(a);
         HttpResponse<String> issued = Rest.post(a, "alice", "ws/ticket", "");
         assertEquals(201, issued.statusCode(), issued.body());
         String ticket = json(issued.body()).getString("ticket");
         try (WsClient alice = WsClient.connect(b, "ws?ticket=" + ticket, null, Map.of())) {
-            notify(b, 1, "{\"message\":\"ticket holder\"}");
+            deliver(b, 1, "{\"message\":\"ticket holder\"}");
             assertEquals("ticket holder", json(alice.next(10_000)).getString("message"), "the session on B is alice's");
         }
         for (URL node : new URL[]{b, a}) {
@@ -255,9 +260,8 @@ class ClusterIT {
     }
 
     @Test
-    @Order(6)
     void aDisconnectOnAClosesTheUsersSessionsOnB(@ArquillianResource @OperateOnDeployment(A) URL a) throws Exception {
-        URL b = b();
+        URL b = b(a);
         try (WsClient onB = WsClient.connect(b, "carol"); WsClient onA = WsClient.connect(a, "carol");
              WsClient bob = WsClient.connect(b, "bob")) {
             awaitSessions(a, 3, 2);
@@ -273,16 +277,15 @@ class ClusterIT {
     }
 
     @Test
-    @Order(7)
     void aV1ClientThatReconnectsToTheOtherNodeRecoversWhatItMissed(@ArquillianResource @OperateOnDeployment(A) URL a) throws Exception {
-        URL b = b();
+        URL b = b(a);
         RecoveryIT.Positions bob = new RecoveryIT.Positions();
         try (WsClient onA = WsClient.connect(a, "ws", "bob", Map.of(), List.of("herald.v1"))) {
             JsonObject welcome = json(onA.next(10_000));
             assertEquals("herald.welcome", welcome.getString("type"), welcome.toString());
             bob.welcome(welcome);
             awaitSessions(b, 2, 1);
-            notify(b, 2, "{\"message\":\"from b, live on a\"}");
+            deliver(b, 2, "{\"message\":\"from b, live on a\"}");
             JsonObject live = json(onA.next(10_000));
             assertEquals("from b, live on a", live.getJsonObject("data").getString("message"));
             assertEquals(welcome.getJsonObject("user").getInt("seq") + 1, live.getInt("seq"), "one sequence across nodes");
@@ -295,7 +298,7 @@ class ClusterIT {
             if (sent[n].startsWith("b")) {
                 assertEquals(200, Rest.post(sender, "ops", "notifications", "{\"message\":\"" + sent[n] + "\"}").statusCode());
             } else {
-                notify(sender, 2, "{\"message\":\"" + sent[n] + "\"}");
+                deliver(sender, 2, "{\"message\":\"" + sent[n] + "\"}");
             }
         }
         try (WsClient onB = WsClient.connect(b, "ws" + bob.query(), "bob", Map.of(), List.of("herald.v1"))) {
@@ -317,7 +320,7 @@ class ClusterIT {
             assertTrue(welcome.getBoolean("recovered"), "recovered on the other node");
             assertEquals(7, welcome.getInt("replayed"));
             awaitSessions(a, 2, 1);
-            notify(a, 2, "{\"message\":\"live from a\"}");
+            deliver(a, 2, "{\"message\":\"live from a\"}");
             JsonObject live = json(onB.next(10_000));
             assertEquals("live from a", live.getJsonObject("data").getString("message"));
             assertEquals(welcome.getJsonObject("user").getInt("seq") + 1, live.getInt("seq"));
@@ -326,35 +329,34 @@ class ClusterIT {
     }
 
     @Test
-    @Order(8)
     void aRedisOutageKeepsLocalDeliveryAndFastCallsAndEndsByItself(@ArquillianResource @OperateOnDeployment(A) URL a) throws Exception {
-        URL b = b();
+        URL b = b(a);
         int calls = 50;
         try (WsClient alice = WsClient.connect(a, "alice");
              WsClient bob = WsClient.connect(b, "bob")) {
             awaitSessions(a, 2, 1);
-            long outagesOnB = counter(b, "redisOutages");
+            long outagesOnB = stat(b, "redisOutages");
             int logBefore = nodeB.log().length();
 
             REDIS.stop();
             waitFor(() -> "down".equals(redisState(a)) && "down".equals(redisState(b)), 30_000); // the subscribers notice
-            long skipped = counter(a, "redisSkipped");
-            long failures = counter(a, "clusterPublishFailures");
-            long fallbacks = counter(a, "presenceFallbacks");
+            long skipped = stat(a, "redisSkipped");
+            long failures = stat(a, "clusterPublishFailures");
+            long fallbacks = stat(a, "presenceFallbacks");
             long slowest = 0;
             for (int n = 0; n < calls; n++) {
                 long start = System.nanoTime();
-                JsonObject result = notify(a, 1, "{\"message\":\"local\",\"n\":" + n + "}");
+                JsonObject result = deliver(a, 1, "{\"message\":\"local\",\"n\":" + n + "}");
                 slowest = Math.max(slowest, System.nanoTime() - start);
                 assertTrue(result.getBoolean("delivered"));
             }
             for (int n = 0; n < calls; n++) {
                 assertEquals(n, json(alice.next(10_000)).getInt("n"), "local delivery goes on, in order");
             }
-            assertEquals(calls, counter(a, "clusterPublishFailures") - failures);
-            assertEquals(2L * calls, counter(a, "redisSkipped") - skipped,
+            assertEquals(calls, stat(a, "clusterPublishFailures") - failures);
+            assertEquals(2L * calls, stat(a, "redisSkipped") - skipped,
                     "every publish and presence lookup skipped Redis: no caller waited for it");
-            assertEquals(calls, counter(a, "presenceFallbacks") - fallbacks);
+            assertEquals(calls, stat(a, "presenceFallbacks") - fallbacks);
             LOG.info("slowest notify during the outage: " + slowest / 1_000_000 + " ms (REST call included)");
 
             HttpResponse<String> mfa = Rest.post(a, "ops", "notifications/2", "{\"message\":\"MFA_REQUIRED\"}");
@@ -364,12 +366,12 @@ class ClusterIT {
             awaitSubscribed(a);
             awaitSubscribed(b);
             awaitSessions(a, 2, 1);
-            notify(a, 2, "{\"message\":\"after the outage\"}");
+            deliver(a, 2, "{\"message\":\"after the outage\"}");
             assertEquals("after the outage", json(bob.next(10_000)).getString("message"));
-            notify(b, 1, "{\"message\":\"b to a\"}");
+            deliver(b, 1, "{\"message\":\"b to a\"}");
             assertEquals("b to a", json(alice.next(10_000)).getString("message"));
 
-            assertEquals(outagesOnB + 1, counter(b, "redisOutages"));
+            assertEquals(outagesOnB + 1, stat(b, "redisOutages"));
             String log = nodeB.log().substring(logBefore);
             assertEquals(1, occurrences(log, "is unreachable ("), "one WARN per outage, not per message");
             assertEquals(1, occurrences(log, "is reachable again"));
@@ -377,9 +379,8 @@ class ClusterIT {
     }
 
     @Test
-    @Order(9)
     void aKilledNodeLeavesThePresenceWithinItsTtl(@ArquillianResource @OperateOnDeployment(A) URL a) throws Exception {
-        URL b = b();
+        URL b = b(a);
         try (RedisClient redis = REDIS.client();
              WsClient bob = WsClient.connect(b, "bob")) {
             awaitSessions(a, 2, 1);
@@ -394,7 +395,6 @@ class ClusterIT {
     }
 
     @Test
-    @Order(10)
     void aCleanStopLeavesThePresenceAtOnce(@ArquillianResource @OperateOnDeployment(A) URL a) throws Exception {
         startNodeC(); // if no earlier test did
         URL c = awaitSubscribed(nodeC.awaitReady().base());
@@ -410,23 +410,22 @@ class ClusterIT {
     }
 
     @Test
-    @Order(11)
     void theApplicationStopLeavesNoThreadNorConnection(@ArquillianResource @OperateOnDeployment(A) URL a) throws Exception {
+        awaitSubscribed(a);
         try (RedisClient redis = REDIS.client();
              WsClient alice = WsClient.connect(a, "alice")) {
             waitFor(() -> "1".equals(redis.hget("herald:presence:node-a", "1")), 30_000);
             assertTrue(clients(redis).contains("name=herald-node-a-sub"), clients(redis));
-            HttpResponse<String> response = HttpClient.newHttpClient().send(
-                    HttpRequest.newBuilder(a.toURI().resolve("test-hooks/cluster/stop")).POST(HttpRequest.BodyPublishers.noBody()).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertEquals(200, response.statusCode(), response.body());
-            JsonObject stopped = json(response.body());
+            JsonObject stopped = hookPost(a, "cluster/stop");
             assertTrue(stopped.getBoolean("subscriberThreadBefore"));
             assertFalse(stopped.getBoolean("enabled"));
-            assertEquals(0, stopped.getInt("subscriberThreads"), "the subscriber thread ended");
+            // the thread has returned from run(); it terminates right after
+            waitFor(() -> hookGet(a, "cluster/threads").getInt("subscriberThreads") == 0, 5_000);
             assertFalse(redis.exists("herald:presence:node-a"), "deleted at once (A's TTL is 60 s)");
             waitFor(() -> !clients(redis).contains("name=herald-node-a"), 10_000); // pool and subscriber closed, JVM running
+        } finally {
+            aDeployed = false; // the next test deploys A again, with its cluster mode
+            deployer.undeploy(A);
         }
-        deployer.undeploy(A);
     }
 }

@@ -1,9 +1,9 @@
 package dev.herald.it;
 
-import static dev.herald.it.CoreIT.json;
-import static dev.herald.it.SecurityIT.assertDelivered;
-import static dev.herald.it.SecurityIT.closeOf;
-import static dev.herald.it.SecurityIT.status;
+import static dev.herald.it.ItSupport.json;
+import static dev.herald.it.ItSupport.assertDelivered;
+import static dev.herald.it.ItSupport.closeOf;
+import static dev.herald.it.ItSupport.status;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -61,7 +61,7 @@ class ConfiguredSecurityIT {
     }
 
     @Test
-    void anExpiredTicketIsClosedWith1008() throws Exception {
+    void anExpiredTicketIsClosedWith4004() throws Exception {
         HttpResponse<String> response = Rest.post(base, "alice", "ws/ticket", "");
         assertEquals(1, json(response.body()).getInt("expiresIn"));
         String ticket = json(response.body()).getString("ticket");
@@ -93,7 +93,7 @@ class ConfiguredSecurityIT {
 
     @Test
     void ticketIssuanceIsLimitedPerUser() throws Exception {
-        long refusedBefore = SecurityIT.stat(base, "ticketsRefused");
+        long refusedBefore = ItSupport.stat(base, "ticketsRefused");
         for (int i = 0; i < 3; i++) {
             assertEquals(201, Rest.post(base, "bob", "ws/ticket", "").statusCode());
         }
@@ -119,6 +119,6 @@ class ConfiguredSecurityIT {
         assertEquals(429, rate.statusCode(), rate.body());
         long retry = Long.parseLong(rate.headers().firstValue("Retry-After").orElseThrow());
         assertTrue(retry > 1 && retry <= 60, "until the minute is over: " + retry);
-        assertTrue(SecurityIT.stat(base, "ticketsRefused") >= refusedBefore + 2);
+        assertTrue(ItSupport.stat(base, "ticketsRefused") >= refusedBefore + 2);
     }
 }

@@ -1,7 +1,8 @@
 package dev.herald.it;
 
-import static dev.herald.it.CoreIT.json;
-import static dev.herald.it.CoreIT.waitFor;
+import static dev.herald.it.ItSupport.json;
+import static dev.herald.it.ItSupport.sessions;
+import static dev.herald.it.ItSupport.waitFor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -45,12 +46,8 @@ class ConnectedIT {
     @ArquillianResource
     URL base;
 
-    private int sessions(long userId) throws Exception {
-        return json(Rest.get(base, "ops", "connections/" + userId).body()).getInt("sessions");
-    }
-
     private void awaitNone(long userId) throws Exception {
-        waitFor(() -> sessions(userId) == 0);
+        waitFor(() -> sessions(base, userId) == 0);
     }
 
     @Test
@@ -197,6 +194,6 @@ class ConnectedIT {
         }
         // once (1 of 4 runs) a registration of alice outlived the disconnect until about the open timeout (10 s):
         // a handshake whose session never opened; wait past that timeout (to be investigated, see the closing note)
-        waitFor(() -> sessions(1) == 0, 20_000);
+        waitFor(() -> sessions(base, 1) == 0, 20_000);
     }
 }

@@ -1,14 +1,18 @@
 package dev.herald.it;
 
+import static dev.herald.it.ItSupport.awaitSessions;
+import static dev.herald.it.ItSupport.json;
+import static dev.herald.it.ItSupport.sessions;
+import static dev.herald.it.ItSupport.stat;
+import static dev.herald.it.ItSupport.status;
+import static dev.herald.it.ItSupport.waitFor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
-import java.io.StringReader;
 import java.net.URL;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocketHandshakeException;
@@ -36,22 +40,8 @@ class CoreIT {
     @ArquillianResource
     URL base;
 
-    static JsonObject json(String text) {
-        try (var reader = Json.createReader(new StringReader(text))) {
-            return reader.readObject();
-        }
-    }
-
-    /**
-     * Waits until the server registered a user's sessions: on some servers (Liberty) the handshake's
-     * 101 reaches the client before {@code @OnOpen} has run.
-     */
-    static void awaitSessions(URL base, long userId, int sessions) throws Exception {
-        waitFor(() -> json(Rest.get(base, "ops", "connections/" + userId).body()).getInt("sessions") == sessions);
-    }
-
     private HttpResponse<String> notify(long userId, String body) throws Exception {
-        return Rest.post(base, "ops", "notifications/" + userId, body);
+        return ItSupport.send(base, userId, body);
     }
 
     @Test
@@ -93,12 +83,13 @@ class CoreIT {
 
     @Test
     void wrongPasswordIsRefused() {
-        assertThrows(ExecutionException.class, () -> WsClient.connect(base, "ws", null,
+        ExecutionException refused = assertThrows(ExecutionException.class, () -> WsClient.connect(base, "ws", null,
                 Map.of("Authorization", WsClient.basic("alice", "wrong"))));
+        assertEquals(401, status(refused), "refused by the authentication, not by anything else");
     }
 
     @Test
-    void principalWithoutAUserIdIsClosedWith1008() throws Exception {
+    void principalWithoutAUserIdIsClosedWith4003() throws Exception {
         try (WsClient dave = WsClient.connect(base, "dave")) {
             WsClient.Close close = dave.closed().get(10, TimeUnit.SECONDS);
             assertEquals(4003, close.code());
@@ -183,7 +174,7 @@ class CoreIT {
     }
 
     private long malformedInbound() throws Exception {
-        return json(Rest.get(base, "ops", "stats").body()).getJsonNumber("malformedInbound").longValue();
+        return stat(base, "malformedInbound");
     }
 
     @Test
@@ -192,7 +183,7 @@ class CoreIT {
         try (WsClient newer = WsClient.connect(base, "carol")) {
             awaitSessions(base, 3, 2);
             old.close();
-            waitFor(() -> json(Rest.get(base, "ops", "connections/3").body()).getInt("sessions") == 1);
+            waitFor(() -> sessions(base, 3) == 1);
             JsonObject connections = json(Rest.get(base, "ops", "connections/3").body());
             assertTrue(connections.getBoolean("connected"));
             notify(3, "{\"message\":\"to the newer tab\"}");
@@ -231,25 +222,5 @@ class CoreIT {
         JsonObject problem = json(response.body());
         assertEquals(status, problem.getInt("status"));
         assertTrue(problem.containsKey("title"));
-    }
-
-    static void waitFor(ThrowingBooleanSupplier condition) throws Exception {
-        waitFor(condition, 10_000);
-    }
-
-    static void waitFor(ThrowingBooleanSupplier condition, long timeoutMs) throws Exception {
-        long deadline = System.currentTimeMillis() + timeoutMs;
-        while (!condition.getAsBoolean()) {
-            if (System.currentTimeMillis() > deadline) {
-                throw new AssertionError("condition not met within " + timeoutMs + " ms");
-            }
-            Thread.sleep(50);
-        }
-    }
-
-    /** A condition that may throw. */
-    @FunctionalInterface
-    interface ThrowingBooleanSupplier {
-        boolean getAsBoolean() throws Exception;
     }
 }

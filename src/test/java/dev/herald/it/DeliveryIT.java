@@ -1,7 +1,12 @@
 package dev.herald.it;
 
-import static dev.herald.it.CoreIT.json;
-import static dev.herald.it.CoreIT.waitFor;
+import static dev.herald.it.ItSupport.assertOrdered;
+import static dev.herald.it.ItSupport.hookGet;
+import static dev.herald.it.ItSupport.hookPost;
+import static dev.herald.it.ItSupport.json;
+import static dev.herald.it.ItSupport.sessions;
+import static dev.herald.it.ItSupport.stats;
+import static dev.herald.it.ItSupport.waitFor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -41,58 +46,20 @@ class DeliveryIT {
     @ArquillianResource
     URL base;
 
-    private JsonObject stats() throws Exception {
-        return json(Rest.get(base, "ops", "stats").body());
-    }
-
-    private int sessionsOf(long userId) throws Exception {
-        return json(Rest.get(base, "ops", "connections/" + userId).body()).getInt("sessions");
-    }
-
-    static JsonObject post(URL base, String hookPath) throws Exception {
-        var http = java.net.http.HttpClient.newHttpClient();
-        var request = java.net.http.HttpRequest.newBuilder(base.toURI().resolve("test-hooks/" + hookPath))
-                .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build();
-        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, response.statusCode(), response.body());
-        return json(response.body());
-    }
-
-    static JsonObject get(URL base, String hookPath) throws Exception {
-        var http = java.net.http.HttpClient.newHttpClient();
-        var request = java.net.http.HttpRequest.newBuilder(base.toURI().resolve("test-hooks/" + hookPath)).build();
-        return json(http.send(request, HttpResponse.BodyHandlers.ofString()).body());
-    }
-
-    /** Checks that a client got count messages per thread, each thread's numbers in increasing order. */
-    static void assertOrdered(WsClient client, int threads, int count) throws Exception {
-        int[] next = new int[threads];
-        for (int received = 0; received < threads * count; received++) {
-            String text = client.next(30_000);
-            if (text == null) {
-                throw new AssertionError("only " + received + " of " + threads * count + " messages arrived");
-            }
-            JsonObject message = json(text);
-            int t = message.getInt("t");
-            assertEquals(next[t], message.getInt("n"), "thread " + t + " out of order");
-            next[t]++;
-        }
-    }
-
     @Test
     void aStalledClientNeverHoldsUpHealthyOnes() throws Exception {
         List<WsClient> healthy = new ArrayList<>();
         try (RawClient stalled = RawClient.upgrade(base, "carol", 4096)) {
-            waitFor(() -> sessionsOf(3) == 1);
+            waitFor(() -> sessions(base, 3) == 1);
             for (int i = 0; i < 20; i++) {
                 healthy.add(WsClient.connect(base, i % 2 == 0 ? "alice" : "bob"));
             }
             // 2 server threads broadcast 1,000 messages of ~1 KB each: 2 MB per session. The stalled
             // client reads none of it; the container and the kernel buffer it, unconfirmed.
-            post(base, "burst?user=0&threads=2&count=1000&pad=1000");
+            hookPost(base, "burst?user=0&threads=2&count=1000&pad=1000");
 
             // While the stalled client is registered and stuck, notifications to others go through at once.
-            assertEquals(1, sessionsOf(3), "the stalled session is still registered");
+            assertEquals(1, sessions(base, 3), "the stalled session is still registered");
             for (long user : new long[]{1, 2}) {
                 HttpResponse<String> notify = Rest.post(base, "ops", "notifications/" + user, "{\"message\":\"while stuck\"}");
                 assertEquals(200, notify.statusCode());
@@ -102,24 +69,24 @@ class DeliveryIT {
                 assertOrdered(client, 2, 1000);
                 assertEquals("while stuck", json(client.next(10_000)).getString("message"));
             }
-            assertEquals(1, sessionsOf(3), "still stuck, still registered: the byte limit is not reached yet");
+            assertEquals(1, sessions(base, 3), "still stuck, still registered: the byte limit is not reached yet");
 
             // 3 MB more: the stalled session's unconfirmed bytes pass the 4 MiB limit.
-            post(base, "burst?user=0&threads=2&count=1500&pad=1000");
+            hookPost(base, "burst?user=0&threads=2&count=1500&pad=1000");
             for (WsClient client : healthy) {
                 assertOrdered(client, 2, 1500);
             }
 
             // The stalled session is closed by the byte limit and deregistered.
             try {
-                waitFor(() -> sessionsOf(3) == 0, 15_000);
+                waitFor(() -> sessions(base, 3) == 0, 15_000);
             } catch (AssertionError e) {
-                throw new AssertionError("stalled session not closed; stats " + stats(), e);
+                throw new AssertionError("stalled session not closed; stats " + stats(base), e);
             }
-            JsonObject stats = stats();
+            JsonObject stats = stats(base);
             assertTrue(stats.getInt("slowConsumerCloses") >= 1, stats.toString());
             assertTrue(stats.getJsonNumber("queuedBytesHighWater").longValue() <= 21 * BUFFER_LIMIT, stats.toString());
-            waitFor(() -> stats().getJsonNumber("queuedBytes").longValue() == 0);
+            waitFor(() -> stats(base).getJsonNumber("queuedBytes").longValue() == 0);
         } finally {
             healthy.forEach(WsClient::close);
         }
@@ -128,8 +95,8 @@ class DeliveryIT {
     @Test
     void fourThreadsSendingToOneSessionKeepTheirOrder() throws Exception {
         try (WsClient alice = WsClient.connect(base, "alice")) {
-            waitFor(() -> sessionsOf(1) >= 1);
-            post(base, "burst?user=1&threads=4&count=2500&pad=0");
+            waitFor(() -> sessions(base, 1) >= 1);
+            hookPost(base, "burst?user=1&threads=4&count=2500&pad=0");
             assertOrdered(alice, 4, 2500);
         }
     }
@@ -137,18 +104,18 @@ class DeliveryIT {
     @Test
     void churnLeavesNothingRegisteredAndNoThreads() throws Exception {
         cycles(2000); // warm the container's pools with the same burst before taking the thread count (they grow with its rate)
-        waitFor(() -> stats().getJsonNumber("openSessions").longValue() == 0);
-        int threadsBefore = get(base, "jvm").getInt("threads");
-        long openedBefore = stats().getJsonNumber("sessionsOpened").longValue();
+        waitFor(() -> stats(base).getJsonNumber("openSessions").longValue() == 0);
+        int threadsBefore = hookGet(base, "jvm").getInt("threads");
+        long openedBefore = stats(base).getJsonNumber("sessionsOpened").longValue();
 
         cycles(2000);
 
-        waitFor(() -> stats().getJsonNumber("openSessions").longValue() == 0, 30_000);
-        JsonObject stats = stats();
+        waitFor(() -> stats(base).getJsonNumber("openSessions").longValue() == 0, 30_000);
+        JsonObject stats = stats(base);
         assertEquals(0, stats.getInt("connectedUsers"));
         assertEquals(2000, stats.getJsonNumber("sessionsOpened").longValue() - openedBefore);
         assertEquals(stats.getJsonNumber("sessionsOpened").longValue(), stats.getJsonNumber("sessionsClosed").longValue());
-        int threadsAfter = get(base, "jvm").getInt("threads");
+        int threadsAfter = hookGet(base, "jvm").getInt("threads");
         assertTrue(threadsAfter <= threadsBefore + 8, "threads before " + threadsBefore + ", after " + threadsAfter);
     }
 

@@ -83,7 +83,7 @@ class DropInCollisionIT {
         String report;
         if ("payara-micro".equals(System.getProperty("arquillian.launch"))) {
             try (MicroNode node = MicroNode.start(name, war, Map.of())) {
-                CoreIT.waitFor(() -> !node.isAlive() || node.log().contains(" ready in "), 240_000);
+                ItSupport.waitFor(() -> !node.isAlive() || node.log().contains(" ready in "), 240_000);
                 report = node.log().replace(MESSAGE + "herald", MESSAGE + name); // Payara Micro deploys at /herald
                 HttpResponse<String> host = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                         URI.create(node.base() + "herald/api/stats")).build(), HttpResponse.BodyHandlers.ofString());

@@ -1,6 +1,6 @@
 package dev.herald.it;
 
-import static dev.herald.it.CoreIT.json;
+import static dev.herald.it.ItSupport.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -60,7 +60,7 @@ class DropInIT {
     void theHostsOwnResourceNotifiesThroughTheInjectedService() throws Exception {
         assertTrue(base.getPath().startsWith("/hostapp"), base.toString());
         try (WsClient alice = WsClient.connect(base, HostApps.HERALD_WS, "alice", Map.of())) {
-            CoreIT.awaitSessions(herald(), 1, 1);
+            ItSupport.awaitSessions(herald(), 1, 1);
             assertTrue(hostNotify(1, "LOGIN_APPROVED").getBoolean("sent"));
             JsonObject received = json(alice.next(5000));
             assertEquals("LOGIN_APPROVED", received.getString("message"));
@@ -92,7 +92,7 @@ class DropInIT {
         assertEquals(401, ((WebSocketHandshakeException) anonymous.getCause()).getResponse().statusCode());
         assertEquals(403, Rest.post(herald(), "alice", "notifications/1", "{}").statusCode());
         try (WsClient bob = WsClient.connect(base, HostApps.HERALD_WS, "bob", Map.of())) {
-            CoreIT.awaitSessions(herald(), 2, 1);
+            ItSupport.awaitSessions(herald(), 2, 1);
             HttpResponse<String> response = Rest.post(herald(), "ops", "notifications/2", "{\"message\":\"via api\"}");
             assertEquals(200, response.statusCode(), response.body());
             assertEquals("via api", json(bob.next(5000)).getString("message"));

@@ -1,6 +1,6 @@
 package dev.herald.it;
 
-import static dev.herald.it.CoreIT.json;
+import static dev.herald.it.ItSupport.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -85,7 +85,7 @@ class DropInScanningIT {
     void heraldsApiAnswersOnlyToTheRoleUnderItsOwnPath() throws Exception {
         ApiAccessIT.assertRefusedEverywhere(base, base.getPath(), HostApps.HERALD_API, Set.of(401, 403), Set.of(400, 401, 403, 404));
         try (WsClient alice = WsClient.connect(base, SOCKET.substring(1), "alice", Map.of())) {
-            CoreIT.awaitSessions(new URL(base, "herald/"), 1, 1);
+            ItSupport.awaitSessions(new URL(base, "herald/"), 1, 1);
             HttpResponse<String> sent = Rest.post(new URL(base, "herald/"), "ops", "notifications/1", "{\"message\":\"via api\"}");
             assertEquals(200, sent.statusCode(), sent.body());
             assertEquals("via api", json(alice.next(5000)).getString("message"));

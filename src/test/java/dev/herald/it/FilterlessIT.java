@@ -1,8 +1,8 @@
 package dev.herald.it;
 
-import static dev.herald.it.SecurityIT.assertIsUser;
-import static dev.herald.it.SecurityIT.closeOf;
-import static dev.herald.it.SecurityIT.ticket;
+import static dev.herald.it.ItSupport.assertIsUser;
+import static dev.herald.it.ItSupport.closeOf;
+import static dev.herald.it.ItSupport.ticket;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
@@ -19,7 +19,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Herald when its handshake filter is missing (a host application whose web.xml ignores Herald's
- * web-fragment): the endpoint still fails closed. Foreign origins are closed with 1008 by the
+ * web-fragment): the endpoint still fails closed. Foreign origins are closed with 4005 by the
  * configurator's check, an unauthenticated handshake gets no session, tickets still work.
  */
 @ExtendWith(ArquillianExtension.class)
@@ -42,7 +42,7 @@ class FilterlessIT {
     URL base;
 
     @Test
-    void aForeignOriginIsClosedWith1008() throws Exception {
+    void aForeignOriginIsClosedWith4005() throws Exception {
         String ticket = ticket(base, "alice");
         try (WsClient foreign = WsClient.connect(base, "ws?ticket=" + ticket, null, Map.of("Origin", "https://evil.example"))) {
             assertEquals(new WsClient.Close(4005, "origin not allowed"), closeOf(foreign));

@@ -1,7 +1,10 @@
 package dev.herald.it;
 
-import static dev.herald.it.CoreIT.json;
-import static dev.herald.it.CoreIT.waitFor;
+import static dev.herald.it.ItSupport.hookPost;
+import static dev.herald.it.ItSupport.json;
+import static dev.herald.it.ItSupport.sessions;
+import static dev.herald.it.ItSupport.stat;
+import static dev.herald.it.ItSupport.waitFor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,24 +13,29 @@ import java.net.URL;
 import java.net.http.HttpResponse;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.jboss.arquillian.container.test.api.Deployer;
 import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.OperateOnDeployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** Heartbeats and application stop, with short intervals: only live sessions count. */
+/**
+ * Heartbeats and application stop, with short intervals: only live sessions count. Each test has an
+ * application of its own (the stop test leaves its manager stopped), so they run in any order.
+ */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HeartbeatIT {
 
-    @Deployment(testable = false)
+    private static final String NAME = "heartbeat";
+
+    @Deployment(name = NAME, managed = false, testable = false)
     static WebArchive deployment() {
         return Deployments.heraldWithHooks(Map.of(
                 "herald.heartbeat.interval-ms", "400",
@@ -35,27 +43,32 @@ class HeartbeatIT {
     }
 
     @ArquillianResource
-    URL base;
+    Deployer deployer;
 
-    private int sessionsOf(long userId) throws Exception {
-        return json(Rest.get(base, "ops", "connections/" + userId).body()).getInt("sessions");
+    @BeforeEach
+    void deploy() {
+        deployer.deploy(NAME);
+    }
+
+    @AfterEach
+    void undeploy() {
+        deployer.undeploy(NAME);
     }
 
     @Test
-    @Order(1)
-    void aSilentClientIsDroppedAndTheMfaCheckSeesIt() throws Exception {
+    void aSilentClientIsDroppedAndTheMfaCheckSeesIt(@ArquillianResource @OperateOnDeployment(NAME) URL base) throws Exception {
         try (WsClient alice = WsClient.connect(base, "alice");
              RawClient dead = RawClient.upgrade(base, "carol", 4096)) {
-            waitFor(() -> sessionsOf(3) == 1);
+            waitFor(() -> sessions(base, 3) == 1);
             // carol's socket is open at TCP level but never answers a ping.
-            waitFor(() -> sessionsOf(3) == 0, 10_000);
+            waitFor(() -> sessions(base, 3) == 0, 10_000);
             HttpResponse<String> mfa = Rest.post(base, "ops", "notifications/3", "{\"message\":\"MFA_REQUIRED\"}");
             assertEquals(400, mfa.statusCode());
             assertEquals("No active WebSocket connection for user 3", json(mfa.body()).getString("detail"));
-            assertTrue(json(Rest.get(base, "ops", "stats").body()).getInt("heartbeatCloses") >= 1);
+            assertTrue(stat(base, "heartbeatCloses") >= 1);
 
             // alice answers pings (the JDK client pongs by itself) and stays connected across many intervals.
-            assertEquals(1, sessionsOf(1));
+            assertEquals(1, sessions(base, 1));
             assertFalse(alice.closed().isDone());
             Rest.post(base, "ops", "notifications/1", "{\"message\":\"still alive\"}");
             assertEquals("still alive", json(alice.next(5000)).getString("message"));
@@ -63,14 +76,13 @@ class HeartbeatIT {
     }
 
     @Test
-    @Order(2) // leaves the manager stopped
-    void applicationStopFlushesAndClosesEverySessionWithGoingAway() throws Exception {
+    void applicationStopFlushesAndClosesEverySessionWithGoingAway(@ArquillianResource @OperateOnDeployment(NAME) URL base) throws Exception {
         try (WsClient alice = WsClient.connect(base, "alice");
              WsClient bob = WsClient.connect(base, "bob")) {
-            waitFor(() -> sessionsOf(1) == 1 && sessionsOf(2) == 1);
-            DeliveryIT.post(base, "burst?user=1&threads=1&count=500&pad=100");
-            DeliveryIT.post(base, "shutdown"); // the manager's @PreDestroy path, run in the live server
-            DeliveryIT.assertOrdered(alice, 1, 500); // queued messages were flushed before the close
+            waitFor(() -> sessions(base, 1) == 1 && sessions(base, 2) == 1);
+            hookPost(base, "burst?user=1&threads=1&count=500&pad=100");
+            hookPost(base, "shutdown"); // the manager's @PreDestroy path, run in the live server
+            ItSupport.assertOrdered(alice, 1, 500); // queued messages were flushed before the close
             for (WsClient client : new WsClient[]{alice, bob}) {
                 WsClient.Close close = client.closed().get(10, TimeUnit.SECONDS);
                 assertEquals(1001, close.code());

@@ -57,7 +57,7 @@ final class LibertyDropin implements AutoCloseable {
         Pattern outcome = Pattern.compile("CWWKZ0001I: Application " + name + " started|CWWKZ0002E: .* " + name + "\\b|CWWKZ0012I: The application "
                 + name + " was not started");
         String[] log = {""};
-        CoreIT.waitFor(() -> outcome.matcher(log[0] = since()).find(), 120_000);
+        ItSupport.waitFor(() -> outcome.matcher(log[0] = since()).find(), 120_000);
         return log[0];
     }
 

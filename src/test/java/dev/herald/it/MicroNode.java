@@ -1,15 +1,19 @@
 package dev.herald.it;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.awaitility.core.ConditionTimeoutException;
 import org.jboss.shrinkwrap.api.exporter.ZipExporter;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 
@@ -79,22 +83,25 @@ public final class MicroNode implements AutoCloseable {
      * @throws Exception when the process ends or the application does not answer within 5 minutes
      */
     public MicroNode awaitReady() throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
-        while (true) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("Payara Micro ended with " + process.exitValue() + ":\n" + log());
-            }
-            try {
-                if (Rest.get(base, "ops", "stats").statusCode() == 200) {
-                    return this;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("Payara Micro did not deploy within 5 minutes:\n" + log());
-            }
-            Thread.sleep(250);
+        try {
+            await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(250)).atMost(Duration.ofMinutes(5))
+                    .until(() -> {
+                        if (!process.isAlive()) {
+                            throw new IllegalStateException("Payara Micro ended with " + process.exitValue() + ":\n" + log());
+                        }
+                        return answers();
+                    });
+        } catch (ConditionTimeoutException e) {
+            throw new IllegalStateException("Payara Micro did not deploy within 5 minutes:\n" + log(), e);
+        }
+        return this;
+    }
+
+    private boolean answers() throws Exception {
+        try {
+            return Rest.get(base, "ops", "stats").statusCode() == 200;
+        } catch (IOException notYet) {
+            return false; // not listening yet
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.herald.it;
 
+import static dev.herald.it.ItSupport.stats;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -46,10 +47,10 @@ class PortabilityIT {
 
     @Test
     void concurrentSendsToOneUserReachEverySessionOnceAndInOrderPerSender() throws Exception {
-        long failuresBefore = stats().getJsonNumber("sendFailures").longValue();
+        long failuresBefore = stats(base).getJsonNumber("sendFailures").longValue();
         try (WsClient tab1 = WsClient.connect(base, "alice");
              WsClient tab2 = WsClient.connect(base, "alice")) {
-            CoreIT.awaitSessions(base, 1, 2);
+            ItSupport.awaitSessions(base, 1, 2);
             ExecutorService senders = Executors.newFixedThreadPool(SENDERS);
             try {
                 List<Future<?>> done = new ArrayList<>();
@@ -60,7 +61,7 @@ class PortabilityIT {
                             HttpResponse<String> response = Rest.post(base, "ops", "notifications/1",
                                     "{\"message\":\"burst\",\"t\":" + sender + ",\"n\":" + i + "}");
                             assertEquals(200, response.statusCode(), response.body());
-                            assertEquals(2, CoreIT.json(response.body()).getInt("sessions"));
+                            assertEquals(2, ItSupport.json(response.body()).getInt("sessions"));
                         }
                         return null;
                     }));
@@ -72,16 +73,12 @@ class PortabilityIT {
                 senders.shutdownNow();
             }
             for (WsClient tab : new WsClient[]{tab1, tab2}) {
-                DeliveryIT.assertOrdered(tab, SENDERS, PER_SENDER); // each sender's messages once, in its order
+                ItSupport.assertOrdered(tab, SENDERS, PER_SENDER); // each sender's messages once, in its order
                 assertNull(tab.next(300), "nothing beyond what was sent");
             }
             assertFalse(tab1.closed().isDone(), "the session survives concurrent sends");
             assertFalse(tab2.closed().isDone(), "the session survives concurrent sends");
         }
-        assertEquals(failuresBefore, stats().getJsonNumber("sendFailures").longValue(), "no write failed");
-    }
-
-    private JsonObject stats() throws Exception {
-        return CoreIT.json(Rest.get(base, "ops", "stats").body());
+        assertEquals(failuresBefore, stats(base).getJsonNumber("sendFailures").longValue(), "no write failed");
     }
 }

@@ -1,7 +1,10 @@
 package dev.herald.it;
 
-import static dev.herald.it.CoreIT.awaitSessions;
-import static dev.herald.it.CoreIT.json;
+import static dev.herald.it.ItSupport.awaitSessions;
+import static dev.herald.it.ItSupport.deliver;
+import static dev.herald.it.ItSupport.json;
+import static dev.herald.it.ItSupport.stat;
+import static dev.herald.it.ItSupport.waitFor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -10,11 +13,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.json.JsonObject;
 import java.net.URL;
-import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Logger;
 import org.jboss.arquillian.container.test.api.Deployment;
@@ -103,17 +107,15 @@ class RecoveryIT {
     }
 
     private void notify(long userId, String body) throws Exception {
-        HttpResponse<String> response = Rest.post(base, "ops", "notifications/" + userId, body);
-        assertEquals(200, response.statusCode(), response.body());
+        deliver(base, userId, body);
     }
 
     private void broadcast(String body) throws Exception {
-        HttpResponse<String> response = Rest.post(base, "ops", "notifications", body);
-        assertEquals(200, response.statusCode(), response.body());
+        ItSupport.broadcast(base, body);
     }
 
     private long counter(String name) throws Exception {
-        return json(Rest.get(base, "ops", "stats").body()).getJsonNumber(name).longValue();
+        return stat(base, name);
     }
 
     @Test
@@ -220,56 +222,53 @@ class RecoveryIT {
 
     /**
      * A sender posts targeted messages and broadcasts while the client disconnects and reconnects
-     * again and again with the last positions it read: each stream arrives without gap or duplicate,
-     * and in the end every message was read exactly once.
+     * again and again with the last positions it read (after a random 1 to 12 frames, and staying away
+     * until up to 5 more were sent): each stream arrives without gap or duplicate, replay and welcome
+     * agree, and in the end every message was read exactly once. The sender keeps at most 20 messages
+     * ahead of the reader, so every gap is within the history.
      */
     @Test
     void messagesRacingWithReconnectsAreNeitherLostNorDuplicated() throws Exception {
         Positions client = firstConnect("alice", 1);
         int messages = 150;
+        List<Integer> read = new CopyOnWriteArrayList<>();
+        AtomicInteger sent = new AtomicInteger();
         AtomicReference<Throwable> failed = new AtomicReference<>();
         Thread sender = new Thread(() -> {
             try {
                 for (int n = 1; n <= messages; n++) {
+                    int posted = n - 1;
+                    waitFor(() -> posted - read.size() < 20, 60_000);
                     if (n % 10 == 0) {
                         broadcast("{\"race\":" + n + "}");
                     } else {
                         notify(1, "{\"race\":" + n + "}");
                     }
-                    Thread.sleep(5);
+                    sent.incrementAndGet();
                 }
             } catch (Throwable t) {
                 failed.set(t);
             }
         });
         sender.start();
-        List<Integer> read = new ArrayList<>();
         int sessions = 0;
         boolean last = false;
         while (!last) {
             last = !sender.isAlive();
             sessions++;
             try (WsClient session = connectV1("alice", client.query())) {
-                Thread.sleep(last ? 1500 : ThreadLocalRandom.current().nextInt(5, 60));
-                for (String text : session.drain()) {
-                    JsonObject frame = json(text);
-                    if ("herald.welcome".equals(frame.getString("type"))) {
-                        assertTrue(frame.getBoolean("recovered"), "the gap is within the history: " + frame);
-                        assertEquals(client.since, position(frame.getJsonObject("user")), "replay and welcome agree");
-                        assertEquals(client.bsince, position(frame.getJsonObject("broadcast")));
-                        continue;
-                    }
-                    String stream = frame.getString("stream");
-                    String[] before = ("user".equals(stream) ? client.since : client.bsince).split(":");
-                    assertEquals(before[0], frame.getString("epoch"));
-                    assertEquals(Long.parseLong(before[1]) + 1, frame.getJsonNumber("seq").longValue(),
-                            stream + " stream: no gap, no duplicate");
-                    client.read(frame);
-                    if (frame.getJsonObject("data").containsKey("race")) {
-                        read.add(frame.getJsonObject("data").getInt("race"));
+                // the last session, opened once everything was sent, reads up to its welcome (which follows the replay)
+                int frames = last ? Integer.MAX_VALUE : ThreadLocalRandom.current().nextInt(1, 13);
+                for (int f = 0; f < frames; f++) {
+                    String text = session.next(last ? 10_000 : 500);
+                    if (text == null || readRacing(json(text), client, read) && last) {
+                        break;
                     }
                 }
             }
+            // away until the sender sent up to 5 more (never more than it may run ahead): the next session has a replay
+            int missed = Math.min(sent.get() + ThreadLocalRandom.current().nextInt(6), read.size() + 19);
+            waitFor(() -> sent.get() >= missed || !sender.isAlive(), 60_000);
         }
         sender.join();
         if (failed.get() != null) {
@@ -283,5 +282,25 @@ class RecoveryIT {
         }
         assertEquals(expected, read.stream().sorted().toList(), "every message read exactly once");
         awaitSessions(base, 1, 0);
+    }
+
+    /** Checks one frame of the race against the client's positions and records it; true for the welcome. */
+    private static boolean readRacing(JsonObject frame, Positions client, List<Integer> read) {
+        if ("herald.welcome".equals(frame.getString("type"))) {
+            assertTrue(frame.getBoolean("recovered"), "the gap is within the history: " + frame);
+            assertEquals(client.since, position(frame.getJsonObject("user")), "replay and welcome agree");
+            assertEquals(client.bsince, position(frame.getJsonObject("broadcast")));
+            return true;
+        }
+        String stream = frame.getString("stream");
+        String[] before = ("user".equals(stream) ? client.since : client.bsince).split(":");
+        assertEquals(before[0], frame.getString("epoch"));
+        assertEquals(Long.parseLong(before[1]) + 1, frame.getJsonNumber("seq").longValue(),
+                stream + " stream: no gap, no duplicate");
+        client.read(frame);
+        if (frame.getJsonObject("data").containsKey("race")) {
+            read.add(frame.getJsonObject("data").getInt("race"));
+        }
+        return false;
     }
 }

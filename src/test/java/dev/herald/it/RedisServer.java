@@ -1,11 +1,15 @@
 package dev.herald.it;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionTimeoutException;
 import redis.clients.jedis.RedisClient;
 
 /**
@@ -72,18 +76,24 @@ public final class RedisServer implements AutoCloseable {
                 .start();
         Process started = process;
         Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (true) {
-            try (RedisClient client = client()) {
-                if ("PONG".equals(client.ping())) {
-                    return;
-                }
-            } catch (RuntimeException notYet) {
-                if (!process.isAlive() || System.nanoTime() > deadline) {
-                    throw new IllegalStateException("redis-server on port " + port + " did not start: " + Files.readString(log), notYet);
-                }
-                Thread.sleep(20);
-            }
+        try {
+            await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(20)).atMost(Duration.ofSeconds(20))
+                    .until(() -> {
+                        if (!started.isAlive()) {
+                            throw new IllegalStateException("redis-server on port " + port + " ended: " + Files.readString(log));
+                        }
+                        return answers();
+                    });
+        } catch (ConditionTimeoutException e) {
+            throw new IllegalStateException("redis-server on port " + port + " did not start: " + Files.readString(log), e);
+        }
+    }
+
+    private boolean answers() {
+        try (RedisClient client = client()) {
+            return "PONG".equals(client.ping());
+        } catch (RuntimeException notYet) {
+            return false;
         }
     }
 

@@ -1,10 +1,19 @@
 package dev.herald.it;
 
-import static dev.herald.it.CoreIT.json;
-import static dev.herald.it.CoreIT.waitFor;
+import static dev.herald.it.ItSupport.assertDelivered;
+import static dev.herald.it.ItSupport.assertIsUser;
+import static dev.herald.it.ItSupport.closeOf;
+import static dev.herald.it.ItSupport.json;
+import static dev.herald.it.ItSupport.sessions;
+import static dev.herald.it.ItSupport.stat;
+import static dev.herald.it.ItSupport.status;
+import static dev.herald.it.ItSupport.ticket;
+import static dev.herald.it.ItSupport.waitFor;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -15,43 +24,42 @@ import java.net.http.HttpResponse;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Issue 4 over real sockets on Payara Micro with the default settings: origin checks, connect tickets,
- * inbound limits, garbage on the wire and REST roles. Bob and carol hold "healthy" sessions from the
- * first test to the last; every attack runs as alice (or anonymously), and the last test proves the
- * healthy sessions were never closed and still receive.
+ * inbound limits, garbage on the wire and REST roles. Bob and carol hold "healthy" sessions through
+ * every test; every attack runs as alice (or anonymously), and after each test the healthy sessions
+ * were never closed and still receive. The tests run in any order.
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SecurityIT {
 
-    private static WsClient healthyBob;
-    private static WsClient healthyCarol;
+    private WsClient healthyBob;
+    private WsClient healthyCarol;
 
     @Deployment(testable = false)
     static WebArchive deployment() {
@@ -63,103 +71,47 @@ class SecurityIT {
 
     // ---- helpers -------------------------------------------------------------------------------
 
-    /**
-     * Sends notifications with fresh markers to a user until the client receives one. The handshake's
-     * 101 can reach the client before the server has registered the session, and a notification for
-     * a user without a registered session is not kept; so the first one may find nobody.
-     */
-    static void assertDelivered(URL base, WsClient client, long userId) throws Exception {
-        Set<String> markers = new HashSet<>();
-        long deadline = System.currentTimeMillis() + 15_000;
-        while (System.currentTimeMillis() < deadline) {
-            String marker = UUID.randomUUID().toString();
-            markers.add(marker);
-            HttpResponse<String> sent = Rest.post(base, "ops", "notifications/" + userId, "{\"message\":\"probe\",\"marker\":\"" + marker + "\"}");
-            assertEquals(200, sent.statusCode(), sent.body());
-            for (int polls = 0; polls < 10; polls++) {
-                String message = client.next(100);
-                if (message != null && markers.stream().anyMatch(message::contains)) {
-                    return;
-                }
-            }
-        }
-        fail("user " + userId + " did not receive any of " + markers);
-    }
-
-    /**
-     * Proves a client belongs to {@code userId} and not to {@code otherId}: once it is registered, a
-     * message to the other user sent before one to its own user never arrives (a session receives in order).
-     */
-    static void assertIsUser(URL base, WsClient client, long userId, long otherId) throws Exception {
-        assertDelivered(base, client, userId);
-        client.drain();
-        String foreign = UUID.randomUUID().toString();
-        Rest.post(base, "ops", "notifications/" + otherId, "{\"message\":\"probe\",\"marker\":\"" + foreign + "\"}");
-        String own = UUID.randomUUID().toString();
-        Rest.post(base, "ops", "notifications/" + userId, "{\"message\":\"probe\",\"marker\":\"" + own + "\"}");
-        String next;
-        do { // late copies of assertDelivered's probes may still come first
-            next = client.next(10_000);
-            assertTrue(next == null || !next.contains(foreign), "received user " + otherId + "'s message: " + next);
-        } while (next != null && !next.contains(own));
-        assertTrue(next != null, "user " + userId + "'s message did not arrive");
-    }
-
-    static String ticket(URL base, String user) throws Exception {
-        HttpResponse<String> response = Rest.post(base, user, "ws/ticket", "");
-        assertEquals(201, response.statusCode(), response.body());
-        return json(response.body()).getString("ticket");
-    }
-
-    static long stat(URL base, String name) throws Exception {
-        return json(Rest.get(base, "ops", "stats").body()).getJsonNumber(name).longValue();
-    }
-
-    static WsClient.Close closeOf(WsClient client) throws Exception {
-        return client.closed().get(15, TimeUnit.SECONDS);
-    }
-
-    static int status(ExecutionException refused) {
-        return ((WebSocketHandshakeException) refused.getCause()).getResponse().statusCode();
-    }
-
     private String origin() {
         return base.getProtocol() + "://" + base.getHost() + ":" + base.getPort();
     }
 
-    private int sessionsOf(long userId) throws Exception {
-        return json(Rest.get(base, "ops", "connections/" + userId).body()).getInt("sessions");
-    }
-
     // ---- healthy sessions ----------------------------------------------------------------------
 
-    @Test
-    @Order(1)
-    void healthySessionsOpen() throws Exception {
-        assertDelivered(base, bob(), 2);
-        assertDelivered(base, carol(), 3);
+    @BeforeEach
+    void openHealthySessions() throws Exception {
+        healthyBob = WsClient.connect(base, "bob");
+        healthyCarol = WsClient.connect(base, "carol");
+        assertDelivered(base, healthyBob, 2);
+        assertDelivered(base, healthyCarol, 3);
     }
 
-    /** Bob's healthy session, opened by the first test (or by whichever test runs alone). */
-    private WsClient bob() throws Exception {
-        if (healthyBob == null) {
-            healthyBob = WsClient.connect(base, "bob");
+    /** Whatever the test did as alice, bob's and carol's sessions stayed open and still receive. */
+    @AfterEach
+    void healthySessionsSurvived() throws Exception {
+        try {
+            assertNull(healthyBob.closed().getNow(null), "bob's session survived the attack");
+            assertNull(healthyCarol.closed().getNow(null), "carol's session survived the attack");
+            assertDelivered(base, healthyBob, 2);
+            assertDelivered(base, healthyCarol, 3);
+        } finally {
+            healthyBob.close();
+            healthyCarol.close();
         }
+    }
+
+    /** Bob's healthy session, opened before each test. */
+    private WsClient bob() {
         return healthyBob;
     }
 
-    /** Carol's healthy session, opened by the first test (or by whichever test runs alone). */
-    private WsClient carol() throws Exception {
-        if (healthyCarol == null) {
-            healthyCarol = WsClient.connect(base, "carol");
-        }
+    /** Carol's healthy session, opened before each test. */
+    private WsClient carol() {
         return healthyCarol;
     }
 
     // ---- origin --------------------------------------------------------------------------------
 
     @Test
-    @Order(10)
     void crossOriginHandshakeIsRefusedWith403() throws Exception {
         long before = stat(base, "originRejections");
         for (String foreign : List.of("https://evil.example", "http://localhost.evil.example:" + base.getPort(),
@@ -173,7 +125,6 @@ class SecurityIT {
     }
 
     @Test
-    @Order(11)
     void sameOriginAndNoOriginAreAllowed() throws Exception {
         try (WsClient sameOrigin = WsClient.connect(base, "ws", "alice", Map.of("Origin", origin()));
              WsClient noOrigin = WsClient.connect(base, "alice")) {
@@ -185,7 +136,6 @@ class SecurityIT {
     // ---- tickets -------------------------------------------------------------------------------
 
     @Test
-    @Order(20)
     void ticketOpensASessionForItsUser() throws Exception {
         HttpResponse<String> response = Rest.post(base, "alice", "ws/ticket", "");
         assertEquals(201, response.statusCode(), response.body());
@@ -202,8 +152,7 @@ class SecurityIT {
     }
 
     @Test
-    @Order(21)
-    void replayedForgedAndMissingTicketsAreClosedWith1008() throws Exception {
+    void replayedAndForgedTicketsAreClosedWith4004AndMalformedOnesRefusedWith401() throws Exception {
         String ticket = ticket(base, "alice");
         try (WsClient first = WsClient.connect(base, "ws?ticket=" + ticket, null, Map.of())) {
             assertDelivered(base, first, 1);
@@ -231,9 +180,8 @@ class SecurityIT {
     }
 
     @Test
-    @Order(22)
     void concurrentHandshakesWithOneTicketOpenExactlyOneSession() throws Exception {
-        waitFor(() -> sessionsOf(1) == 0);
+        waitFor(() -> sessions(base, 1) == 0);
         String ticket = ticket(base, "alice");
         ExecutorService pool = Executors.newFixedThreadPool(4);
         List<WsClient> clients = new ArrayList<>();
@@ -259,7 +207,7 @@ class SecurityIT {
                 }
             }
             assertIsUser(base, winner, 1, 2);
-            assertEquals(1, sessionsOf(1));
+            assertEquals(1, sessions(base, 1));
         } finally {
             clients.forEach(WsClient::close);
             pool.shutdownNow();
@@ -267,7 +215,6 @@ class SecurityIT {
     }
 
     @Test
-    @Order(23)
     void aTicketNeverYieldsAnotherUser() throws Exception {
         // the ticket endpoint ignores any id in the request; the handshake ignores ids in the query
         HttpResponse<String> response = Rest.post(base, "alice", "ws/ticket?userId=2&user=2", "{\"userId\":2}");
@@ -288,7 +235,6 @@ class SecurityIT {
     }
 
     @Test
-    @Order(24)
     void anonymousHandshakeWithoutTicketGetsTheLoginChallenge() {
         ExecutionException refused = assertThrows(ExecutionException.class, () -> WsClient.connect(base, "ws?userId=1", null, Map.of()));
         assertEquals(401, status(refused));
@@ -303,7 +249,6 @@ class SecurityIT {
     // ---- inbound limits ------------------------------------------------------------------------
 
     @Test
-    @Order(30)
     void oversizedTextIsClosedWith1009AndTheUsersOtherSessionKeepsReceiving() throws Exception {
         long before = stat(base, "inboundTooBig");
         try (WsClient big = WsClient.connect(base, "alice");
@@ -324,7 +269,6 @@ class SecurityIT {
     }
 
     @Test
-    @Order(31)
     void binaryFrameIsClosedWith1003() throws Exception {
         long before = stat(base, "inboundBinary");
         try (WsClient binary = WsClient.connect(base, "alice"); WsClient other = WsClient.connect(base, "alice")) {
@@ -336,8 +280,7 @@ class SecurityIT {
     }
 
     @Test
-    @Order(32)
-    void floodIsClosedWith1008AndTheServerKeepsServingOthers() throws Exception {
+    void floodIsClosedWith4007AndTheServerKeepsServingOthers() throws Exception {
         long before = stat(base, "inboundRateLimited");
         try (WsClient flood = WsClient.connect(base, "alice")) {
             for (int i = 0; i < 200 && !flood.closed().isDone(); i++) {
@@ -355,7 +298,6 @@ class SecurityIT {
     }
 
     @Test
-    @Order(34)
     void aFragmentedMessageIsClosedWith1009AsSoonAsItPassesTheLimit() throws Exception {
         long before = stat(base, "inboundTooBig");
         byte[] part = "x".repeat(16_384).getBytes(StandardCharsets.US_ASCII);
@@ -371,7 +313,6 @@ class SecurityIT {
     }
 
     @Test
-    @Order(39)
     void aSingleHugeFrameIsRefused() throws Exception {
         long announced = 16L << 20;
         java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
@@ -400,7 +341,6 @@ class SecurityIT {
     }
 
     @Test
-    @Order(35)
     void continuationFramesCountAgainstTheRateLimit() throws Exception {
         long before = stat(base, "inboundRateLimited");
         try (RawClient raw = RawClient.upgrade(base, "alice", 65_536)) {
@@ -418,7 +358,6 @@ class SecurityIT {
     }
 
     @Test
-    @Order(36)
     void fragmentsUnderTheLimitAreOneMessage() throws Exception {
         long before = stat(base, "malformedInbound");
         byte[] valid = "{\"m\":\"é€😀\",\"pad\":\"".concat("y".repeat(40_000)).concat("\"}").getBytes(StandardCharsets.UTF_8);
@@ -439,7 +378,6 @@ class SecurityIT {
     }
 
     @Test
-    @Order(37)
     void unsolicitedPongsCountAgainstTheRateLimit() throws Exception {
         long before = stat(base, "inboundRateLimited");
         try (RawClient raw = RawClient.upgrade(base, "alice", 65_536)) {
@@ -456,7 +394,6 @@ class SecurityIT {
     }
 
     @Test
-    @Order(38)
     void deepOrHugeJsonIsMalformedAndTheSocketStaysOpen() throws Exception {
         long before = stat(base, "malformedInbound");
         String deep = "[".repeat(3000) + "]".repeat(3000);
@@ -478,9 +415,8 @@ class SecurityIT {
     }
 
     @Test
-    @Order(33)
     void theSeventeenthSessionClosesTheOldest() throws Exception {
-        waitFor(() -> sessionsOf(1) == 0);
+        waitFor(() -> sessions(base, 1) == 0);
         long before = stat(base, "sessionLimitCloses");
         List<WsClient> tabs = new ArrayList<>();
         try {
@@ -488,7 +424,7 @@ class SecurityIT {
                 tabs.add(WsClient.connect(base, "alice"));
             }
             assertEquals(new WsClient.Close(4006, "session limit"), closeOf(tabs.get(0)));
-            assertEquals(16, sessionsOf(1));
+            assertEquals(16, sessions(base, 1));
             for (WsClient tab : tabs.subList(1, 17)) {
                 assertFalse(tab.closed().isDone());
             }
@@ -502,14 +438,13 @@ class SecurityIT {
 
     /**
      * Payara closes the TCP connection right after its close frame: frames a client is still sending
-     * then meet a reset, and a client whose write fails on it (npm ws) reports 1006, never the 1008 it
+     * then meet a reset, and a client whose write fails on it (npm ws) reports 1006, never the 4007 it
      * had received. So the close waits until the flood has stopped; until then every write succeeds.
      * The client goes on sending for a second after the server counted the refusal (the old close
      * came within 250 ms of it), then stops and reads the close.
      */
     @Test
-    @Order(34)
-    void aFloodStillBeingSentIsReadToItsEndAndThenClosedWith1008() throws Exception {
+    void aFloodStillBeingSentIsReadToItsEndAndThenClosedWith4007() throws Exception {
         long before = stat(base, "inboundRateLimited");
         CompletableFuture<Void> refused = CompletableFuture.runAsync(() -> {
             try {
@@ -519,17 +454,21 @@ class SecurityIT {
             }
         });
         try (RawClient flood = RawClient.upgrade(base, "alice", 65_536)) {
-            int n = 0;
+            AtomicInteger n = new AtomicInteger();
+            Callable<Boolean> sendOne = () -> {
+                flood.frame(1, ("{\"n\":" + n.getAndIncrement() + "}").getBytes(StandardCharsets.UTF_8));
+                return true;
+            };
             try {
-                while (n < 60) { // at once: 20 frames more than the burst of 40
-                    flood.frame(1, ("{\"n\":" + n++ + "}").getBytes(StandardCharsets.UTF_8));
+                while (n.get() < 60) { // at once: 20 frames more than the burst of 40
+                    sendOne.call();
                 }
-                for (int after = 0; after < 40; n++) { // then a frame every 25 ms, as a client still in its send loop
-                    Thread.sleep(25);
-                    flood.frame(1, ("{\"n\":" + n + "}").getBytes(StandardCharsets.UTF_8));
-                    after += refused.isDone() ? 1 : 0;
-                    assertTrue(n < 1000, "the refusal was never counted");
-                }
+                // then a frame every 25 ms, as a client still in its send loop: until the refusal is counted,
+                // and on for a second after it (a bounded wait: it proves the server does not hang up meanwhile)
+                await().pollInterval(Duration.ofMillis(25)).atMost(Duration.ofSeconds(20))
+                        .until(() -> sendOne.call() && refused.isDone());
+                await().pollInterval(Duration.ofMillis(25)).during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(10))
+                        .until(sendOne);
             } catch (java.io.IOException reset) {
                 fail("the server reset the connection while the client was still sending (frame " + n + "): " + reset);
             }
@@ -542,9 +481,8 @@ class SecurityIT {
     // ---- garbage on the wire -------------------------------------------------------------------
 
     @Test
-    @Order(40)
     void randomBytesAfterTheHandshakeNeverBreakTheServer() throws Exception {
-        waitFor(() -> sessionsOf(1) == 0);
+        waitFor(() -> sessions(base, 1) == 0);
         List<Integer> codes = new ArrayList<>();
         for (int seed = 1; seed <= 8; seed++) {
             byte[] junk = new byte[2048];
@@ -555,8 +493,15 @@ class SecurityIT {
         codes.add(sendAndClose(new byte[]{(byte) 0x81, (byte) 0xFF, 0x40, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4}));
         // an unmasked text frame (clients must mask)
         codes.add(sendAndClose(new byte[]{(byte) 0x81, 0x02, '{', '}'}));
-        System.out.println("SecurityIT: close codes after garbage: " + codes);
-        waitFor(() -> sessionsOf(1) == 0);
+        // each is refused: a close for a protocol error (1002), for text that is not UTF-8 (1007) or a frame too
+        // big (1009) or of the wrong kind (1003), the container's internal error (1011), a close frame without a
+        // code (1005), or the connection dropped without a close frame (1006); never a normal close, and never a
+        // socket left open (awaitClose would time out). Seen: the random bytes 1002 on all three servers; the
+        // 2^62-byte header 1006 (Payara), 1005 (WildFly), 1011 (Liberty); the unmasked frame 1006, 1002, 1011.
+        Set<Integer> refusals = Set.of(1002, 1003, 1005, 1006, 1007, 1009, 1011);
+        assertTrue(refusals.containsAll(codes), "close codes after garbage: " + codes);
+        assertTrue(Set.of(1002, 1006, 1011).contains(codes.get(codes.size() - 1)), "an unmasked frame is refused: " + codes);
+        waitFor(() -> sessions(base, 1) == 0);
         assertDelivered(base, bob(), 2);
         assertDelivered(base, carol(), 3);
         try (WsClient alice = WsClient.connect(base, "alice")) {
@@ -578,7 +523,6 @@ class SecurityIT {
     }
 
     @Test
-    @Order(41)
     void invalidUtf8IsClosedWith1007() throws Exception {
         try (RawClient raw = RawClient.upgrade(base, "alice", 65_536)) {
             raw.frame(1, new byte[]{'{', '"', 'a', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'});
@@ -589,14 +533,13 @@ class SecurityIT {
             raw.frame(1, new byte[]{(byte) 0xED, (byte) 0xA0, (byte) 0x80}); // an encoded surrogate
             assertEquals(1007, raw.awaitClose());
         }
-        waitFor(() -> sessionsOf(1) == 0);
+        waitFor(() -> sessions(base, 1) == 0);
         assertDelivered(base, carol(), 3);
     }
 
     // ---- REST ----------------------------------------------------------------------------------
 
     @Test
-    @Order(50)
     void restRolesAndTheTicketEndpoint() throws Exception {
         assertEquals(401, Rest.post(base, null, "ws/ticket", "").statusCode());
         HttpResponse<String> dave = Rest.post(base, "dave", "ws/ticket", "");
@@ -614,10 +557,7 @@ class SecurityIT {
     // ---- nothing lost --------------------------------------------------------------------------
 
     @Test
-    @Order(100)
-    void afterAllOfTheseEveryHealthyUserStillReceives() throws Exception {
-        assertFalse(bob().closed().isDone(), "bob's session survived every attack");
-        assertFalse(carol().closed().isDone(), "carol's session survived every attack");
+    void aBroadcastReachesAliceAndEveryHealthySessionOnce() throws Exception {
         try (WsClient alice = WsClient.connect(base, "alice")) {
             assertDelivered(base, alice, 1); // registered before the broadcast
             alice.drain();
@@ -627,15 +567,8 @@ class SecurityIT {
             assertEquals(200, broadcast.statusCode());
             for (WsClient client : new WsClient[]{alice, bob(), carol()}) {
                 assertEquals("after the attacks", json(client.next(10_000)).getString("message"));
+                assertNull(client.next(300), "once");
             }
-            assertDelivered(base, alice, 1);
-            assertDelivered(base, bob(), 2);
-            assertDelivered(base, carol(), 3);
-        } finally {
-            healthyBob.close();
-            healthyCarol.close();
-            healthyBob = null;
-            healthyCarol = null;
         }
     }
 }

@@ -1,7 +1,7 @@
 package dev.herald.it;
 
-import static dev.herald.it.CoreIT.json;
-import static dev.herald.it.CoreIT.waitFor;
+import static dev.herald.it.ItSupport.json;
+import static dev.herald.it.ItSupport.waitFor;
 
 import java.net.URL;
 import java.util.ArrayList;
@@ -45,8 +45,8 @@ class ThroughputIT {
             waitFor(() -> json(Rest.get(base, "ops", "connections/1").body()).getInt("sessions") == 1);
             int count = 10_000;
             long start = System.nanoTime();
-            DeliveryIT.post(base, "burst?user=1&threads=1&count=" + count + "&pad=170");
-            DeliveryIT.assertOrdered(alice, 1, count);
+            ItSupport.hookPost(base, "burst?user=1&threads=1&count=" + count + "&pad=170");
+            ItSupport.assertOrdered(alice, 1, count);
             report("one session", count, start);
         }
     }
@@ -61,9 +61,9 @@ class ThroughputIT {
             waitFor(() -> json(Rest.get(base, "ops", "connections/2").body()).getInt("sessions") == 100);
             int count = 500;
             long start = System.nanoTime();
-            DeliveryIT.post(base, "burst?user=0&threads=1&count=" + count + "&pad=170");
+            ItSupport.hookPost(base, "burst?user=0&threads=1&count=" + count + "&pad=170");
             for (WsClient client : clients) {
-                DeliveryIT.assertOrdered(client, 1, count);
+                ItSupport.assertOrdered(client, 1, count);
             }
             report("100-client broadcast", count * 100, start);
         } finally {

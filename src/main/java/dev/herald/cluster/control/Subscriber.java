@@ -7,6 +7,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.JedisPubSub;
+import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
@@ -68,8 +69,16 @@ final class Subscriber implements Runnable {
             connection = c;
             JedisPubSub l = new Listener();
             listener = l;
-            if (!isStopped()) {
-                l.proceed(c, channel); // returns when unsubscribed, throws when the connection drops
+            while (!isStopped()) {
+                try {
+                    l.proceed(c, channel); // returns when unsubscribed, throws when the connection drops
+                    return;
+                } catch (JedisException e) {
+                    if (!isPongRace(e, c)) {
+                        throw e;
+                    }
+                    // still subscribed, nothing lost: read on (a reconnect would lose what is published meanwhile)
+                }
             }
         } catch (JedisException e) {
             if (!isStopped()) {
@@ -81,6 +90,16 @@ final class Subscriber implements Runnable {
             connection = null;
             listener = null;
         }
+    }
+
+    /**
+     * Jedis 8.0.2's {@code JedisPubSub.ping()} flushes the PING before it queues the handler of its
+     * reply, so this thread may read the PONG first and throw "Unexpected message : PONG". The
+     * connection and its subscription are intact then.
+     */
+    private static boolean isPongRace(JedisException e, Connection c) {
+        return !(e instanceof JedisConnectionException) && !c.isBroken()
+                && String.valueOf(e.getMessage()).startsWith("Unexpected message : PONG");
     }
 
     /** @return true once {@link #stop} was called */

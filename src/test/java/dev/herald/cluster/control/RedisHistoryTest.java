@@ -1,5 +1,6 @@
 package dev.herald.cluster.control;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -10,6 +11,7 @@ import dev.herald.messages.entity.StreamKey;
 import dev.herald.recovery.control.Replay;
 import dev.herald.recovery.control.StreamPosition;
 import dev.herald.recovery.control.V1Protocol;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -95,7 +97,7 @@ class RedisHistoryTest extends RedisFixture {
         Replay before = history.replay(1, null, null).orElseThrow();
         assertTrue(redis.pttl(prefix + ":h:u1") > 0, "every key expires");
         assertTrue(redis.pttl(prefix + ":h:u1:m") > 0);
-        Thread.sleep(450);
+        await().atMost(Duration.ofSeconds(5)).until(() -> !redis.exists(prefix + ":h:u1") && !redis.exists(prefix + ":h:u1:m"));
         history.publish(StreamKey.user(1), OutboundMessage.of("2"));
         Replay after = history.replay(1, before.userHead(), null).orElseThrow();
         assertNotEquals(before.userHead().epoch(), after.userHead().epoch());

@@ -1,9 +1,11 @@
 package dev.herald.cluster.control;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -48,9 +50,8 @@ class RedisPresenceTest extends RedisFixture {
         assertTrue(ttl > 0 && ttl <= 10_000, "expiry set with the first write: " + ttl);
         dead.write(Map.of(2L, 1), true);
         assertEquals(Optional.of(1), a.sessionsElsewhere(2));
-        while (a.sessionsElsewhere(2).orElseThrow() != 0) { // no heartbeat from "dead" any more
-            Thread.sleep(20);
-        }
+        // no heartbeat from "dead" any more
+        await().atMost(Duration.ofSeconds(10)).until(() -> a.sessionsElsewhere(2).orElseThrow() == 0);
         assertTrue(redis.pttl(dead.key()) < 0, "its entry expired");
         assertEquals(Set.of("a", "dead"), redis.smembers(prefix + ":nodes"));
         assertTrue(a.refresh(false));

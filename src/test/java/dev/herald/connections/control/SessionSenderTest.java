@@ -1,5 +1,6 @@
 package dev.herald.connections.control;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -9,12 +10,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.herald.messages.entity.OutboundMessage;
 import dev.herald.stats.control.HeraldStats;
 import jakarta.websocket.CloseReason;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -91,10 +92,7 @@ class SessionSenderTest {
         for (Thread producer : producers) {
             producer.join();
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (fake.texts.size() < threads * perThread && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> fake.texts.size() >= threads * perThread);
         assertEquals(threads * perThread, fake.texts.size());
         assertEquals(1, fake.maxConcurrentWrites.get(), "never two writes in flight on one session");
         int[] last = {-1, -1, -1, -1};

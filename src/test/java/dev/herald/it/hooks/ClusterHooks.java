@@ -4,6 +4,7 @@ import dev.herald.cluster.control.Cluster;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
+import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -20,23 +21,25 @@ public class ClusterHooks {
     Cluster cluster;
 
     /**
-     * @return {@code {"enabled":false,"subscriberThreads":0}} when the stop ended the cluster mode and its thread
-     * @throws InterruptedException when interrupted
+     * @return {@code {"subscriberThreadBefore":true,"enabled":false}} when the stop ended the cluster mode
+     *         (its thread ends right after: see {@link #threads()})
      */
     @POST
     @Path("stop")
-    public JsonObject stop() throws InterruptedException {
+    public JsonObject stop() {
         boolean before = subscriberThreads() > 0;
         cluster.stop();
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        while (subscriberThreads() > 0 && System.nanoTime() < deadline) {
-            Thread.sleep(10); // the thread has returned from run(); let it terminate
-        }
         return Json.createObjectBuilder()
                 .add("subscriberThreadBefore", before)
                 .add("enabled", cluster.isEnabled())
-                .add("subscriberThreads", subscriberThreads())
                 .build();
+    }
+
+    /** @return {@code {"subscriberThreads":n}}: live threads named as the cluster's subscriber */
+    @GET
+    @Path("threads")
+    public JsonObject threads() {
+        return Json.createObjectBuilder().add("subscriberThreads", subscriberThreads()).build();
     }
 
     private static long subscriberThreads() {
