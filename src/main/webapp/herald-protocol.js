@@ -23,7 +23,7 @@ export const STREAMS = { user: 'since', broadcast: 'bsince' };
  * @type {ReadonlyArray<Readonly<{code: number, reason: string, action: 'final' | 'auth' | 'retry' | 'resync', final?: string}>>}
  */
 export const CLOSE_CODES = Object.freeze([
-  row(1000, 'disconnected', 'final', 'disconnected'),
+  row(1000, '', 'retry'),
   row(1001, 'going away', 'retry'),
   row(1002, '', 'final', 'protocol'),
   row(1003, 'binary frames not accepted', 'final', 'protocol'),
@@ -42,6 +42,7 @@ export const CLOSE_CODES = Object.freeze([
   row(4005, 'origin not allowed', 'final', 'origin'),
   row(4006, 'session limit', 'final', 'session-limit'),
   row(4007, 'rate limit', 'retry'),
+  row(4008, 'disconnected', 'final', 'disconnected'),
 ]);
 
 function row(code, reason, action, final) {

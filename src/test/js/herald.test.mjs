@@ -26,7 +26,7 @@ describe('backoffDelay', () => {
 
 describe('classifyClose', () => {
   const table = [
-    [1000, 'final'],
+    [1000, 'retry'],
     [1001, 'retry'],
     [1002, 'final'],
     [1003, 'final'],
@@ -46,7 +46,7 @@ describe('classifyClose', () => {
     [4005, 'final'],
     [4006, 'final'],
     [4007, 'retry'],
-    [4008, 'retry'],
+    [4008, 'final'],
     [4999, 'retry'],
   ];
   for (const [code, expected] of table) {
@@ -54,7 +54,8 @@ describe('classifyClose', () => {
   }
   test('the code alone decides: the reason is not read', () => {
     for (const reason of [undefined, '', 'bye', 'session limit', 'rate limit', 'invalid or expired ticket']) {
-      assert.equal(classifyClose(1000, reason), 'final');
+      assert.equal(classifyClose(1000, reason), 'retry');
+      assert.equal(classifyClose(4008, reason), 'final');
       assert.equal(classifyClose(1008, reason), 'auth');
       assert.equal(classifyClose(4006, reason), 'final');
       assert.equal(classifyClose(4007, reason), 'retry');
@@ -117,6 +118,19 @@ describe('Herald connection lifecycle', () => {
     assert.equal(sockets[1].url, WS_URL);
     assert.equal(h.state, 'connecting');
     h.close();
+  });
+
+  test('a 1000 from the server side (a proxy, a container) is retried with backoff, whatever its reason: only 4008 is disconnect', () => {
+    for (const reason of ['', 'disconnected', 'Normal Closure']) {
+      const { h, sockets, timers, named } = setup();
+      sockets[0].serverOpen(V1);
+      sockets[0].serverClose(1000, reason);
+      assert.equal(named('final').length, 0, reason);
+      assert.equal(named('reconnecting').length, 1, reason);
+      timers.advance(named('reconnecting')[0].delayMs);
+      assert.equal(sockets.length, 2, reason);
+      h.close();
+    }
   });
 
   test('failure before open (1006) retries; attempt resets only after stableAfterMs', () => {
@@ -210,7 +224,7 @@ describe('Herald connection lifecycle', () => {
   });
 
   test('with a ticketUrl too, final codes are final: a fresh ticket does not lift a session limit or a sign-out', async () => {
-    for (const [code, reason, kind] of [[4006, 'session limit', 'session-limit'], [4005, 'origin not allowed', 'origin'], [4002, 'signed out', 'signed-out'], [1000, 'disconnected', 'disconnected']]) {
+    for (const [code, reason, kind] of [[4006, 'session limit', 'session-limit'], [4005, 'origin not allowed', 'origin'], [4002, 'signed out', 'signed-out'], [4008, 'disconnected', 'disconnected']]) {
       const { sockets, fetchCalls, timers, named } = setup({ ticketUrl: TICKET_URL });
       await flush();
       sockets[0].serverOpen(V1);
@@ -270,7 +284,7 @@ describe('Herald connection lifecycle', () => {
     assert.equal(cookie.sockets.length, 1);
   });
 
-  for (const [code, reason, kind] of [[1000, 'disconnected', 'disconnected'], [1003, '', 'protocol'], [1009, '', 'protocol'], [4006, 'session limit', 'session-limit'], [4005, 'origin not allowed', 'origin'], [4002, 'signed out', 'signed-out']]) {
+  for (const [code, reason, kind] of [[4008, 'disconnected', 'disconnected'], [1003, '', 'protocol'], [1009, '', 'protocol'], [4006, 'session limit', 'session-limit'], [4005, 'origin not allowed', 'origin'], [4002, 'signed out', 'signed-out']]) {
     test(`${code} ${reason} is final (reason ${kind})`, () => {
       const { h, sockets, timers, named } = setup();
       sockets[0].serverOpen();

@@ -268,8 +268,8 @@ class ClusterIT {
             HttpResponse<String> answer = Rest.delete(a, "ops", "connections/3");
             assertEquals(200, answer.statusCode(), answer.body());
             assertEquals(1, json(answer.body()).getInt("disconnected"), "A's own session");
-            assertEquals(new WsClient.Close(1000, "disconnected"), onA.closed().get(10, TimeUnit.SECONDS));
-            assertEquals(new WsClient.Close(1000, "disconnected"), onB.closed().get(10, TimeUnit.SECONDS), "and B's");
+            assertEquals(new WsClient.Close(4008, "disconnected"), onA.closed().get(10, TimeUnit.SECONDS));
+            assertEquals(new WsClient.Close(4008, "disconnected"), onB.closed().get(10, TimeUnit.SECONDS), "and B's");
             awaitSessions(a, 3, 0);
             assertFalse(bob.closed().isDone(), "another user's session on B stays");
         }

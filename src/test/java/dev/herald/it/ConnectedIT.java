@@ -189,8 +189,8 @@ class ConnectedIT {
             HttpResponse<String> answer = Rest.delete(base, "ops", "connections/1");
             assertEquals(200, answer.statusCode(), answer.body());
             assertEquals(2, json(answer.body()).getInt("disconnected"));
-            assertEquals(new WsClient.Close(1000, "disconnected"), tab1.closed().get(10, TimeUnit.SECONDS));
-            assertEquals(new WsClient.Close(1000, "disconnected"), tab2.closed().get(10, TimeUnit.SECONDS));
+            assertEquals(new WsClient.Close(4008, "disconnected"), tab1.closed().get(10, TimeUnit.SECONDS));
+            assertEquals(new WsClient.Close(4008, "disconnected"), tab2.closed().get(10, TimeUnit.SECONDS));
         }
         // once (1 of 4 runs) a registration of alice outlived the disconnect until about the open timeout (10 s):
         // a handshake whose session never opened; wait past that timeout (to be investigated, see the closing note)

@@ -61,7 +61,7 @@ public class ConnectionsResource {
     }
 
     /**
-     * Closes every session of the user with 1000 "disconnected", on every node of a cluster (the
+     * Closes every session of the user with 4008 "disconnected", on every node of a cluster (the
      * seed's {@code disconnect}).
      *
      * @param userId the user, a positive number

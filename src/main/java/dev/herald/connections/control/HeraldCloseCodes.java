@@ -19,10 +19,13 @@ public final class HeraldCloseCodes {
     /** Application-range code for a session whose HTTP sign-in ended (final: the client must sign in again). */
     public static final int SIGNED_OUT_CODE = 4002;
 
-    /** 1000: the server application called {@code disconnect}. */
-    public static final CloseReason DISCONNECTED = new CloseReason(CloseCodes.NORMAL_CLOSURE, "disconnected");
     /** 1001: the application is stopping. */
     public static final CloseReason GOING_AWAY = new CloseReason(CloseCodes.GOING_AWAY, "going away");
+    /**
+     * 4008: the server application called {@code disconnect} (final). Herald's own code, not 1000: a proxy or
+     * server may close with 1000 for its own reasons, and that must not stop a client for good.
+     */
+    public static final CloseReason DISCONNECTED = herald(4008, "disconnected");
     /** 4003: the handshake carried no identity Herald accepts (a fresh ticket may help once). */
     public static final CloseReason AUTHENTICATION_REQUIRED = herald(4003, "authentication required");
     /** 4004: the handshake's {@code ticket} was unknown, expired or already used (a fresh ticket may help once). */

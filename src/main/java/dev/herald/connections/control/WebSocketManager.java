@@ -158,7 +158,7 @@ public class WebSocketManager implements NodeSessions, SessionQueries, SessionLi
     }
 
     /**
-     * Removes every session of a user and closes them with 1000 "disconnected" (the seed's
+     * Removes every session of a user and closes them with 4008 "disconnected" (the seed's
      * {@code disconnect}); in cluster mode the other nodes close theirs too ({@link DisconnectRequested}).
      *
      * @param userId the user
@@ -180,7 +180,7 @@ public class WebSocketManager implements NodeSessions, SessionQueries, SessionLi
     }
 
     /**
-     * Removes one session of a user, closing it with 1000 "disconnected"; never touches the user's others.
+     * Removes one session of a user, closing it with 4008 "disconnected"; never touches the user's others.
      *
      * @param userId  the user
      * @param session the session to remove
