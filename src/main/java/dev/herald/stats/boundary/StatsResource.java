@@ -2,13 +2,11 @@ package dev.herald.stats.boundary;
 
 import dev.herald.api.control.ApiAccess;
 import dev.herald.cluster.control.Cluster;
-import dev.herald.connections.control.History;
-import dev.herald.connections.control.WebSocketManager;
-import dev.herald.stats.control.HeraldStats;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -24,9 +22,7 @@ import jakarta.ws.rs.core.SecurityContext;
 public class StatsResource {
 
     @Inject
-    HeraldStats stats;
-    @Inject
-    WebSocketManager manager;
+    Readings readings;
     @Inject
     Cluster cluster;
     @Inject
@@ -49,17 +45,12 @@ public class StatsResource {
     @RolesAllowed(ApiAccess.SENDER_ROLE)
     public JsonObject stats() {
         access.read(configuration, security);
-        History history = manager.history();
-        JsonObject counters = Json.createObjectBuilder(stats.snapshot(manager.connectedUsers()))
-                .add("historyBytes", history.bytes())
-                .add("historyEntries", history.entries())
-                .add("historyStreams", history.streams())
-                .add("historyEvictions", history.evictions())
-                .build();
+        JsonObjectBuilder counters = Json.createObjectBuilder();
+        readings.all().forEach(reading -> counters.add(reading.key(), reading.value().getAsLong()));
         if (!cluster.isEnabled()) {
-            return counters;
+            return counters.build();
         }
-        return Json.createObjectBuilder(counters)
+        return counters
                 .add("cluster", Json.createObjectBuilder()
                         .add("node", cluster.nodeId())
                         .add("redis", cluster.isRedisDown() ? "down" : "up")
