@@ -1,0 +1,136 @@
+package dev.herald.it;
+
+import static dev.herald.it.CoreIT.json;
+import static dev.herald.it.CoreIT.waitFor;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.herald.metrics.control.PrometheusText;
+import jakarta.json.JsonObject;
+import java.net.URL;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.Logger;
+import org.jboss.arquillian.container.test.api.Deployer;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.OperateOnDeployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Issue 16's health and metrics on a real server: readiness UP while serving and DOWN while the
+ * application drains at undeploy (a client that reads nothing keeps a send queue busy for
+ * {@code herald.shutdown.drain-ms}); {@code /api/metrics} parses as Prometheus text and its counters
+ * move with a notify, equal to {@code /api/stats}.
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class HealthAndMetricsIT {
+
+    private static final Logger LOG = Logger.getLogger(HealthAndMetricsIT.class.getName());
+    private static final String NAME = "observed";
+    private static final int DRAIN_MS = 20_000;
+
+    @Deployment(name = NAME, managed = false, testable = false)
+    static WebArchive deployment() {
+        return Deployments.heraldWithHooks(Map.of(
+                "herald.shutdown.drain-ms", Integer.toString(DRAIN_MS),
+                // the stalled client must stay registered until the undeploy: no slow-consumer or heartbeat close
+                "herald.send.buffer-limit", Integer.toString(64 << 20),
+                "herald.send.time-limit-ms", "600000",
+                "herald.heartbeat.interval-ms", "600000"));
+    }
+
+    @ArquillianResource
+    Deployer deployer;
+
+    @Test
+    @Order(1)
+    void deploy() {
+        deployer.deploy(NAME);
+    }
+
+    @Test
+    @Order(2)
+    void readyAndLiveWhileServing(@ArquillianResource @OperateOnDeployment(NAME) URL base) throws Exception {
+        HttpResponse<String> ready = Health.get(base, "ready");
+        JsonObject check = Health.heraldCheck(ready).orElseThrow(() -> new AssertionError("no herald check: " + ready.body()));
+        assertEquals("UP", check.getString("status"), ready.body());
+        assertEquals(200, ready.statusCode(), ready.body());
+        JsonObject live = Health.heraldCheck(base, "live").orElseThrow();
+        assertEquals("UP", live.getString("status"));
+        assertEquals(0, live.getJsonObject("data").getInt("openSessions"));
+    }
+
+    @Test
+    @Order(3)
+    void theMetricsParseAsPrometheusTextAndMoveWithANotify(@ArquillianResource @OperateOnDeployment(NAME) URL base) throws Exception {
+        assertEquals(401, Rest.get(base, null, "metrics").statusCode());
+        assertEquals(403, Rest.get(base, "alice", "metrics").statusCode());
+        try (WsClient alice = WsClient.connect(base, "alice")) {
+            CoreIT.awaitSessions(base, 1, 1);
+            Map<String, Double> before = scrape(base);
+            assertEquals(1.0, before.get("herald_sessions_open"));
+            assertEquals(1.0, before.get("herald_users_connected"));
+            HttpResponse<String> sent = Rest.post(base, "ops", "notifications/1", "{\"message\":\"metered\"}");
+            assertEquals(200, sent.statusCode(), sent.body());
+            assertEquals("metered", json(alice.next(5000)).getString("message"));
+            waitFor(() -> scrape(base).get("herald_messages_sent_total") == before.get("herald_messages_sent_total") + 1);
+            Map<String, Double> after = scrape(base);
+            assertEquals(before.get("herald_send_latency_seconds_count") + 1, after.get("herald_send_latency_seconds_count"));
+            assertTrue(after.get("herald_sent_bytes_total") > before.get("herald_sent_bytes_total"));
+            assertEquals(after.get("herald_send_latency_seconds_count"), after.get("herald_send_latency_seconds_bucket{le=\"+Inf\"}"));
+            JsonObject stats = json(Rest.get(base, "ops", "stats").body());
+            assertEquals(stats.getJsonNumber("messagesSent").longValue(), after.get("herald_messages_sent_total").longValue(),
+                    "/api/stats and /api/metrics read the same counter");
+            assertEquals(stats.getJsonNumber("sessionsOpened").longValue(), after.get("herald_sessions_opened_total").longValue());
+        }
+    }
+
+    private static Map<String, Double> scrape(URL base) throws Exception {
+        HttpResponse<String> response = Rest.get(base, "ops", "metrics");
+        assertEquals(200, response.statusCode(), response.body());
+        String type = response.headers().firstValue("Content-Type").orElse("");
+        assertTrue(type.startsWith("text/plain") && type.contains("version=0.0.4"), type);
+        return PrometheusText.parse(response.body());
+    }
+
+    @Test
+    @Order(4)
+    void readinessIsDownWhileTheApplicationDrains(@ArquillianResource @OperateOnDeployment(NAME) URL base) throws Exception {
+        try (RawClient stalled = RawClient.upgrade(base, "carol", 4096)) {
+            CoreIT.awaitSessions(base, 3, 1);
+            // 8 MB to a client that reads nothing: more than the kernel buffers, so its queue stays busy
+            DeliveryIT.post(base, "burst?user=3&threads=1&count=400&pad=20000");
+            waitFor(() -> json(Rest.get(base, "ops", "stats").body()).getJsonNumber("queuedBytes").longValue() > 0);
+            long start = System.nanoTime();
+            CompletableFuture<Void> undeploy = CompletableFuture.runAsync(() -> deployer.undeploy(NAME));
+            AtomicReference<HttpResponse<String>> seen = new AtomicReference<>();
+            waitFor(() -> {
+                HttpResponse<String> ready = Health.get(base, "ready");
+                seen.set(ready);
+                Optional<JsonObject> check = Health.heraldCheck(ready);
+                return check.isPresent() && "DOWN".equals(check.get().getString("status")) || undeploy.isDone();
+            }, DRAIN_MS);
+            LOG.info(() -> "readiness during the drain, " + (System.nanoTime() - start) / 1_000_000 + " ms after the undeploy began: "
+                    + seen.get().statusCode() + " " + seen.get().body());
+            assertTrue(!undeploy.isDone(), "the drain ended before readiness went DOWN; last answer: " + seen.get().body());
+            JsonObject check = Health.heraldCheck(seen.get()).orElseThrow();
+            assertEquals("draining: the application is stopping", Health.reason(check));
+            assertEquals(503, seen.get().statusCode(), seen.get().body());
+            undeploy.get(DRAIN_MS * 3L, TimeUnit.MILLISECONDS);
+        }
+    }
+}
