@@ -5,9 +5,12 @@ import static dev.herald.it.CoreIT.waitFor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.herald.it.drain.DrainHooks;
 import dev.herald.metrics.control.PrometheusText;
 import jakarta.json.JsonObject;
 import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Map;
 import java.util.Optional;
@@ -30,8 +33,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Issue 16's health and metrics on a real server: readiness UP while serving and DOWN while the
- * application drains at undeploy (a client that reads nothing keeps a send queue busy for
- * {@code herald.shutdown.drain-ms}); {@code /api/metrics} parses as Prometheus text and its counters
+ * application drains at undeploy (a registration whose session never opens keeps a send queue busy
+ * for {@code herald.shutdown.drain-ms}: {@link DrainHooks}); {@code /api/metrics} parses as Prometheus text and its counters
  * move with a notify, equal to {@code /api/stats}.
  */
 @ExtendWith(ArquillianExtension.class)
@@ -45,12 +48,11 @@ class HealthAndMetricsIT {
 
     @Deployment(name = NAME, managed = false, testable = false)
     static WebArchive deployment() {
-        return Deployments.heraldWithHooks(Map.of(
+        return Deployments.herald(Map.of(
                 "herald.shutdown.drain-ms", Integer.toString(DRAIN_MS),
-                // the stalled client must stay registered until the undeploy: no slow-consumer or heartbeat close
-                "herald.send.buffer-limit", Integer.toString(64 << 20),
-                "herald.send.time-limit-ms", "600000",
-                "herald.heartbeat.interval-ms", "600000"));
+                // the never-opening registration of the drain test stays until the undeploy
+                "herald.handshake.open-timeout-ms", "600000"))
+                .addPackage(DrainHooks.class.getPackage());
     }
 
     @ArquillianResource
@@ -71,7 +73,7 @@ class HealthAndMetricsIT {
         assertEquals(200, ready.statusCode(), ready.body());
         JsonObject live = Health.heraldCheck(base, "live").orElseThrow();
         assertEquals("UP", live.getString("status"));
-        assertEquals(0, live.getJsonObject("data").getInt("openSessions"));
+        assertEquals("0", live.getJsonObject("data").get("openSessions").toString().replace("\"", ""), live.toString()); // Payara writes a string
     }
 
     @Test
@@ -99,6 +101,13 @@ class HealthAndMetricsIT {
         }
     }
 
+    private static JsonObject post(URL base, String path) throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(base.toURI().resolve(path))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), response.body());
+        return json(response.body());
+    }
+
     private static Map<String, Double> scrape(URL base) throws Exception {
         HttpResponse<String> response = Rest.get(base, "ops", "metrics");
         assertEquals(200, response.statusCode(), response.body());
@@ -110,27 +119,35 @@ class HealthAndMetricsIT {
     @Test
     @Order(4)
     void readinessIsDownWhileTheApplicationDrains(@ArquillianResource @OperateOnDeployment(NAME) URL base) throws Exception {
-        try (RawClient stalled = RawClient.upgrade(base, "carol", 4096)) {
-            CoreIT.awaitSessions(base, 3, 1);
-            // 8 MB to a client that reads nothing: more than the kernel buffers, so its queue stays busy
-            DeliveryIT.post(base, "burst?user=3&threads=1&count=400&pad=20000");
-            waitFor(() -> json(Rest.get(base, "ops", "stats").body()).getJsonNumber("queuedBytes").longValue() > 0);
-            long start = System.nanoTime();
-            CompletableFuture<Void> undeploy = CompletableFuture.runAsync(() -> deployer.undeploy(NAME));
-            AtomicReference<HttpResponse<String>> seen = new AtomicReference<>();
-            waitFor(() -> {
+        JsonObject pending = post(base, "drain-hooks/pending?user=4");
+        assertEquals(1, pending.getInt("queued"), pending.toString());
+        waitFor(() -> json(Rest.get(base, "ops", "stats").body()).getJsonNumber("queuedBytes").longValue() > 0);
+        long start = System.nanoTime();
+        CompletableFuture<Void> undeploy = CompletableFuture.runAsync(() -> deployer.undeploy(NAME));
+        AtomicReference<HttpResponse<String>> seen = new AtomicReference<>();
+        AtomicReference<Exception> gone = new AtomicReference<>();
+        // Payara Micro's adapter "undeploys" by stopping the server: its undeploy returns at once, the drain follows
+        waitFor(() -> {
+            try {
                 HttpResponse<String> ready = Health.get(base, "ready");
                 seen.set(ready);
-                Optional<JsonObject> check = Health.heraldCheck(ready);
-                return check.isPresent() && "DOWN".equals(check.get().getString("status")) || undeploy.isDone();
-            }, DRAIN_MS);
-            LOG.info(() -> "readiness during the drain, " + (System.nanoTime() - start) / 1_000_000 + " ms after the undeploy began: "
-                    + seen.get().statusCode() + " " + seen.get().body());
-            assertTrue(!undeploy.isDone(), "the drain ended before readiness went DOWN; last answer: " + seen.get().body());
-            JsonObject check = Health.heraldCheck(seen.get()).orElseThrow();
-            assertEquals("draining: the application is stopping", Health.reason(check));
-            assertEquals(503, seen.get().statusCode(), seen.get().body());
-            undeploy.get(DRAIN_MS * 3L, TimeUnit.MILLISECONDS);
+                return ready.statusCode() == 503;
+            } catch (java.io.IOException e) {
+                gone.set(e); // the server stopped answering before readiness went DOWN
+                return true;
+            }
+        }, DRAIN_MS);
+        LOG.info(() -> "readiness during the drain, " + (System.nanoTime() - start) / 1_000_000 + " ms after the undeploy began: "
+                + seen.get().statusCode() + " " + seen.get().body());
+        assertEquals(null, gone.get(), "the health endpoint went away before readiness went DOWN; last answer: " + seen.get().body());
+        Optional<JsonObject> check = Health.heraldCheck(seen.get());
+        if (check.isPresent()) {
+            assertEquals("DOWN", check.get().getString("status"), seen.get().body());
+            assertEquals("draining: the application is stopping", Health.reason(check.get()));
+        } else {
+            // Payara drops an application's checks as its stop begins and answers DOWN itself ("No Application deployed")
+            assertEquals("payara-micro", System.getProperty("arquillian.launch"), "Herald's check vanished before the drain: " + seen.get().body());
         }
+        undeploy.get(DRAIN_MS * 3L, TimeUnit.MILLISECONDS);
     }
 }
