@@ -429,4 +429,31 @@ class ClusterIT {
         }
         deployer.undeploy(A);
     }
+
+    @Test
+    @Order(12)
+    void redeployNodeAForTheReadinessCheck() {
+        deployer.deploy(A); // the previous test undeployed it
+    }
+
+    /** Issue 16: a node cut off from Redis reports itself not ready, with the reason, and ready again once Redis is back. */
+    @Test
+    @Order(13)
+    void readinessIsDownWhileRedisIsUnreachable(@ArquillianResource @OperateOnDeployment(A) URL a) throws Exception {
+        try {
+            awaitSubscribed(a);
+            waitFor(() -> Health.get(a, "ready").statusCode() == 200, 30_000);
+            JsonObject ready = Health.heraldCheck(a, "ready").orElseThrow();
+            assertEquals("node-a", ready.getJsonObject("data").getString("node"), ready.toString());
+            REDIS.stop();
+            waitFor(() -> Health.get(a, "ready").statusCode() == 503
+                    && Health.heraldCheck(a, "ready").map(Health::reason).orElse("").equals("redis unreachable"), 30_000);
+            assertEquals("DOWN", Health.heraldCheck(a, "ready").orElseThrow().getString("status"));
+            REDIS.restart();
+            waitFor(() -> Health.get(a, "ready").statusCode() == 200, 30_000);
+            assertEquals("UP", Health.heraldCheck(a, "ready").orElseThrow().getString("status"));
+        } finally {
+            deployer.undeploy(A);
+        }
+    }
 }
