@@ -3,6 +3,7 @@ package dev.herald.health.boundary;
 import dev.herald.stats.control.HeraldStats;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.Map;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Liveness;
@@ -25,6 +26,6 @@ public class LivenessCheck implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        return HealthCheckResponse.named(ReadinessCheck.NAME).up().withData("openSessions", stats.openSessions()).build();
+        return ReadinessCheck.response(ReadinessCheck.NAME, true, Map.of("openSessions", stats.openSessions()));
     }
 }
