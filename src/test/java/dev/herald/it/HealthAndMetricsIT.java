@@ -45,6 +45,7 @@ class HealthAndMetricsIT {
     private static final Logger LOG = Logger.getLogger(HealthAndMetricsIT.class.getName());
     private static final String NAME = "observed";
     private static final int DRAIN_MS = 20_000;
+    private static final boolean PAYARA = "payara-micro".equals(System.getProperty("arquillian.launch"));
 
     @Deployment(name = NAME, managed = false, testable = false)
     static WebArchive deployment() {
@@ -131,7 +132,8 @@ class HealthAndMetricsIT {
             try {
                 HttpResponse<String> ready = Health.get(base, "ready");
                 seen.set(ready);
-                return ready.statusCode() == 503;
+                // Payara Micro's health endpoint may fail (500) once its stop began; not UP either way
+                return ready.statusCode() == 503 || PAYARA && ready.statusCode() != 200;
             } catch (java.io.IOException e) {
                 gone.set(e); // the server stopped answering before readiness went DOWN
                 return true;
@@ -140,13 +142,13 @@ class HealthAndMetricsIT {
         LOG.info(() -> "readiness during the drain, " + (System.nanoTime() - start) / 1_000_000 + " ms after the undeploy began: "
                 + seen.get().statusCode() + " " + seen.get().body());
         assertEquals(null, gone.get(), "the health endpoint went away before readiness went DOWN; last answer: " + seen.get().body());
-        Optional<JsonObject> check = Health.heraldCheck(seen.get());
+        Optional<JsonObject> check = seen.get().statusCode() == 503 ? Health.heraldCheck(seen.get()) : Optional.empty();
         if (check.isPresent()) {
             assertEquals("DOWN", check.get().getString("status"), seen.get().body());
             assertEquals("draining: the application is stopping", Health.reason(check.get()));
         } else {
             // Payara drops an application's checks as its stop begins and answers DOWN itself ("No Application deployed")
-            assertEquals("payara-micro", System.getProperty("arquillian.launch"), "Herald's check vanished before the drain: " + seen.get().body());
+            assertTrue(PAYARA, "Herald's check vanished before the drain: " + seen.get().statusCode() + " " + seen.get().body());
         }
         undeploy.get(DRAIN_MS * 3L, TimeUnit.MILLISECONDS);
     }
