@@ -12,6 +12,7 @@ import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -109,6 +110,19 @@ class HealthAndMetricsIT {
         return json(response.body());
     }
 
+    /**
+     * The Payara Micro process serving {@code base}, to stop it with SIGTERM as an orchestrator does (its
+     * Arquillian adapter's undeploy left the server running in this test, answering UP for a minute).
+     */
+    private static ProcessHandle payaraMicro(URL base) {
+        String port = Integer.toString(base.getPort());
+        return ProcessHandle.allProcesses().filter(process -> {
+            List<String> args = List.of(process.info().arguments().orElse(new String[0]));
+            int at = args.indexOf("--port");
+            return at >= 0 && at + 1 < args.size() && port.equals(args.get(at + 1)) && args.stream().anyMatch(a -> a.endsWith("payara-micro.jar"));
+        }).findFirst().orElseThrow(() -> new AssertionError("no Payara Micro process with --port " + port));
+    }
+
     private static Map<String, Double> scrape(URL base) throws Exception {
         HttpResponse<String> response = Rest.get(base, "ops", "metrics");
         assertEquals(200, response.statusCode(), response.body());
@@ -124,21 +138,28 @@ class HealthAndMetricsIT {
         assertEquals(1, pending.getInt("queued"), pending.toString());
         waitFor(() -> json(Rest.get(base, "ops", "stats").body()).getJsonNumber("queuedBytes").longValue() > 0);
         long start = System.nanoTime();
-        CompletableFuture<Void> undeploy = CompletableFuture.runAsync(() -> deployer.undeploy(NAME));
+        CompletableFuture<Void> undeploy = CompletableFuture.runAsync(PAYARA ? () -> payaraMicro(base).destroy() : () -> deployer.undeploy(NAME));
         AtomicReference<HttpResponse<String>> seen = new AtomicReference<>();
         AtomicReference<Exception> gone = new AtomicReference<>();
-        // Payara Micro's adapter "undeploys" by stopping the server: its undeploy returns at once, the drain follows
-        waitFor(() -> {
-            try {
-                HttpResponse<String> ready = Health.get(base, "ready");
-                seen.set(ready);
-                // Payara Micro's health endpoint may fail (500) once its stop began; not UP either way
-                return ready.statusCode() == 503 || PAYARA && ready.statusCode() != 200;
-            } catch (java.io.IOException e) {
-                gone.set(e); // the server stopped answering before readiness went DOWN
-                return true;
-            }
-        }, DRAIN_MS);
+        java.util.Set<String> answers = new java.util.LinkedHashSet<>();
+        try {
+            waitFor(() -> {
+                try {
+                    HttpResponse<String> ready = Health.get(base, "ready");
+                    seen.set(ready);
+                    if (answers.add(ready.statusCode() + " " + ready.body().substring(0, Math.min(160, ready.body().length())))) {
+                        LOG.info((System.nanoTime() - start) / 1_000_000 + " ms: " + ready.statusCode() + " " + ready.body());
+                    }
+                    // Payara Micro's health endpoint may fail (500) once its stop began; not UP either way
+                    return ready.statusCode() == 503 || PAYARA && ready.statusCode() != 200;
+                } catch (java.io.IOException e) {
+                    gone.set(e); // the server stopped answering before readiness went DOWN
+                    return true;
+                }
+            }, 3L * DRAIN_MS);
+        } catch (AssertionError e) {
+            throw new AssertionError("never DOWN during the drain; answers: " + answers + ", undeploy done: " + undeploy.isDone(), e);
+        }
         LOG.info(() -> "readiness during the drain, " + (System.nanoTime() - start) / 1_000_000 + " ms after the undeploy began: "
                 + seen.get().statusCode() + " " + seen.get().body());
         assertEquals(null, gone.get(), "the health endpoint went away before readiness went DOWN; last answer: " + seen.get().body());
