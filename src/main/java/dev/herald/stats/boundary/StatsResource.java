@@ -37,8 +37,8 @@ public class StatsResource {
     }
 
     /**
-     * @return every counter as JSON, with the in-memory {@code herald.v1} history's size
-     *         ({@code historyBytes}, {@code historyEntries}, {@code historyStreams}, {@code historyEvictions}); in cluster mode also
+     * @return every {@link Readings} number as JSON (the counters and gauges also served by
+     *         {@code /api/metrics}, the in-memory {@code herald.v1} history's size among them); in cluster mode also
      *         {@code "cluster":{"node":…,"redis":"up"|"down","subscribed":true|false}}
      */
     @GET
