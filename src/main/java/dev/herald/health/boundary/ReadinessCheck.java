@@ -47,9 +47,8 @@ public class ReadinessCheck implements HealthCheck {
     }
 
     /**
-     * Built with the constructor, not {@code HealthCheckResponse.named()}: the builder looks its provider
-     * up through the thread's class loader, which Payara Micro no longer finds while the application stops
-     * (HTTP 500 instead of DOWN during the drain).
+     * Built with the constructor (MicroProfile Health 3.0+), not {@code HealthCheckResponse.named()}, whose
+     * builder is looked up through the calling thread's class loader each time.
      *
      * @param name the check's name
      * @param up   UP or DOWN
