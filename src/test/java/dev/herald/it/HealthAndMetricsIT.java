@@ -14,7 +14,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -115,19 +114,6 @@ class HealthAndMetricsIT {
         return json(response.body());
     }
 
-    /**
-     * The Payara Micro process serving {@code base}, to stop it with SIGTERM as an orchestrator does (its
-     * Arquillian adapter's undeploy left the server running in this test, answering UP for a minute).
-     */
-    private static ProcessHandle payaraMicro(URL base) {
-        String port = Integer.toString(base.getPort());
-        return ProcessHandle.allProcesses().filter(process -> {
-            List<String> args = List.of(process.info().arguments().orElse(new String[0]));
-            int at = args.indexOf("--port");
-            return at >= 0 && at + 1 < args.size() && port.equals(args.get(at + 1)) && args.stream().anyMatch(a -> a.endsWith("payara-micro.jar"));
-        }).findFirst().orElseThrow(() -> new AssertionError("no Payara Micro process with --port " + port));
-    }
-
     private static Map<String, Double> scrape(URL base) throws Exception {
         HttpResponse<String> response = Rest.get(base, "ops", "metrics");
         assertEquals(200, response.statusCode(), response.body());
@@ -169,12 +155,9 @@ class HealthAndMetricsIT {
             return false;
         });
         try {
-            // on the test thread: Arquillian's Deployer called from another thread waited for this method to end
-            if (PAYARA) {
-                payaraMicro(base).destroy(); // SIGTERM, as an orchestrator stops a node
-            } else {
-                deployer.undeploy(NAME); // returns once the drain is over
-            }
+            // on the test thread: Arquillian's Deployer called from another thread waited for this method to end.
+            // WildFly and Liberty return once the drain is over; Payara Micro's adapter sends the server SIGTERM and returns
+            deployer.undeploy(NAME);
             assertTrue(down.get(3L * DRAIN_MS, TimeUnit.MILLISECONDS), "never DOWN during the drain; answers: " + answers);
         } finally {
             poller.shutdownNow();
