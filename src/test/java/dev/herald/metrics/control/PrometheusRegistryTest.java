@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.herald.stats.control.HeraldCounter;
 import dev.herald.stats.control.HeraldStats;
 import dev.herald.stats.control.Reading;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -44,10 +43,12 @@ class PrometheusRegistryTest {
 
     @Test
     void closingStopsRecording() {
-        Scrape registry = PrometheusRegistry.create(stats, new ArrayList<>(stats.readings()));
+        Scrape registry = PrometheusRegistry.create(stats, stats.readings());
+        stats.sent(1, 1);
         registry.close();
-        stats.sent(1, 1); // no registry to record into, no failure
-        assertEquals(1, stats.messagesSent());
+        stats.sent(1, 1);
+        assertEquals(1.0, PrometheusText.parse(registry.scrape()).get("herald_send_latency_seconds_count"), "nothing recorded after the close");
+        assertEquals(2, stats.messagesSent());
     }
 
     @Test
