@@ -12,7 +12,8 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
- * Readiness check {@value #NAME}: DOWN while the application drains its sessions at stop, and in
+ * Readiness check {@value #NAME}: DOWN while the application drains its sessions at stop (while the server
+ * still asks: see the README), and in
  * cluster mode while Redis is unreachable or this node is not subscribed to the other nodes'
  * messages; the reason is in the check's data ({@code reason}). Runs where the server has
  * MicroProfile Health; elsewhere this class is never loaded as a bean.
