@@ -428,4 +428,25 @@ class ClusterIT {
             deployer.undeploy(A);
         }
     }
+
+    /** Issue 16: a node cut off from Redis reports itself not ready, with the reason, and ready again once Redis is back. */
+    @Test
+    void readinessIsDownWhileRedisIsUnreachable(@ArquillianResource @OperateOnDeployment(A) URL a) throws Exception {
+        awaitSubscribed(a);
+        waitFor(() -> Health.get(a, "ready").statusCode() == 200, 30_000);
+        JsonObject ready = Health.heraldCheck(a, "ready").orElseThrow();
+        assertEquals("node-a", ready.getJsonObject("data").getString("node"), ready.toString());
+        REDIS.stop();
+        try {
+            waitFor(() -> Health.get(a, "ready").statusCode() == 503
+                    && Health.heraldCheck(a, "ready").map(Health::reason).orElse("").equals("redis unreachable"), 30_000);
+            assertEquals("DOWN", Health.heraldCheck(a, "ready").orElseThrow().getString("status"));
+        } finally {
+            REDIS.restart(); // empty: presence is rewritten by the nodes
+        }
+        awaitSubscribed(a);
+        awaitSubscribed(b(a));
+        waitFor(() -> Health.get(a, "ready").statusCode() == 200, 30_000);
+        assertEquals("UP", Health.heraldCheck(a, "ready").orElseThrow().getString("status"));
+    }
 }

@@ -105,7 +105,11 @@ class DropInIT {
         for (ApiModel.Endpoint endpoint : ApiModel.endpoints()) {
             HttpResponse<String> served = ApiAccessIT.call(base, HostApps.HERALD_API, endpoint, ApiAccessIT.privileged(endpoint),
                     Map.of("Content-Type", "application/json"));
-            assertTrue(served.statusCode() / 100 == 2, endpoint + ": " + served.statusCode() + " " + served.body());
+            if ("metrics".equals(endpoint.path())) { // the host bundles no Micrometer: Herald runs, without metrics
+                ApiAccessIT.assertProblem(served, 404, "METRICS_UNAVAILABLE", endpoint);
+            } else {
+                assertTrue(served.statusCode() / 100 == 2, endpoint + ": " + served.statusCode() + " " + served.body());
+            }
             // nothing there: 404, 405 from WildFly's default servlet for a POST, 403 from Payara's for a DELETE
             int absent = ApiAccessIT.call(base, "api/", endpoint, ApiAccessIT.privileged(endpoint), Map.of("Content-Type", "application/json")).statusCode();
             assertTrue(absent == 404 || absent == 405 || absent == 403 && "DELETE".equals(endpoint.method()),

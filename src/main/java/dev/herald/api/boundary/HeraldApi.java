@@ -2,6 +2,7 @@ package dev.herald.api.boundary;
 
 import dev.herald.api.control.ApiAccess;
 import dev.herald.connections.boundary.ConnectionsResource;
+import dev.herald.metrics.boundary.MetricsResource;
 import dev.herald.notifications.boundary.NotificationsResource;
 import dev.herald.platform.ProblemMapper;
 import dev.herald.platform.UnexpectedErrorMapper;
@@ -33,7 +34,7 @@ public class HeraldApi extends Application {
 
     @Override
     public Set<Class<?>> getClasses() {
-        return Set.of(NotificationsResource.class, ConnectionsResource.class, StatsResource.class, TicketResource.class,
+        return Set.of(NotificationsResource.class, ConnectionsResource.class, StatsResource.class, MetricsResource.class, TicketResource.class,
                 ProblemMapper.class, UnexpectedErrorMapper.class);
     }
 

@@ -271,6 +271,7 @@ public final class SessionSender implements SendHandler {
     private final class Frame extends AtomicBoolean {
         private final OutboundMessage message;
         private final Delivery delivery;
+        private final long queuedAt = System.nanoTime(); // the send latency histogram: queued to written
 
         Frame(OutboundMessage message, Delivery delivery) {
             this.message = message;
@@ -298,7 +299,7 @@ public final class SessionSender implements SendHandler {
             queuedBytes.addAndGet(-message.bytes());
             stats.queued(-message.bytes());
             if (ok) {
-                stats.sent(message.bytes());
+                stats.sent(message.bytes(), System.nanoTime() - queuedAt);
             }
             delivery.settle(ok);
         }

@@ -1,14 +1,12 @@
 package dev.herald.stats.boundary;
 
 import dev.herald.api.control.ApiAccess;
-import dev.herald.recovery.control.History;
-import dev.herald.connections.control.WebSocketManager;
 import dev.herald.platform.ClusterStatus;
-import dev.herald.stats.control.HeraldStats;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -24,9 +22,7 @@ import jakarta.ws.rs.core.SecurityContext;
 public class StatsResource {
 
     @Inject
-    HeraldStats stats;
-    @Inject
-    WebSocketManager manager;
+    Readings readings;
     @Inject
     ClusterStatus cluster;
     @Inject
@@ -41,25 +37,20 @@ public class StatsResource {
     }
 
     /**
-     * @return every counter as JSON, with the in-memory {@code herald.v1} history's size
-     *         ({@code historyBytes}, {@code historyEntries}, {@code historyStreams}, {@code historyEvictions}); in cluster mode also
+     * @return every {@link Readings} number as JSON (the counters and gauges also served by
+     *         {@code /api/metrics}, the in-memory {@code herald.v1} history's size among them); in cluster mode also
      *         {@code "cluster":{"node":…,"redis":"up"|"down","subscribed":true|false}}
      */
     @GET
     @RolesAllowed(ApiAccess.SENDER_ROLE)
     public JsonObject stats() {
         access.read(configuration, security);
-        History history = manager.history();
-        JsonObject counters = Json.createObjectBuilder(stats.snapshot(manager.connectedUsers()))
-                .add("historyBytes", history.bytes())
-                .add("historyEntries", history.entries())
-                .add("historyStreams", history.streams())
-                .add("historyEvictions", history.evictions())
-                .build();
+        JsonObjectBuilder counters = Json.createObjectBuilder();
+        readings.all().forEach(reading -> counters.add(reading.key(), reading.value().getAsLong()));
         if (!cluster.isEnabled()) {
-            return counters;
+            return counters.build();
         }
-        return Json.createObjectBuilder(counters)
+        return counters
                 .add("cluster", Json.createObjectBuilder()
                         .add("node", cluster.nodeId())
                         .add("redis", cluster.isRedisDown() ? "down" : "up")

@@ -3,200 +3,201 @@ package dev.herald.stats.control;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongConsumer;
 
 /**
- * Herald's counters. Lock-free: {@link LongAdder}s on the hot paths, one {@link AtomicLong} for the
- * queued-bytes gauge and its high-water mark.
+ * Herald's counters ({@link HeraldCounter}, one {@link LongAdder} each) and the gauges it keeps itself
+ * (open sessions, queued bytes and their high-water mark, one {@link AtomicLong} each). Lock-free.
+ * {@link Readings} lists them for {@code GET /api/stats} and the metrics registry alike.
  */
 @ApplicationScoped
 public class HeraldStats {
 
+    private static final LongConsumer NO_LATENCY = nanos -> { };
+
+    private final LongAdder[] counters = new LongAdder[HeraldCounter.values().length];
     private final AtomicLong openSessions = new AtomicLong();
-    private final LongAdder sessionsOpened = new LongAdder();
-    private final LongAdder sessionsClosed = new LongAdder();
-    private final LongAdder messagesSent = new LongAdder();
-    private final LongAdder bytesSent = new LongAdder();
-    private final LongAdder sendFailures = new LongAdder();
-    private final LongAdder slowConsumerCloses = new LongAdder();
-    private final LongAdder heartbeatCloses = new LongAdder();
-    private final LongAdder sessionLimitCloses = new LongAdder();
-    private final LongAdder malformedInbound = new LongAdder();
-    private final LongAdder rejectedHandshakes = new LongAdder();
-    private final LongAdder originRejections = new LongAdder();
-    private final LongAdder ticketsIssued = new LongAdder();
-    private final LongAdder ticketRejections = new LongAdder();
-    private final LongAdder crossSiteRejections = new LongAdder();
-    private final LongAdder nonJsonRejections = new LongAdder();
-    private final LongAdder ticketsRefused = new LongAdder();
-    private final LongAdder inboundTooBig = new LongAdder();
-    private final LongAdder inboundBinary = new LongAdder();
-    private final LongAdder inboundRateLimited = new LongAdder();
-    private final LongAdder inboundErrors = new LongAdder();
-    private final LongAdder clusterPublished = new LongAdder();
-    private final LongAdder clusterPublishFailures = new LongAdder();
-    private final LongAdder clusterReceived = new LongAdder();
-    private final LongAdder clusterMalformed = new LongAdder();
-    private final LongAdder presenceFallbacks = new LongAdder();
-    private final LongAdder redisOutages = new LongAdder();
-    private final LongAdder redisErrors = new LongAdder();
-    private final LongAdder redisSkipped = new LongAdder();
-    private final LongAdder recoveriesRequested = new LongAdder();
-    private final LongAdder recoveriesComplete = new LongAdder();
-    private final LongAdder recoveriesIncomplete = new LongAdder();
-    private final LongAdder replayedMessages = new LongAdder();
-    private final LongAdder malformedPositions = new LongAdder();
-    private final LongAdder resyncs = new LongAdder();
     private final AtomicLong queuedBytes = new AtomicLong();
     private final AtomicLong queuedBytesHighWater = new AtomicLong();
+    private volatile LongConsumer sendLatency = NO_LATENCY;
 
     /** Creates zeroed counters. */
     public HeraldStats() {
+        for (int i = 0; i < counters.length; i++) {
+            counters[i] = new LongAdder();
+        }
+    }
+
+    private void count(HeraldCounter counter) {
+        counters[counter.ordinal()].increment();
+    }
+
+    /**
+     * @param counter a counter
+     * @return its value now
+     */
+    public long get(HeraldCounter counter) {
+        return counters[counter.ordinal()].sum();
+    }
+
+    /**
+     * Where send latencies go from now on (the metrics registry's histogram); none by default.
+     *
+     * @param sink takes each written message's nanoseconds from queued to written; null for none
+     */
+    public void recordSendLatency(LongConsumer sink) {
+        sendLatency = sink == null ? NO_LATENCY : sink;
     }
 
     /** A session was registered. */
     public void sessionOpened() {
-        sessionsOpened.increment();
+        count(HeraldCounter.SESSIONS_OPENED);
         openSessions.incrementAndGet();
     }
 
     /** A registered session was removed. */
     public void sessionClosed() {
-        sessionsClosed.increment();
+        count(HeraldCounter.SESSIONS_CLOSED);
         openSessions.decrementAndGet();
     }
 
     /**
      * One frame was written.
      *
-     * @param bytes its size in UTF-8 bytes
+     * @param bytes        its size in UTF-8 bytes
+     * @param latencyNanos how long it waited from being queued until its write completed
      */
-    public void sent(int bytes) {
-        messagesSent.increment();
-        bytesSent.add(bytes);
+    public void sent(int bytes, long latencyNanos) {
+        count(HeraldCounter.MESSAGES_SENT);
+        counters[HeraldCounter.BYTES_SENT.ordinal()].add(bytes);
+        sendLatency.accept(latencyNanos);
     }
 
     /** A write failed or threw. */
     public void sendFailed() {
-        sendFailures.increment();
+        count(HeraldCounter.SEND_FAILURES);
     }
 
     /** A session was closed for exceeding the send buffer or send time limit. */
     public void slowConsumerClosed() {
-        slowConsumerCloses.increment();
+        count(HeraldCounter.SLOW_CONSUMER_CLOSES);
     }
 
     /** A session was closed because it stopped answering pings. */
     public void heartbeatClosed() {
-        heartbeatCloses.increment();
+        count(HeraldCounter.HEARTBEAT_CLOSES);
     }
 
     /** A user's oldest session was closed to make room for a new one. */
     public void sessionLimitClosed() {
-        sessionLimitCloses.increment();
+        count(HeraldCounter.SESSION_LIMIT_CLOSES);
     }
 
     /** An inbound frame was not valid JSON. */
     public void malformedInbound() {
-        malformedInbound.increment();
+        count(HeraldCounter.MALFORMED_INBOUND);
     }
 
     /** A handshake was refused or closed at once (no identity, shutting down). */
     public void handshakeRejected() {
-        rejectedHandshakes.increment();
+        count(HeraldCounter.REJECTED_HANDSHAKES);
     }
 
     /** A handshake was refused for its Origin (also counted as a rejected handshake). */
     public void originRejected() {
-        originRejections.increment();
-        rejectedHandshakes.increment();
+        count(HeraldCounter.ORIGIN_REJECTIONS);
+        count(HeraldCounter.REJECTED_HANDSHAKES);
     }
 
     /** A connect ticket was issued. */
     public void ticketIssued() {
-        ticketsIssued.increment();
+        count(HeraldCounter.TICKETS_ISSUED);
     }
 
     /** A connect ticket was refused by the per-user issuance limits (HTTP 429). */
     public void ticketRefused() {
-        ticketsRefused.increment();
+        count(HeraldCounter.TICKETS_REFUSED);
     }
 
     /** A handshake's ticket was unknown, expired or replayed (also counted as a rejected handshake). */
     public void ticketRejected() {
-        ticketRejections.increment();
-        rejectedHandshakes.increment();
+        count(HeraldCounter.TICKET_REJECTIONS);
+        count(HeraldCounter.REJECTED_HANDSHAKES);
     }
 
     /** A state-changing REST call was refused as cross-site (403). */
     public void crossSiteRejected() {
-        crossSiteRejections.increment();
+        count(HeraldCounter.CROSS_SITE_REJECTIONS);
     }
 
     /** A REST call was refused for a body that is not declared {@code application/json} (415). */
     public void nonJsonRejected() {
-        nonJsonRejections.increment();
+        count(HeraldCounter.NON_JSON_REJECTIONS);
     }
 
     /** A session was closed with 1009 for a text message over the inbound size limit. */
     public void inboundTooBig() {
-        inboundTooBig.increment();
+        count(HeraldCounter.INBOUND_TOO_BIG);
     }
 
     /** A session was closed with 1003 for sending a binary frame. */
     public void inboundBinary() {
-        inboundBinary.increment();
+        count(HeraldCounter.INBOUND_BINARY);
     }
 
     /** A session was closed with 1008 for exceeding the inbound frame rate. */
     public void inboundRateLimited() {
-        inboundRateLimited.increment();
+        count(HeraldCounter.INBOUND_RATE_LIMITED);
     }
 
     /** The container reported a broken inbound stream (protocol error, invalid UTF-8, transport failure). */
     public void inboundError() {
-        inboundErrors.increment();
+        count(HeraldCounter.INBOUND_ERRORS);
     }
 
     /** A message was published to the other cluster nodes. */
     public void clusterPublished() {
-        clusterPublished.increment();
+        count(HeraldCounter.CLUSTER_PUBLISHED);
     }
 
     /** A message could not be published to the other cluster nodes (Redis failed, or is down and was skipped). */
     public void clusterPublishFailed() {
-        clusterPublishFailures.increment();
+        count(HeraldCounter.CLUSTER_PUBLISH_FAILURES);
     }
 
     /** A message published by another node was delivered to this node's sessions. */
     public void clusterReceived() {
-        clusterReceived.increment();
+        count(HeraldCounter.CLUSTER_RECEIVED);
     }
 
     /** Something on Herald's Redis channel was not a Herald envelope. */
     public void clusterMalformed() {
-        clusterMalformed.increment();
+        count(HeraldCounter.CLUSTER_MALFORMED);
     }
 
     /** A presence check could not reach Redis and counted this node's sessions only. */
     public void presenceFallback() {
-        presenceFallbacks.increment();
+        count(HeraldCounter.PRESENCE_FALLBACKS);
     }
 
     /** Redis became unreachable (once per outage). */
     public void redisOutage() {
-        redisOutages.increment();
+        count(HeraldCounter.REDIS_OUTAGES);
     }
 
     /** A Redis call failed. */
     public void redisError() {
-        redisErrors.increment();
+        count(HeraldCounter.REDIS_ERRORS);
     }
 
     /** A Redis call was not made because Redis is known to be down (the caller did not wait). */
     public void redisSkipped() {
-        redisSkipped.increment();
+        count(HeraldCounter.REDIS_SKIPPED);
     }
 
     /**
@@ -208,25 +209,25 @@ public class HeraldStats {
      */
     public void recovery(boolean requested, boolean recovered, int replayed) {
         if (requested) {
-            recoveriesRequested.increment();
-            (recovered ? recoveriesComplete : recoveriesIncomplete).increment();
+            count(HeraldCounter.RECOVERIES_REQUESTED);
+            count(recovered ? HeraldCounter.RECOVERIES_COMPLETE : HeraldCounter.RECOVERIES_INCOMPLETE);
         }
-        replayedMessages.add(replayed);
+        counters[HeraldCounter.REPLAYED_MESSAGES.ordinal()].add(replayed);
     }
 
     /** A {@code since} or {@code bsince} parameter was not {@code <epoch>:<seq>}. */
     public void malformedPosition() {
-        malformedPositions.increment();
+        count(HeraldCounter.MALFORMED_POSITIONS);
     }
 
     /** A {@code herald.v1} session of a cluster node missed relayed messages and was closed to resync. */
     public void resync() {
-        resyncs.increment();
+        count(HeraldCounter.RESYNCS);
     }
 
     /** @return recoveries asked for (v1 sessions that gave a position) since start */
     public long recoveriesRequested() {
-        return recoveriesRequested.sum();
+        return get(HeraldCounter.RECOVERIES_REQUESTED);
     }
 
     /**
@@ -248,12 +249,12 @@ public class HeraldStats {
 
     /** @return frames written since start */
     public long messagesSent() {
-        return messagesSent.sum();
+        return get(HeraldCounter.MESSAGES_SENT);
     }
 
     /** @return sessions closed as slow consumers since start */
     public long slowConsumerCloses() {
-        return slowConsumerCloses.sum();
+        return get(HeraldCounter.SLOW_CONSUMER_CLOSES);
     }
 
     /** @return bytes waiting in send queues now */
@@ -261,52 +262,36 @@ public class HeraldStats {
         return queuedBytes.get();
     }
 
+    /** @return the most bytes that waited in send queues at once since start */
+    public long queuedBytesHighWater() {
+        return queuedBytesHighWater.get();
+    }
+
     /**
-     * A snapshot of every counter, as served by {@code GET /api/stats}.
+     * @return every number this bean keeps: the counters, then open sessions, queued bytes and their
+     *         high-water mark
+     */
+    public List<Reading> readings() {
+        List<Reading> readings = new ArrayList<>();
+        for (HeraldCounter counter : HeraldCounter.values()) {
+            readings.add(Reading.of(counter, this));
+        }
+        readings.add(Reading.gauge("openSessions", "herald.sessions.open", "Sessions registered now", null, this::openSessions));
+        readings.add(Reading.gauge("queuedBytes", "herald.queued.bytes", "Bytes waiting in send queues now", "bytes", this::queuedBytes));
+        readings.add(Reading.gauge("queuedBytesHighWater", "herald.queued.high.water.bytes", "Most bytes that waited in send queues at once",
+                "bytes", this::queuedBytesHighWater));
+        return readings;
+    }
+
+    /**
+     * This bean's {@link #readings()} as JSON, plus {@code connectedUsers} (unit tests, benchmarks).
      *
      * @param connectedUsers users with at least one registered session
-     * @return the counters as JSON
+     * @return the numbers as JSON
      */
     public JsonObject snapshot(int connectedUsers) {
-        return Json.createObjectBuilder()
-                .add("openSessions", openSessions.get())
-                .add("connectedUsers", connectedUsers)
-                .add("sessionsOpened", sessionsOpened.sum())
-                .add("sessionsClosed", sessionsClosed.sum())
-                .add("messagesSent", messagesSent.sum())
-                .add("bytesSent", bytesSent.sum())
-                .add("sendFailures", sendFailures.sum())
-                .add("slowConsumerCloses", slowConsumerCloses.sum())
-                .add("heartbeatCloses", heartbeatCloses.sum())
-                .add("sessionLimitCloses", sessionLimitCloses.sum())
-                .add("malformedInbound", malformedInbound.sum())
-                .add("rejectedHandshakes", rejectedHandshakes.sum())
-                .add("originRejections", originRejections.sum())
-                .add("crossSiteRejections", crossSiteRejections.sum())
-                .add("nonJsonRejections", nonJsonRejections.sum())
-                .add("ticketsIssued", ticketsIssued.sum())
-                .add("ticketRejections", ticketRejections.sum())
-                .add("ticketsRefused", ticketsRefused.sum())
-                .add("inboundTooBig", inboundTooBig.sum())
-                .add("inboundBinary", inboundBinary.sum())
-                .add("inboundRateLimited", inboundRateLimited.sum())
-                .add("inboundErrors", inboundErrors.sum())
-                .add("clusterPublished", clusterPublished.sum())
-                .add("clusterPublishFailures", clusterPublishFailures.sum())
-                .add("clusterReceived", clusterReceived.sum())
-                .add("clusterMalformed", clusterMalformed.sum())
-                .add("presenceFallbacks", presenceFallbacks.sum())
-                .add("redisOutages", redisOutages.sum())
-                .add("redisErrors", redisErrors.sum())
-                .add("redisSkipped", redisSkipped.sum())
-                .add("recoveriesRequested", recoveriesRequested.sum())
-                .add("recoveriesComplete", recoveriesComplete.sum())
-                .add("recoveriesIncomplete", recoveriesIncomplete.sum())
-                .add("replayedMessages", replayedMessages.sum())
-                .add("malformedPositions", malformedPositions.sum())
-                .add("resyncs", resyncs.sum())
-                .add("queuedBytes", queuedBytes.get())
-                .add("queuedBytesHighWater", queuedBytesHighWater.get())
-                .build();
+        JsonObjectBuilder json = Json.createObjectBuilder().add("connectedUsers", connectedUsers);
+        readings().forEach(reading -> json.add(reading.key(), reading.value().getAsLong()));
+        return json.build();
     }
 }
