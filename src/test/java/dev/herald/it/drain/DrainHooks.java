@@ -1,6 +1,8 @@
 package dev.herald.it.drain;
 
 import dev.herald.connections.control.WebSocketManager;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -14,7 +16,10 @@ import jakarta.ws.rs.core.MediaType;
  * Keeps a send queue busy through the drain at application stop: a registration whose session never
  * opens (as during a handshake) holds a queued message until the drain's time is up. A client that
  * only stops reading does not do it everywhere: Payara's container accepts and buffers what it is
- * sent, so Herald's own queue empties at once.
+ * sent, so Herald's own queue empties at once. {@code stop} starts the manager's stop (what the
+ * application's undeploy runs) while the application stays deployed: the servers stop asking an
+ * application's health checks once its undeploy begins, so only this way can a test read Herald's
+ * readiness during a drain.
  */
 @Path("")
 @Produces(MediaType.APPLICATION_JSON)
@@ -22,6 +27,8 @@ public class DrainHooks {
 
     @Inject
     WebSocketManager manager;
+    @Resource
+    ManagedExecutorService executor;
 
     /**
      * @param user the user to register a never-opening session for
@@ -33,5 +40,17 @@ public class DrainHooks {
         manager.reserve(user, false, null, null).orElseThrow();
         int sessions = manager.sendMessage(user, Json.createObjectBuilder().add("message", "pending").build()).sessions();
         return Json.createObjectBuilder().add("queued", sessions).build();
+    }
+
+    /**
+     * Starts {@link WebSocketManager#shutdown()} on a managed thread and returns at once.
+     *
+     * @return {"stopping":true}
+     */
+    @POST
+    @Path("stop")
+    public JsonObject stop() {
+        executor.execute(manager::shutdown);
+        return Json.createObjectBuilder().add("stopping", true).build();
     }
 }
