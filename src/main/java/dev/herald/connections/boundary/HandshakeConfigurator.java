@@ -142,6 +142,14 @@ public class HandshakeConfigurator extends ServerEndpointConfig.Configurator {
 
     /**
      * @param session a session that has just opened
+     * @return true when the container carried a handshake's admission over to it (whether or not it is its own)
+     */
+    static boolean carriesAdmission(Session session) {
+        return session.getUserProperties().get(ADMISSION) instanceof Admission;
+    }
+
+    /**
+     * @param session a session that has just opened
      * @return its handshake's admission (taken: a second call answers empty); empty when the container
      *         did not carry it over, when it does not belong to this session, or when another session
      *         claimed it ({@link Connection#claim()})

@@ -93,6 +93,7 @@ public class HeraldEndpoint extends Endpoint {
             return;
         }
         bucket = inbound.newBucket();
+        boolean carried = HandshakeConfigurator.carriesAdmission(session);
         Optional<HandshakeConfigurator.Admission> admission = HandshakeConfigurator.admission(session);
         if (admission.isPresent()) {
             if (admission.get().refusal() != null) {
@@ -102,7 +103,10 @@ public class HeraldEndpoint extends Endpoint {
             }
             return;
         }
-        if (ADMISSION_LOST.compareAndSet(false, true)) {
+        if (carried) {
+            LOG.fine(() -> "Session " + session.getId() + " carried an admission that is not its own or was claimed by"
+                    + " another session of the same handshake; it registers itself");
+        } else if (ADMISSION_LOST.compareAndSet(false, true)) {
             LOG.warning("The container did not carry the handshake's admission to the session (WebSocket 2.1 user properties);"
                     + " Herald registers sessions when they open instead, so a notification sent right after the 101 can miss them");
         }
