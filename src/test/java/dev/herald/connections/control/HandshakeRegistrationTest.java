@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.herald.recovery.control.RecoveryConfig;
 import dev.herald.connections.entity.DisconnectRequested;
 import dev.herald.connections.entity.SessionClosed;
 import dev.herald.connections.entity.SessionOpened;
+import dev.herald.recovery.control.RecoveryConfig;
 import dev.herald.recovery.control.StreamPosition;
 import dev.herald.stats.control.HeraldStats;
 import java.util.List;

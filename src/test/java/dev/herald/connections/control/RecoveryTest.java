@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.herald.recovery.control.RecoveryConfig;
 import dev.herald.messages.entity.OutboundMessage;
 import dev.herald.messages.entity.StreamKey;
+import dev.herald.recovery.control.RecoveryConfig;
 import dev.herald.recovery.control.Relay;
 import dev.herald.recovery.control.Replay;
 import dev.herald.recovery.control.StreamPosition;

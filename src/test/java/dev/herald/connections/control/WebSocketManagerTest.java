@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.herald.recovery.control.RecoveryConfig;
 import dev.herald.connections.entity.MessageSent;
 import dev.herald.connections.entity.SessionClosed;
 import dev.herald.connections.entity.SessionOpened;
 import dev.herald.messages.entity.OutboundMessage;
 import dev.herald.messages.entity.StreamKey;
+import dev.herald.recovery.control.RecoveryConfig;
 import dev.herald.stats.control.HeraldStats;
 import jakarta.websocket.CloseReason;
 import java.util.ArrayList;
