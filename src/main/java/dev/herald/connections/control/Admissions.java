@@ -68,10 +68,10 @@ final class Admissions {
             return Optional.empty();
         }
         countMalformed(userId, user, broadcast);
-        long pingPhase = ThreadLocalRandom.current().nextLong(TimeUnit.MILLISECONDS.toNanos(Math.max(1, config.heartbeatIntervalMs())));
+        long pingPhase = ThreadLocalRandom.current().nextLong(TimeUnit.MILLISECONDS.toNanos(config.heartbeatIntervalMs()));
         Connection connection = new Connection(userId, config.sendBufferLimit(), stats, closes::terminated, v1, pingPhase);
         List<Connection> evicted = new ArrayList<>(1);
-        Runnable register = () -> registry.add(connection, Math.max(1, config.maxSessionsPerUser()), evicted);
+        Runnable register = () -> registry.add(connection, config.maxSessionsPerUser(), evicted);
         Replay replay = null;
         if (v1) {
             replay = sequencer.connect(connection, user, broadcast, relay, register);
