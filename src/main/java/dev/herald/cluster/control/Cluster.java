@@ -1,12 +1,13 @@
 package dev.herald.cluster.control;
 
+import dev.herald.connections.control.ConnectionsConfig;
 import dev.herald.connections.control.NodeSessions;
 import dev.herald.connections.entity.DisconnectRequested;
 import dev.herald.connections.entity.PresenceChanged;
 import dev.herald.messages.entity.OutboundMessage;
 import dev.herald.messages.entity.StreamKey;
 import dev.herald.platform.ClusterStatus;
-import dev.herald.platform.HeraldConfig;
+import dev.herald.recovery.control.RecoveryConfig;
 import dev.herald.recovery.control.Replay;
 import dev.herald.recovery.control.StreamPosition;
 import dev.herald.stats.control.HeraldStats;
@@ -69,7 +70,9 @@ public class Cluster implements ClusterStatus {
     @Inject
     HeraldStats stats;
     @Inject
-    HeraldConfig heraldConfig;
+    ConnectionsConfig connections;
+    @Inject
+    RecoveryConfig recovery;
     @Resource
     ManagedScheduledExecutorService scheduler;
     @Resource
@@ -108,8 +111,8 @@ public class Cluster implements ClusterStatus {
         presence = new RedisPresence(link, prefix, nodeId, config.presenceTtlMs());
         book = new PresenceBook(this::localSessions, this::localCounts, presence::write);
         tickets = new RedisTickets(link, prefix);
-        history = new RedisHistory(link, prefix, channel, nodeId, heraldConfig.historySize(), heraldConfig.historyTtlMs(), stats,
-                new Replay.Bound(heraldConfig.recoveryMaxBytes(), heraldConfig.recoveryMaxMessages()));
+        history = new RedisHistory(link, prefix, channel, nodeId, recovery.historySize(), recovery.historyTtlMs(), stats,
+                recovery.replayBound(connections.sendBufferLimit()));
         control = new RedisControl(link, channel, nodeId);
         subscriber = new Subscriber(link, channel, new Inbox(manager, nodeId, channel, stats), config.redisRetryMs());
         threads.newThread(subscriber).start();

@@ -1,6 +1,11 @@
 package dev.herald.cluster.control;
 
+import static dev.herald.platform.Ranges.atLeast;
+
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -8,35 +13,43 @@ import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Cluster settings from MicroProfile Config. Without {@code herald.redis.uri} Herald is a single node
- * and none of the others is read.
+ * Cluster settings from MicroProfile Config, checked when the application starts: a value out of
+ * range fails the deployment, naming the property and its range. Without {@code herald.redis.uri}
+ * Herald is a single node and none of the others is used. Listed in docs/configuration.md.
  */
 @ApplicationScoped
 public class ClusterConfig {
+
+    // each default once, for the annotation and the field (code without CDI)
+    private static final String D_REDIS_TIMEOUT_MS = "1000";
+    private static final String D_REDIS_POOL_SIZE = "16";
+    private static final String D_REDIS_RETRY_MS = "1000";
+    private static final String D_KEY_PREFIX = "herald";
+    private static final String D_PRESENCE_TTL_MS = "15000";
 
     @Inject
     @ConfigProperty(name = "herald.redis.uri")
     Optional<String> redisUri = Optional.empty();
 
     @Inject
-    @ConfigProperty(name = "herald.redis.timeout-ms", defaultValue = "1000")
-    int redisTimeoutMs = 1000;
+    @ConfigProperty(name = "herald.redis.timeout-ms", defaultValue = D_REDIS_TIMEOUT_MS)
+    int redisTimeoutMs = Integer.parseInt(D_REDIS_TIMEOUT_MS);
 
     @Inject
-    @ConfigProperty(name = "herald.redis.pool-size", defaultValue = "16")
-    int redisPoolSize = 16;
+    @ConfigProperty(name = "herald.redis.pool-size", defaultValue = D_REDIS_POOL_SIZE)
+    int redisPoolSize = Integer.parseInt(D_REDIS_POOL_SIZE);
 
     @Inject
-    @ConfigProperty(name = "herald.redis.retry-ms", defaultValue = "1000")
-    long redisRetryMs = 1000;
+    @ConfigProperty(name = "herald.redis.retry-ms", defaultValue = D_REDIS_RETRY_MS)
+    long redisRetryMs = Long.parseLong(D_REDIS_RETRY_MS);
 
     @Inject
-    @ConfigProperty(name = "herald.redis.key-prefix", defaultValue = "herald")
-    String keyPrefix = "herald";
+    @ConfigProperty(name = "herald.redis.key-prefix", defaultValue = D_KEY_PREFIX)
+    String keyPrefix = D_KEY_PREFIX;
 
     @Inject
-    @ConfigProperty(name = "herald.cluster.presence-ttl-ms", defaultValue = "15000")
-    long presenceTtlMs = 15000;
+    @ConfigProperty(name = "herald.cluster.presence-ttl-ms", defaultValue = D_PRESENCE_TTL_MS)
+    long presenceTtlMs = Long.parseLong(D_PRESENCE_TTL_MS);
 
     @Inject
     @ConfigProperty(name = "herald.cluster.node-id")
@@ -57,6 +70,29 @@ public class ClusterConfig {
         this.redisUri = Optional.ofNullable(redisUri);
         this.nodeId = Optional.ofNullable(nodeId);
         this.presenceTtlMs = presenceTtlMs;
+        validate();
+    }
+
+    /**
+     * Checks the ranges once CDI filled the fields.
+     *
+     * @throws IllegalArgumentException naming the first property out of range, its value and the range
+     */
+    @PostConstruct
+    void validate() {
+        atLeast("herald.redis.timeout-ms", redisTimeoutMs, 1);
+        atLeast("herald.redis.pool-size", redisPoolSize, 1);
+        atLeast("herald.redis.retry-ms", redisRetryMs, 10);
+        atLeast("herald.cluster.presence-ttl-ms", presenceTtlMs, 300);
+    }
+
+    /**
+     * Creates the bean, and so checks the settings, when the application starts.
+     *
+     * @param event the application context's start
+     */
+    void onStart(@Observes @Initialized(ApplicationScoped.class) Object event) {
+        // @PostConstruct validates
     }
 
     /** @return {@code herald.redis.uri} ({@code redis://[user:password@]host:port[/db]}, {@code rediss://} for TLS); empty: single node */
@@ -91,17 +127,17 @@ public class ClusterConfig {
 
     /** @return {@code herald.redis.timeout-ms}: connect, read and pool-wait limit of one Redis call (default 1000) */
     public int redisTimeoutMs() {
-        return Math.max(1, redisTimeoutMs);
+        return redisTimeoutMs;
     }
 
     /** @return {@code herald.redis.pool-size}: pooled Redis connections for publishes, presence and tickets (default 16) */
     public int redisPoolSize() {
-        return Math.max(1, redisPoolSize);
+        return redisPoolSize;
     }
 
     /** @return {@code herald.redis.retry-ms}: longest wait between two reconnect attempts of the subscriber (default 1000) */
     public long redisRetryMs() {
-        return Math.max(10, redisRetryMs);
+        return redisRetryMs;
     }
 
     /** @return {@code herald.redis.key-prefix}: prefix of Herald's keys and channel, for several applications on one Redis (default {@code herald}) */
@@ -111,7 +147,7 @@ public class ClusterConfig {
 
     /** @return {@code herald.cluster.presence-ttl-ms}: how long a node's presence outlives its last heartbeat (default 15000) */
     public long presenceTtlMs() {
-        return Math.max(300, presenceTtlMs);
+        return presenceTtlMs;
     }
 
     /** @return {@code herald.cluster.node-id}: this node's id; empty: a new random id per start */

@@ -3,7 +3,6 @@ package dev.herald.connections.control;
 import dev.herald.connections.entity.PresenceChanged;
 import dev.herald.connections.entity.SessionOpened;
 import dev.herald.messages.entity.StreamKey;
-import dev.herald.platform.HeraldConfig;
 import dev.herald.recovery.control.Relay;
 import dev.herald.recovery.control.Replay;
 import dev.herald.recovery.control.StreamPosition;
@@ -33,13 +32,13 @@ final class Admissions {
     private final Sequencer sequencer;
     private final ClosePolicy closes;
     private final Events events;
-    private final HeraldConfig config;
+    private final ConnectionsConfig config;
     private final HeraldStats stats;
     private final Relay relay;
     private final BooleanSupplier stopping;
     private final AtomicBoolean malformedLogged = new AtomicBoolean();
 
-    Admissions(Registry registry, Sequencer sequencer, ClosePolicy closes, Events events, HeraldConfig config, HeraldStats stats,
+    Admissions(Registry registry, Sequencer sequencer, ClosePolicy closes, Events events, ConnectionsConfig config, HeraldStats stats,
                Relay relay, BooleanSupplier stopping) {
         this.registry = registry;
         this.sequencer = sequencer;
@@ -69,10 +68,10 @@ final class Admissions {
             return Optional.empty();
         }
         countMalformed(userId, user, broadcast);
-        long pingPhase = ThreadLocalRandom.current().nextLong(TimeUnit.MILLISECONDS.toNanos(Math.max(1, config.heartbeatIntervalMs())));
+        long pingPhase = ThreadLocalRandom.current().nextLong(TimeUnit.MILLISECONDS.toNanos(config.heartbeatIntervalMs()));
         Connection connection = new Connection(userId, config.sendBufferLimit(), stats, closes::terminated, v1, pingPhase);
         List<Connection> evicted = new ArrayList<>(1);
-        Runnable register = () -> registry.add(connection, Math.max(1, config.maxSessionsPerUser()), evicted);
+        Runnable register = () -> registry.add(connection, config.maxSessionsPerUser(), evicted);
         Replay replay = null;
         if (v1) {
             replay = sequencer.connect(connection, user, broadcast, relay, register);

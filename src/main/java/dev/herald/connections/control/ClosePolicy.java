@@ -2,7 +2,6 @@ package dev.herald.connections.control;
 
 import dev.herald.connections.entity.PresenceChanged;
 import dev.herald.connections.entity.SessionClosed;
-import dev.herald.platform.HeraldConfig;
 import dev.herald.stats.control.HeraldStats;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
@@ -23,7 +22,7 @@ final class ClosePolicy {
 
     private final Registry registry;
     private final SignIns signIns;
-    private final HeraldConfig config;
+    private final ConnectionsConfig config;
     private final HeraldStats stats;
     private final Events events;
     private final Executor closer;
@@ -33,7 +32,7 @@ final class ClosePolicy {
      * @param scheduler runs {@link QuietClose}'s delayed closes; null closes at once (unit tests)
      * @param closer    runs session closes (which may block on a dead peer)
      */
-    ClosePolicy(Registry registry, SignIns signIns, HeraldConfig config, HeraldStats stats, Events events,
+    ClosePolicy(Registry registry, SignIns signIns, ConnectionsConfig config, HeraldStats stats, Events events,
                 Executor closer, QuietClose.Scheduler scheduler) {
         this.registry = registry;
         this.signIns = signIns;

@@ -2,7 +2,6 @@ package dev.herald.connections.control;
 
 import dev.herald.messages.entity.OutboundMessage;
 import dev.herald.messages.entity.StreamKey;
-import dev.herald.platform.HeraldConfig;
 import dev.herald.recovery.control.History;
 import dev.herald.recovery.control.Relay;
 import dev.herald.recovery.control.Replay;
@@ -28,13 +27,13 @@ final class Sequencer {
 
     private final Registry registry;
     private final History history;
-    private final HeraldConfig config;
+    private final Replay.Bound replayBound;
     private final HeraldStats stats;
 
-    Sequencer(Registry registry, History history, HeraldConfig config, HeraldStats stats) {
+    Sequencer(Registry registry, History history, Replay.Bound replayBound, HeraldStats stats) {
         this.registry = registry;
         this.history = history;
-        this.config = config;
+        this.replayBound = replayBound;
         this.stats = stats;
     }
 
@@ -70,7 +69,7 @@ final class Sequencer {
                 StreamPosition broadcastHead = broadcastStream.head();
                 local[0] = Replay.plan(user, userHead, userStream.after(Replay.replayAfter(user, userHead)),
                         broadcast, broadcastHead, broadcastStream.after(Replay.replayAfter(broadcast, broadcastHead)),
-                        new Replay.Bound(config.recoveryMaxBytes(), config.recoveryMaxMessages()));
+                        replayBound);
                 return connection.goLive(local[0]);
             });
             replay = local[0];

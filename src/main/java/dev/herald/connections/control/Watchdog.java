@@ -1,6 +1,5 @@
 package dev.herald.connections.control;
 
-import dev.herald.platform.HeraldConfig;
 import dev.herald.recovery.control.History;
 import jakarta.websocket.CloseReason;
 import java.util.concurrent.ScheduledExecutorService;
@@ -23,17 +22,22 @@ final class Watchdog {
     private static final CloseReason LOST = new CloseReason(CloseReason.CloseCodes.CLOSED_ABNORMALLY, "lost");
 
     private final Registry registry;
-    private final HeraldConfig config;
+    private final ConnectionsConfig config;
     private final History history;
+    private final long historyTtlMs;
     private final BiConsumer<Connection, CloseReason> unregister;
     private volatile long lastExpiryNanos = System.nanoTime();
     private ScheduledFuture<?> ticks;
 
-    /** @param unregister forgets a registration whose session the container closed */
-    Watchdog(Registry registry, HeraldConfig config, History history, BiConsumer<Connection, CloseReason> unregister) {
+    /**
+     * @param historyTtlMs {@code herald.history.ttl-ms}, which paces the history's expiry
+     * @param unregister   forgets a registration whose session the container closed
+     */
+    Watchdog(Registry registry, ConnectionsConfig config, History history, long historyTtlMs, BiConsumer<Connection, CloseReason> unregister) {
         this.registry = registry;
         this.config = config;
         this.history = history;
+        this.historyTtlMs = historyTtlMs;
         this.unregister = unregister;
     }
 
@@ -84,7 +88,7 @@ final class Watchdog {
         try {
             long now = System.nanoTime();
             sweep(now);
-            long expireEvery = TimeUnit.MILLISECONDS.toNanos(Math.max(1000, Math.min(10_000, config.historyTtlMs() / 4)));
+            long expireEvery = TimeUnit.MILLISECONDS.toNanos(Math.max(1000, Math.min(10_000, historyTtlMs / 4)));
             if (now - lastExpiryNanos >= expireEvery) {
                 lastExpiryNanos = now;
                 history.expire();

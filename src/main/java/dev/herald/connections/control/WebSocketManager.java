@@ -5,8 +5,8 @@ import dev.herald.connections.entity.MessageSent;
 import dev.herald.connections.entity.SessionOpened;
 import dev.herald.messages.entity.OutboundMessage;
 import dev.herald.messages.entity.StreamKey;
-import dev.herald.platform.HeraldConfig;
 import dev.herald.recovery.control.History;
+import dev.herald.recovery.control.RecoveryConfig;
 import dev.herald.recovery.control.Relay;
 import dev.herald.recovery.control.StreamPosition;
 import dev.herald.recovery.control.V1Protocol;
@@ -48,7 +48,9 @@ public class WebSocketManager implements NodeSessions, SessionQueries, SessionLi
     @Inject
     MessageCodec codec;
     @Inject
-    HeraldConfig config;
+    ConnectionsConfig config;
+    @Inject
+    RecoveryConfig recovery;
     @Inject
     HeraldStats stats;
     @Inject
@@ -75,25 +77,27 @@ public class WebSocketManager implements NodeSessions, SessionQueries, SessionLi
      * A single-node manager outside a container (unit tests, benchmarks): no sweep is scheduled,
      * call {@link #sweep(long)} yourself.
      *
-     * @param codec  serializer
-     * @param config limits
-     * @param stats  counters
-     * @param closer runs session closes (which may block on a dead peer)
-     * @param events receives the {@link SessionOpened}, {@code SessionClosed} and {@link MessageSent} events
+     * @param codec    serializer
+     * @param config   limits of the sessions
+     * @param recovery bounds of the {@code herald.v1} history and replay
+     * @param stats    counters
+     * @param closer   runs session closes (which may block on a dead peer)
+     * @param events   receives the {@link SessionOpened}, {@code SessionClosed} and {@link MessageSent} events
      */
-    public WebSocketManager(MessageCodec codec, HeraldConfig config, HeraldStats stats, Executor closer, Consumer<Object> events) {
-        this(codec, config, stats, closer, events, Relay.NONE);
+    public WebSocketManager(MessageCodec codec, ConnectionsConfig config, RecoveryConfig recovery, HeraldStats stats, Executor closer, Consumer<Object> events) {
+        this(codec, config, recovery, stats, closer, events, Relay.NONE);
     }
 
     /**
-     * As {@link #WebSocketManager(MessageCodec, HeraldConfig, HeraldStats, Executor, Consumer)}, with
-     * shared streams.
+     * As {@link #WebSocketManager(MessageCodec, ConnectionsConfig, RecoveryConfig, HeraldStats, Executor, Consumer)},
+     * with shared streams.
      *
      * @param relay sequences the {@code herald.v1} streams while it is active
      */
-    WebSocketManager(MessageCodec codec, HeraldConfig config, HeraldStats stats, Executor closer, Consumer<Object> events, Relay relay) {
+    WebSocketManager(MessageCodec codec, ConnectionsConfig config, RecoveryConfig recovery, HeraldStats stats, Executor closer, Consumer<Object> events, Relay relay) {
         this.codec = codec;
         this.config = config;
+        this.recovery = recovery;
         this.stats = stats;
         this.relay = relay;
         wire(closer, events, null);
@@ -102,10 +106,10 @@ public class WebSocketManager implements NodeSessions, SessionQueries, SessionLi
     private void wire(Executor closer, Consumer<Object> sink, QuietClose.Scheduler later) {
         events = new Events(sink);
         closes = new ClosePolicy(registry, signIns, config, stats, events, closer, later);
-        History history = new History(config.historySize(), config.historyTtlMs(), config.historyMaxBytes(), System::nanoTime);
-        sequencer = new Sequencer(registry, history, config, stats);
+        History history = new History(recovery.historySize(), recovery.historyTtlMs(), recovery.historyMaxBytes(), System::nanoTime);
+        sequencer = new Sequencer(registry, history, recovery.replayBound(config.sendBufferLimit()), stats);
         fanout = new Fanout(registry, sequencer, relay);
-        watchdog = new Watchdog(registry, config, history, this::unregister);
+        watchdog = new Watchdog(registry, config, history, recovery.historyTtlMs(), this::unregister);
         admissions = new Admissions(registry, sequencer, closes, events, config, stats, relay, this::isStopping);
     }
 

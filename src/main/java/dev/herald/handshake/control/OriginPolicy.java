@@ -1,6 +1,5 @@
 package dev.herald.handshake.control;
 
-import dev.herald.platform.HeraldConfig;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -24,11 +23,11 @@ import java.util.Set;
 public class OriginPolicy {
 
     @Inject
-    HeraldConfig config;
+    HandshakeConfig config;
 
     private volatile Rules rules;
 
-    /** Creates the bean; the rules are read from {@link HeraldConfig} once. */
+    /** Creates the bean; the rules are read from {@link HandshakeConfig} once. */
     public OriginPolicy() {
     }
 

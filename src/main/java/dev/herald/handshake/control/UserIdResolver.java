@@ -5,10 +5,8 @@ import jakarta.inject.Inject;
 import java.security.Principal;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.regex.Pattern;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Maps the authenticated handshake principal to Herald's user id. Identity never comes from the URL.
@@ -31,19 +29,14 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class UserIdResolver {
 
     @Inject
-    @ConfigProperty(name = "herald.user-ids")
-    Optional<String> userIds;
-
-    @Inject
-    @ConfigProperty(name = "herald.user-ids.numeric", defaultValue = "true")
-    boolean numericNames = true;
+    HandshakeConfig config = new HandshakeConfig();
 
     /** A positive number without sign, leading zeros or blanks: at most 19 digits (Long.MAX_VALUE). */
     private static final Pattern CANONICAL = Pattern.compile("[1-9][0-9]{0,18}");
 
     private volatile Map<String, Long> mapping;
 
-    /** Creates the bean; CDI injects the optional name-to-id mapping. */
+    /** Creates the bean; CDI injects the settings ({@code herald.user-ids}, {@code herald.user-ids.numeric}). */
     public UserIdResolver() {
     }
 
@@ -54,8 +47,7 @@ public class UserIdResolver {
      * @param numericNames whether a canonical positive number is a user id by itself
      */
     public UserIdResolver(String userIds, boolean numericNames) {
-        this.userIds = Optional.ofNullable(userIds);
-        this.numericNames = numericNames;
+        this.config = new HandshakeConfig(userIds, numericNames);
     }
 
     /**
@@ -71,7 +63,7 @@ public class UserIdResolver {
         if (listed != null) {
             return OptionalLong.of(listed);
         }
-        if (numericNames && CANONICAL.matcher(name).matches()) {
+        if (config.userIdsNumeric() && CANONICAL.matcher(name).matches()) {
             try {
                 return OptionalLong.of(Long.parseLong(name));
             } catch (NumberFormatException overflow) {
@@ -84,7 +76,7 @@ public class UserIdResolver {
     private Map<String, Long> mapping() {
         Map<String, Long> current = mapping;
         if (current == null) {
-            current = parse(userIds == null ? "" : userIds.orElse(""));
+            current = parse(config.userIds().orElse(""));
             mapping = current;
         }
         return current;

@@ -3,7 +3,6 @@ package dev.herald.inbound.control;
 import dev.herald.connections.control.Connection;
 import dev.herald.connections.control.HeraldCloseCodes;
 import dev.herald.connections.entity.InboundMessage;
-import dev.herald.platform.HeraldConfig;
 import dev.herald.platform.JsonLimits;
 import dev.herald.platform.RefusalLog;
 import dev.herald.stats.control.HeraldStats;
@@ -36,7 +35,7 @@ public class InboundMessages {
     @Inject
     HeraldStats stats;
     @Inject
-    HeraldConfig config;
+    InboundConfig config;
     @Inject
     Event<InboundMessage> events;
 
@@ -46,12 +45,12 @@ public class InboundMessages {
 
     /** @return a full bucket for a new session, sized by {@code herald.inbound.rate} and {@code herald.inbound.burst} */
     public TokenBucket newBucket() {
-        return new TokenBucket(config.inboundRate(), config.inboundBurst(), System.nanoTime());
+        return new TokenBucket(config.rate(), config.burst(), System.nanoTime());
     }
 
     /** @return {@code herald.inbound.max-bytes}, the largest text message accepted */
     public int maxBytes() {
-        return config.inboundMaxBytes();
+        return config.maxBytes();
     }
 
     /**
@@ -123,8 +122,8 @@ public class InboundMessages {
             return false;
         }
         if (!bucket.tryTake(System.nanoTime())) {
-            refuse(connection, HeraldCloseCodes.RATE_LIMIT, "more than " + config.inboundRate() + " frames per second (burst "
-                    + config.inboundBurst() + ")");
+            refuse(connection, HeraldCloseCodes.RATE_LIMIT, "more than " + config.rate() + " frames per second (burst "
+                    + config.burst() + ")");
             stats.inboundRateLimited();
             return false;
         }

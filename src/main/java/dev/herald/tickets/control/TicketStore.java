@@ -1,6 +1,5 @@
 package dev.herald.tickets.control;
 
-import dev.herald.platform.HeraldConfig;
 import dev.herald.platform.RefusalLog;
 import dev.herald.stats.control.HeraldStats;
 import jakarta.annotation.PostConstruct;
@@ -46,7 +45,7 @@ public class TicketStore {
     private final AtomicLong lastPurgeNanos = new AtomicLong();
 
     @Inject
-    HeraldConfig config;
+    TicketConfig config;
     @Inject
     SharedTickets shared;
     @Inject
@@ -60,7 +59,7 @@ public class TicketStore {
     private int perMinute;
     private TicketQuota quota;
 
-    /** Creates the bean; the time-to-live is read from {@link HeraldConfig}. */
+    /** Creates the bean; the time-to-live is read from {@link TicketConfig}. */
     public TicketStore() {
     }
 
@@ -95,10 +94,10 @@ public class TicketStore {
 
     @PostConstruct
     void init() {
-        ttlNanos = TimeUnit.SECONDS.toNanos(config.ticketTtlSeconds());
+        ttlNanos = TimeUnit.SECONDS.toNanos(config.ttlSeconds());
         lastPurgeNanos.set(clock.getAsLong());
-        maxOutstanding = config.ticketMaxOutstanding();
-        perMinute = config.ticketRate();
+        maxOutstanding = config.maxOutstanding();
+        perMinute = config.rate();
         quota = new TicketQuota(maxOutstanding, perMinute);
     }
 

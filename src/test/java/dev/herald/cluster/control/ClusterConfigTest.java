@@ -1,5 +1,6 @@
 package dev.herald.cluster.control;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -9,7 +10,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** {@code herald.redis.uri} is parsed without ever repeating a password in an error. */
+/**
+ * {@code herald.redis.uri} is parsed without ever repeating a password in an error; the other settings
+ * are checked at start, naming the property, the value and the range.
+ */
 class ClusterConfigTest {
 
     private static final String SECRET = "s3cr3t-Pa55";
@@ -40,5 +44,27 @@ class ClusterConfigTest {
         assertEquals("redis.example", uri.getHost());
         assertEquals(6380, uri.getPort());
         assertEquals("user:" + SECRET, uri.getUserInfo());
+    }
+
+    @Test
+    void aBadValueFailsNamingThePropertyAndTheRange() {
+        ClusterConfig config = new ClusterConfig();
+        assertDoesNotThrow(config::validate);
+        config.redisRetryMs = 9;
+        assertEquals("herald.redis.retry-ms is 9: it must be at least 10",
+                assertThrows(IllegalArgumentException.class, config::validate).getMessage());
+        config.redisRetryMs = 10;
+        config.redisPoolSize = 0;
+        assertEquals("herald.redis.pool-size is 0: it must be at least 1",
+                assertThrows(IllegalArgumentException.class, config::validate).getMessage());
+        config.redisPoolSize = 1;
+        config.redisTimeoutMs = 0;
+        assertEquals("herald.redis.timeout-ms is 0: it must be at least 1",
+                assertThrows(IllegalArgumentException.class, config::validate).getMessage());
+        config.redisTimeoutMs = 1;
+        assertDoesNotThrow(config::validate);
+        assertEquals("herald.cluster.presence-ttl-ms is 299: it must be at least 300",
+                assertThrows(IllegalArgumentException.class, () -> new ClusterConfig(null, null, 299)).getMessage());
+        assertDoesNotThrow(() -> new ClusterConfig(null, null, 300));
     }
 }

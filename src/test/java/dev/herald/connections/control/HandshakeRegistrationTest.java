@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.herald.connections.entity.DisconnectRequested;
 import dev.herald.connections.entity.SessionClosed;
 import dev.herald.connections.entity.SessionOpened;
-import dev.herald.platform.HeraldConfig;
+import dev.herald.recovery.control.RecoveryConfig;
 import dev.herald.recovery.control.StreamPosition;
 import dev.herald.stats.control.HeraldStats;
 import java.util.List;
@@ -22,8 +22,8 @@ class HandshakeRegistrationTest {
 
     private final HeraldStats stats = new HeraldStats();
     private final List<Object> events = new CopyOnWriteArrayList<>();
-    private final HeraldConfig config = new HeraldConfig(1 << 20, 10_000, 25_000, 0, 100, 3);
-    private final WebSocketManager manager = new WebSocketManager(new MessageCodec(), config, stats, Runnable::run, events::add);
+    private final ConnectionsConfig config = new ConnectionsConfig(1 << 20, 10_000, 25_000, 0, 100, 3);
+    private final WebSocketManager manager = new WebSocketManager(new MessageCodec(), config, new RecoveryConfig(), stats, Runnable::run, events::add);
 
     private Connection reserve(long userId) {
         return manager.reserve(userId, false, null, null).orElseThrow();

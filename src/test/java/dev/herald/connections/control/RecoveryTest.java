@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.herald.messages.entity.OutboundMessage;
 import dev.herald.messages.entity.StreamKey;
-import dev.herald.platform.HeraldConfig;
+import dev.herald.recovery.control.RecoveryConfig;
 import dev.herald.recovery.control.Relay;
 import dev.herald.recovery.control.Replay;
 import dev.herald.recovery.control.StreamPosition;
@@ -29,8 +29,9 @@ import org.junit.jupiter.api.Test;
 class RecoveryTest {
 
     private final HeraldStats stats = new HeraldStats();
-    private final HeraldConfig config = new HeraldConfig(1 << 24, 10_000, 25_000, 0, 100, 16).withHistory(10, 60_000, 1 << 24);
-    private WebSocketManager manager = new WebSocketManager(new MessageCodec(), config, stats, Runnable::run, e -> { });
+    private final ConnectionsConfig config = new ConnectionsConfig(1 << 24, 10_000, 25_000, 0, 100, 16);
+    private final RecoveryConfig recovery = new RecoveryConfig().withHistory(10, 60_000, 1 << 24);
+    private WebSocketManager manager = new WebSocketManager(new MessageCodec(), config, recovery, stats, Runnable::run, e -> { });
 
     static JsonObject json(String text) {
         try (var reader = Json.createReader(new StringReader(text))) {
@@ -64,7 +65,7 @@ class RecoveryTest {
 
     /** A manager with a cluster relay that publishes (or fails to) and answers reads with the given function. */
     private void useRelay(boolean publishes, BiFunction<StreamPosition, StreamPosition, Optional<Replay>> reads) {
-        manager = new WebSocketManager(new MessageCodec(), config, stats, Runnable::run, e -> { }, new Relay() {
+        manager = new WebSocketManager(new MessageCodec(), config, recovery, stats, Runnable::run, e -> { }, new Relay() {
             @Override
             public boolean publish(StreamKey streamKey, OutboundMessage message) {
                 return publishes;
@@ -181,8 +182,8 @@ class RecoveryTest {
 
     @Test
     void aStreamForgottenByTheByteBoundIsReportedNotHidden() {
-        HeraldConfig tiny = new HeraldConfig(1 << 24, 10_000, 25_000, 0, 100, 16).withHistory(10, 60_000, 4096);
-        WebSocketManager small = new WebSocketManager(new MessageCodec(), tiny, stats, Runnable::run, e -> { });
+        RecoveryConfig tiny = new RecoveryConfig().withHistory(10, 60_000, 4096);
+        WebSocketManager small = new WebSocketManager(new MessageCodec(), config, tiny, stats, Runnable::run, e -> { });
         small.sendMessage(1, Map.of("n", 1));
         String epoch = small.history().inStream(StreamKey.user(1), stream -> stream.head().epoch());
         for (long user = 2; user < 100; user++) {
@@ -247,7 +248,7 @@ class RecoveryTest {
     @Test
     void messagesRacingWithReconnectsAreNeitherLostNorDuplicated() throws Exception {
         for (int round = 0; round < 50; round++) {
-            WebSocketManager m = new WebSocketManager(new MessageCodec(), config.withHistory(10_000, 60_000, 1 << 26), stats, Runnable::run, e -> { });
+            WebSocketManager m = new WebSocketManager(new MessageCodec(), config, recovery.withHistory(10_000, 60_000, 1 << 26), stats, Runnable::run, e -> { });
             int messages = 400;
             CountDownLatch go = new CountDownLatch(1);
             AtomicReference<Throwable> failed = new AtomicReference<>();

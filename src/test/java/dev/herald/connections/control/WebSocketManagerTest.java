@@ -11,7 +11,7 @@ import dev.herald.connections.entity.SessionClosed;
 import dev.herald.connections.entity.SessionOpened;
 import dev.herald.messages.entity.OutboundMessage;
 import dev.herald.messages.entity.StreamKey;
-import dev.herald.platform.HeraldConfig;
+import dev.herald.recovery.control.RecoveryConfig;
 import dev.herald.stats.control.HeraldStats;
 import jakarta.websocket.CloseReason;
 import java.util.ArrayList;
@@ -26,8 +26,8 @@ class WebSocketManagerTest {
 
     private final HeraldStats stats = new HeraldStats();
     private final List<Object> events = new CopyOnWriteArrayList<>();
-    private final HeraldConfig config = new HeraldConfig(1 << 20, 10_000, 25_000, 0, 100, 3);
-    private final WebSocketManager manager = new WebSocketManager(new MessageCodec(), config, stats, Runnable::run, events::add);
+    private final ConnectionsConfig config = new ConnectionsConfig(1 << 20, 10_000, 25_000, 0, 100, 3);
+    private final WebSocketManager manager = new WebSocketManager(new MessageCodec(), config, new RecoveryConfig(), stats, Runnable::run, events::add);
 
     private FakeSession connect(long userId) {
         FakeSession fake = new FakeSession(FakeSession.Mode.INLINE);
@@ -197,7 +197,7 @@ class WebSocketManagerTest {
 
     @Test
     void churnOnManyThreadsEndsWithNothingRegistered() throws Exception {
-        WebSocketManager roomy = new WebSocketManager(new MessageCodec(), new HeraldConfig(1 << 20, 10_000, 25_000, 0, 100, 1000),
+        WebSocketManager roomy = new WebSocketManager(new MessageCodec(), new ConnectionsConfig(1 << 20, 10_000, 25_000, 0, 100, 1000), new RecoveryConfig(),
                 stats, Runnable::run, e -> { });
         List<Thread> threads = new ArrayList<>();
         for (int t = 0; t < 8; t++) {
@@ -239,7 +239,7 @@ class WebSocketManagerTest {
     @Test
     void shutdownFlushesQueuesBeforeClosing() throws Exception {
         // a drain far longer than the test: it ends because the queues are written, not by its deadline
-        WebSocketManager draining = new WebSocketManager(new MessageCodec(), new HeraldConfig(1 << 20, 10_000, 25_000, 0, 30_000, 3),
+        WebSocketManager draining = new WebSocketManager(new MessageCodec(), new ConnectionsConfig(1 << 20, 10_000, 25_000, 0, 30_000, 3), new RecoveryConfig(),
                 stats, Runnable::run, e -> { });
         FakeSession slow = new FakeSession(FakeSession.Mode.MANUAL);
         draining.connect(1, slow.session).orElseThrow();
