@@ -3,7 +3,8 @@
 /** Waits that are deadlines for something to happen, not assertions about time. */
 const PAGE_DEADLINE_MS = 60_000;
 
-export class DemoPage {
+/** A page in its own browser context, collecting the page's uncaught exceptions. */
+export class BrowserPage {
   /** Uncaught exceptions in the page; a correct page has none. */
   errors = [];
 
@@ -13,6 +14,17 @@ export class DemoPage {
     page.setDefaultTimeout(PAGE_DEADLINE_MS);
     page.on('pageerror', (error) => this.errors.push(error));
   }
+
+  async screenshot(path) {
+    await this.page.screenshot({ path, fullPage: true });
+  }
+
+  async close() {
+    await this.context.close();
+  }
+}
+
+export class DemoPage extends BrowserPage {
 
   /**
    * Opens the demo in a fresh browser context.
@@ -89,14 +101,6 @@ export class DemoPage {
   /** @returns {import('playwright-core').Locator} the MFA code prompt */
   get mfaPrompt() {
     return this.page.locator('#mfa-prompt');
-  }
-
-  async screenshot(path) {
-    await this.page.screenshot({ path, fullPage: true });
-  }
-
-  async close() {
-    await this.context.close();
   }
 
   async #submitAndReadResult(button) {

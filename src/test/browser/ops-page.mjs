@@ -1,17 +1,8 @@
 // The demo's operations page (ops/, role herald-sender) as an operator uses it: BASIC login, then watching.
 
-const PAGE_DEADLINE_MS = 60_000;
+import { BrowserPage } from './demo-page.mjs';
 
-export class OpsPage {
-  /** Uncaught exceptions in the page; a correct page has none. */
-  errors = [];
-
-  constructor(context, page) {
-    this.context = context;
-    this.page = page;
-    page.setDefaultTimeout(PAGE_DEADLINE_MS);
-    page.on('pageerror', (error) => this.errors.push(error));
-  }
+export class OpsPage extends BrowserPage {
 
   /** Opens ops/ in a fresh browser context that answers the BASIC challenge as `user` (password: the name). */
   static async open(browser, demoUrl, user) {
@@ -37,13 +28,5 @@ export class OpsPage {
   /** @returns {Promise<number>} the samples a chart draws now */
   async samples(chart) {
     return Number(await this.page.getAttribute(`#${chart}`, 'data-samples'));
-  }
-
-  async screenshot(path) {
-    await this.page.screenshot({ path, fullPage: true });
-  }
-
-  async close() {
-    await this.context.close();
   }
 }

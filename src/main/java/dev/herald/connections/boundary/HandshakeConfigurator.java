@@ -2,6 +2,7 @@ package dev.herald.connections.boundary;
 
 import dev.herald.connections.control.Connection;
 import dev.herald.connections.control.HeraldCloseCodes;
+import dev.herald.connections.control.SessionLifecycle;
 import dev.herald.connections.control.WebSocketManager;
 import dev.herald.handshake.boundary.HandshakeFilter;
 import dev.herald.handshake.control.HandshakeIdentity;
@@ -53,7 +54,7 @@ public class HandshakeConfigurator extends ServerEndpointConfig.Configurator {
 
     private volatile Beans beans;
 
-    private record Beans(OriginPolicy origins, HandshakeIdentity identity, WebSocketManager manager) {
+    private record Beans(OriginPolicy origins, HandshakeIdentity identity, SessionLifecycle manager) {
     }
 
     /** Created by {@link SocketMount}, once per deployment. */
@@ -178,7 +179,7 @@ public class HandshakeConfigurator extends ServerEndpointConfig.Configurator {
         if (found == null) { // application-scoped proxies, stable for the deployment
             CDI<Object> cdi = CDI.current();
             found = new Beans(cdi.select(OriginPolicy.class).get(), cdi.select(HandshakeIdentity.class).get(),
-                    cdi.select(WebSocketManager.class).get());
+                    cdi.select(SessionLifecycle.class).get());
             beans = found;
         }
         return found;

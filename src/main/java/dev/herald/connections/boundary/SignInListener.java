@@ -1,6 +1,6 @@
 package dev.herald.connections.boundary;
 
-import dev.herald.connections.control.WebSocketManager;
+import dev.herald.connections.control.SessionLifecycle;
 import jakarta.enterprise.context.ContextNotActiveException;
 import jakarta.inject.Inject;
 import jakarta.servlet.annotation.WebListener;
@@ -18,7 +18,7 @@ import jakarta.servlet.http.HttpSessionListener;
 public class SignInListener implements HttpSessionListener, HttpSessionIdListener {
 
     @Inject
-    WebSocketManager manager;
+    SessionLifecycle manager;
 
     /** Created by the container. */
     public SignInListener() {
