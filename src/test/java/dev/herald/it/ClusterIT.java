@@ -22,6 +22,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 import java.util.regex.Matcher;
@@ -170,6 +172,17 @@ class ClusterIT {
     /** @return {@code CLIENT LIST}: one line per connection, with {@code name=…} */
     private static String clients(RedisClient redis) {
         return new String((byte[]) redis.sendCommand(Protocol.Command.CLIENT, "LIST"), StandardCharsets.UTF_8);
+    }
+
+    /** @return the node's presence hashes, one per shard where it holds users */
+    private static Set<String> presenceOf(RedisClient redis, String node) {
+        return redis.keys("herald:{herald:*}:presence:" + node);
+    }
+
+    /** @return the node's sessions of the user, per its presence hash of the user's shard; null when none */
+    private static String presenceOf(RedisClient redis, String node, long userId) {
+        return presenceOf(redis, node).stream().map(key -> redis.hget(key, Long.toString(userId)))
+                .filter(Objects::nonNull).findFirst().orElse(null);
     }
 
     private static int occurrences(String text, String needle) {
@@ -384,7 +397,8 @@ class ClusterIT {
         try (RedisClient redis = REDIS.client();
              WsClient bob = WsClient.connect(b, "bob")) {
             awaitSessions(a, 2, 1);
-            long ttl = redis.pttl("herald:presence:node-b");
+            String bobsShard = presenceOf(redis, "node-b").stream().filter(key -> redis.hexists(key, "2")).findFirst().orElseThrow();
+            long ttl = redis.pttl(bobsShard);
             assertTrue(ttl > 0 && ttl <= B_TTL_MS, "B's entry expires at most one TTL after its last heartbeat: " + ttl);
             long killed = System.nanoTime();
             nodeB.kill();
@@ -401,10 +415,15 @@ class ClusterIT {
         try (RedisClient redis = REDIS.client();
              WsClient carol = WsClient.connect(c, "carol")) {
             awaitSessions(a, 3, 1);
-            assertTrue(redis.pttl("herald:presence:node-c") > 10_000, "C's entry would outlive this test");
+            assertFalse(presenceOf(redis, "node-c").isEmpty());
+            for (String key : presenceOf(redis, "node-c")) {
+                assertTrue(redis.pttl(key) > 10_000, "C's entry would outlive this test");
+            }
             nodeC.stop(); // SIGTERM: Payara Micro stops the application, then exits
-            assertFalse(redis.exists("herald:presence:node-c"), "deleted by the stop, not expired");
-            assertFalse(redis.sismember("herald:nodes", "node-c"));
+            assertEquals(Set.of(), presenceOf(redis, "node-c"), "deleted by the stop, not expired");
+            for (String nodes : redis.keys("herald:{herald:*}:nodes")) {
+                assertFalse(redis.sismember(nodes, "node-c"), nodes);
+            }
             assertEquals(0, json(Rest.get(a, "ops", "connections/3").body()).getInt("sessions"));
         }
     }
@@ -414,14 +433,14 @@ class ClusterIT {
         awaitSubscribed(a);
         try (RedisClient redis = REDIS.client();
              WsClient alice = WsClient.connect(a, "alice")) {
-            waitFor(() -> "1".equals(redis.hget("herald:presence:node-a", "1")), 30_000);
+            waitFor(() -> "1".equals(presenceOf(redis, "node-a", 1)), 30_000);
             assertTrue(clients(redis).contains("name=herald-node-a-sub"), clients(redis));
             JsonObject stopped = hookPost(a, "cluster/stop");
             assertTrue(stopped.getBoolean("subscriberThreadBefore"));
             assertFalse(stopped.getBoolean("enabled"));
             // the thread has returned from run(); it terminates right after
             waitFor(() -> hookGet(a, "cluster/threads").getInt("subscriberThreads") == 0, 5_000);
-            assertFalse(redis.exists("herald:presence:node-a"), "deleted at once (A's TTL is 60 s)");
+            assertEquals(Set.of(), presenceOf(redis, "node-a"), "deleted at once (A's TTL is 60 s)");
             waitFor(() -> !clients(redis).contains("name=herald-node-a"), 10_000); // pool and subscriber closed, JVM running
         } finally {
             aDeployed = false; // the next test deploys A again, with its cluster mode

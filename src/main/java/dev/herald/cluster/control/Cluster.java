@@ -23,6 +23,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -39,15 +40,18 @@ import java.util.logging.Logger;
  *
  * <ul>
  * <li><b>Delivery.</b> A {@code sendMessage} or {@code broadcast} is delivered to this node's plain
- * sessions first, then recorded in its {@code herald.v1} stream in Redis and published once on
- * {@code <prefix>:deliver} with its epoch and seq, in one script ({@link RedisHistory}). Every other
- * node delivers it to its own plain sessions; every node, this one included, delivers it to its v1
- * sessions from the subscriber, so they see each stream in seq order whichever node sent. Publishes
- * from one thread reach Redis in order and are read by one subscriber thread, so per-session order
- * holds. Plain sessions: at most once across nodes. v1 sessions: a node that missed publications
- * closes the session to resync (1012) at the next message that shows the gap.</li>
- * <li><b>Presence.</b> Which users have live sessions on which node ({@link RedisPresence}), kept by a
- * {@link PresenceBook} and a heartbeat every third of {@code herald.cluster.presence-ttl-ms}.</li>
+ * sessions first, then recorded in its {@code herald.v1} stream in Redis and published with its
+ * epoch and seq, in one script ({@link RedisHistory}): a user's message to the channel of each node
+ * that holds the user ({@code …{<prefix>:<shard>}:to:<node>}, this node included when it does), a
+ * broadcast to {@code …{<prefix>:b}:deliver}, which every node reads ({@link KeyLayout}). Every other
+ * node that receives it delivers it to its own plain sessions; every receiving node, this one
+ * included, delivers it to its v1 sessions from the subscriber, so they see each stream in seq order
+ * whichever node sent. Publishes from one thread reach Redis in order and are read by one subscriber
+ * thread, so per-session order holds. Plain sessions: at most once across nodes. v1 sessions: a node
+ * that missed publications closes the session to resync (1012) at the next message that shows the gap.</li>
+ * <li><b>Presence.</b> Which users have live sessions on which node, per shard ({@link RedisPresence}),
+ * kept by a {@link PresenceBook} and a heartbeat every third of {@code herald.cluster.presence-ttl-ms};
+ * the heartbeat also publishes the subscription's own liveness message ({@link Subscriber#HEARTBEAT}).</li>
  * <li><b>Tickets.</b> Connect tickets in Redis ({@link RedisTickets}).</li>
  * <li><b>Outages.</b> Callers never wait for Redis beyond {@code herald.redis.timeout-ms}, and not at
  * all while it is known to be down ({@link RedisLink}); local delivery and presence go on.</li>
@@ -60,8 +64,8 @@ import java.util.logging.Logger;
 public class Cluster implements ClusterStatus {
 
     private static final Logger LOG = Logger.getLogger(Cluster.class.getName());
-    /** A subscription without a pong for this long (or the presence TTL, if longer) is replaced. */
-    private static final long MIN_PONG_SILENCE_MS = 5000;
+    /** A subscription that received nothing, heartbeats included, for this long (or the presence TTL, if longer) is replaced. */
+    private static final long MIN_SILENCE_MS = 5000;
 
     @Inject
     ClusterConfig config;
@@ -81,7 +85,7 @@ public class Cluster implements ClusterStatus {
     private final AtomicBoolean stopped = new AtomicBoolean();
     private volatile boolean enabled;
     private String nodeId = "";
-    private String channel;
+    private KeyLayout keys;
     private RedisLink link;
     private RedisPresence presence;
     private PresenceBook book;
@@ -105,22 +109,33 @@ public class Cluster implements ClusterStatus {
         if (!nodeId.matches("[A-Za-z0-9._:-]{1,64}")) {
             throw new IllegalArgumentException("herald.cluster.node-id must be 1 to 64 letters, digits, '.', '_', ':' or '-': " + nodeId);
         }
-        String prefix = config.keyPrefix();
-        channel = prefix + ":deliver";
+        keys = new KeyLayout(config.keyPrefix(), config.shards());
         link = new RedisLink(config, "herald-" + nodeId, stats, this::recovered);
-        presence = new RedisPresence(link, prefix, nodeId, config.presenceTtlMs());
+        presence = new RedisPresence(link, keys, nodeId, config.presenceTtlMs());
         book = new PresenceBook(this::localSessions, this::localCounts, presence::write);
-        tickets = new RedisTickets(link, prefix);
-        history = new RedisHistory(link, prefix, channel, nodeId, recovery.historySize(), recovery.historyTtlMs(), stats,
+        tickets = new RedisTickets(link, keys);
+        history = new RedisHistory(link, keys, nodeId, recovery.historySize(), recovery.historyTtlMs(), stats,
                 recovery.replayBound(connections.sendBufferLimit()));
-        control = new RedisControl(link, channel, nodeId);
-        subscriber = new Subscriber(link, channel, new Inbox(manager, nodeId, channel, stats), config.redisRetryMs());
+        control = new RedisControl(link, keys, nodeId);
+        subscriber = subscriber(keys.channelsOf(nodeId));
         threads.newThread(subscriber).start();
         long beatMs = config.presenceTtlMs() / 3;
         heartbeat = scheduler.scheduleAtFixedRate(this::beat, 0, beatMs, TimeUnit.MILLISECONDS);
         enabled = true;
-        LOG.info(() -> "Herald cluster node " + nodeId + " on Redis at " + link.address() + ", channel " + channel
+        LOG.info(() -> "Herald cluster node " + nodeId + " on Redis at " + link.address() + ", " + config.shards()
+                + " shards, channels " + keys.channel(0, nodeId) + " … and " + keys.broadcastChannel()
                 + ", presence expires " + config.presenceTtlMs() + " ms after the last heartbeat");
+    }
+
+    /**
+     * The seam of the subscription: the channels this node reads and what receives their messages.
+     *
+     * @param channels this node's channels ({@link KeyLayout#channelsOf})
+     * @return the subscriber to run on a thread of its own
+     */
+    private Subscriber subscriber(List<String> channels) {
+        Inbox inbox = new Inbox(manager, nodeId, keys.channel(0, nodeId) + " …", stats);
+        return new Subscriber(link, channels, inbox, config.redisRetryMs());
     }
 
     private static String randomNodeId() {
@@ -235,7 +250,7 @@ public class Cluster implements ClusterStatus {
         return manager.liveSessionCounts();
     }
 
-    /** The heartbeat: presence writes and expiry, the subscriber's ping, and, during an outage, the probe. */
+    /** The heartbeat: presence writes and expiry, the subscriber's liveness message and check, and, during an outage, the probe. */
     private void beat() {
         if (!enabled) {
             return; // stopping: never write an entry back after it was deleted
@@ -247,8 +262,9 @@ public class Cluster implements ClusterStatus {
             } else {
                 book.flush();
                 presence.refresh(false);
+                control.heartbeat();
             }
-            subscriber.check(TimeUnit.MILLISECONDS.toNanos(Math.max(MIN_PONG_SILENCE_MS, config.presenceTtlMs())));
+            subscriber.check(TimeUnit.MILLISECONDS.toNanos(Math.max(MIN_SILENCE_MS, config.presenceTtlMs())));
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "Herald's cluster heartbeat failed; it runs again", e);
         }

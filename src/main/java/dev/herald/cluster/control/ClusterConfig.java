@@ -26,6 +26,9 @@ public class ClusterConfig {
     private static final String D_REDIS_RETRY_MS = "1000";
     private static final String D_KEY_PREFIX = "herald";
     private static final String D_PRESENCE_TTL_MS = "15000";
+    private static final String D_SHARDS = "16";
+    /** The most shards: Redis Cluster has 16384 slots. */
+    static final int MAX_SHARDS = 16384;
 
     @Inject
     @ConfigProperty(name = "herald.redis.uri")
@@ -50,6 +53,10 @@ public class ClusterConfig {
     @Inject
     @ConfigProperty(name = "herald.cluster.presence-ttl-ms", defaultValue = D_PRESENCE_TTL_MS)
     long presenceTtlMs = Long.parseLong(D_PRESENCE_TTL_MS);
+
+    @Inject
+    @ConfigProperty(name = "herald.cluster.shards", defaultValue = D_SHARDS)
+    int shards = Integer.parseInt(D_SHARDS);
 
     @Inject
     @ConfigProperty(name = "herald.cluster.node-id")
@@ -84,6 +91,9 @@ public class ClusterConfig {
         atLeast("herald.redis.pool-size", redisPoolSize, 1);
         atLeast("herald.redis.retry-ms", redisRetryMs, 10);
         atLeast("herald.cluster.presence-ttl-ms", presenceTtlMs, 300);
+        if (shards < 1 || shards > MAX_SHARDS) {
+            throw new IllegalArgumentException("herald.cluster.shards is " + shards + ": it must be between 1 and " + MAX_SHARDS);
+        }
     }
 
     /**
@@ -148,6 +158,14 @@ public class ClusterConfig {
     /** @return {@code herald.cluster.presence-ttl-ms}: how long a node's presence outlives its last heartbeat (default 15000) */
     public long presenceTtlMs() {
         return presenceTtlMs;
+    }
+
+    /**
+     * @return {@code herald.cluster.shards}: how many shards (hash slots on Redis Cluster) the users'
+     *         keys and channels are spread over; the same on every node of a cluster (default 16)
+     */
+    public int shards() {
+        return shards;
     }
 
     /** @return {@code herald.cluster.node-id}: this node's id; empty: a new random id per start */

@@ -9,9 +9,10 @@ import java.util.function.Consumer;
 import java.util.logging.Logger;
 
 /**
- * What the subscriber thread reads on the delivery channel, handed to this node's sessions: another
+ * What the subscriber thread reads on this node's channels, handed to this node's sessions: another
  * node's publication to the plain sessions; every sequenced one, from any node, to the v1 sessions;
- * another node's disconnect to the user's sessions here. Every publication is sequenced since
+ * another node's disconnect to the user's sessions here. A stream that is neither a user's nor the
+ * broadcast comes on the broadcast channel; the sessions pick their targets locally. Every publication is sequenced since
  * {@code herald.v1}: an envelope without a position (and without a disconnect) is not Herald's.
  */
 final class Inbox implements Consumer<String> {
@@ -20,29 +21,36 @@ final class Inbox implements Consumer<String> {
 
     private final NodeSessions sessions;
     private final String nodeId;
-    private final String channel;
+    private final String channels;
     private final HeraldStats stats;
 
-    Inbox(NodeSessions sessions, String nodeId, String channel, HeraldStats stats) {
+    /**
+     * @param sessions this node's sessions
+     * @param nodeId   this node's id
+     * @param channels the channels read, for logs
+     * @param stats    counters
+     */
+    Inbox(NodeSessions sessions, String nodeId, String channels, HeraldStats stats) {
         this.sessions = sessions;
         this.nodeId = nodeId;
-        this.channel = channel;
+        this.channels = channels;
         this.stats = stats;
     }
 
     @Override
     public void accept(String wire) {
-        Optional<Envelope> decoded = Envelope.decode(wire).filter(e -> e.isDisconnect() || e.isSequenced());
+        Optional<Envelope> decoded = Envelope.decode(wire).filter(e -> e.isSequenced() || e.disconnectedUser().isPresent());
         if (decoded.isEmpty()) {
             stats.clusterMalformed();
-            LOG.warning(() -> "Ignored a message on " + channel + " that is not a Herald envelope (" + wire.length() + " chars)");
+            LOG.warning(() -> "Ignored a message on " + channels + " that is not a Herald envelope (" + wire.length() + " chars)");
             return;
         }
         Envelope envelope = decoded.get();
         boolean own = envelope.origin().equals(nodeId); // its plain sessions had it before it was published
-        if (envelope.isDisconnect()) {
+        Optional<Long> disconnected = envelope.disconnectedUser();
+        if (disconnected.isPresent()) {
             if (!own) {
-                sessions.disconnectLocal(envelope.userId());
+                sessions.disconnectLocal(disconnected.get());
             }
             return;
         }

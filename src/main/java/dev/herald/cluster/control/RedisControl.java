@@ -1,24 +1,31 @@
 package dev.herald.cluster.control;
 
+import java.util.List;
+
 /**
- * Requests from one node to all others on Herald's delivery channel, for what is not a message: today
- * "close this user's sessions" ({@link Envelope#disconnect}). Not a CDI bean, so that nothing CDI
- * scans refers to Jedis types (single-node and drop-in applications run without Jedis).
+ * Requests from one node to others, for what is not a message: "close this user's sessions"
+ * ({@link Envelope#disconnect}) on the broadcast channel, which every node reads, and the
+ * subscription's heartbeat ({@link Subscriber#HEARTBEAT}) on one of this node's own channels. Both
+ * by {@code SPUBLISH} in a script whose one key is the channel, so they route on Redis Cluster too.
+ * Not a CDI bean, so that nothing CDI scans refers to Jedis types (single-node and drop-in
+ * applications run without Jedis).
  */
 final class RedisControl {
 
+    private static final LuaScript SPUBLISH = LuaScript.of("return redis.call('SPUBLISH', KEYS[1], ARGV[1])");
+
     private final RedisLink link;
-    private final String channel;
+    private final KeyLayout keys;
     private final String nodeId;
 
     /**
-     * @param link    the Redis client
-     * @param channel the delivery channel
-     * @param nodeId  this node's id, the envelope's origin
+     * @param link   the Redis client
+     * @param keys   the key layout
+     * @param nodeId this node's id, the envelope's origin
      */
-    RedisControl(RedisLink link, String channel, String nodeId) {
+    RedisControl(RedisLink link, KeyLayout keys, String nodeId) {
         this.link = link;
-        this.channel = channel;
+        this.keys = keys;
         this.nodeId = nodeId;
     }
 
@@ -28,6 +35,15 @@ final class RedisControl {
      */
     boolean disconnect(long userId) {
         String wire = Envelope.disconnect(nodeId, userId).encode();
-        return link.call(redis -> redis.publish(channel, wire)).isPresent();
+        return link.call(redis -> SPUBLISH.eval(redis, List.of(keys.broadcastChannel()), List.of(wire))).isPresent();
+    }
+
+    /**
+     * Publishes the heartbeat on this node's channel of shard 0, which its subscriber reads.
+     *
+     * @return false when Redis was skipped or failed
+     */
+    boolean heartbeat() {
+        return link.call(redis -> SPUBLISH.eval(redis, List.of(keys.channel(0, nodeId)), List.of(Subscriber.HEARTBEAT))).isPresent();
     }
 }

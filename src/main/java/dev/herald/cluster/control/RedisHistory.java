@@ -15,96 +15,122 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The {@code herald.v1} streams of a cluster, in Redis, so that a client reconnecting to any node
- * recovers. Per stream ({@link StreamKey#shortName()}: {@code u<userId>} or {@code b}): a Redis stream {@code <prefix>:h:<stream>}
- * whose entry ids are the sequence numbers ({@code <seq>-0}, fields {@code t} = Redis time in ms,
- * {@code d} = the JSON), trimmed with {@code MAXLEN ~ herald.history.size}, and a hash
- * {@code <prefix>:h:<stream>:m} with the epoch, the last seq and the generation; both expire
+ * recovers. Per stream (keys named by {@link KeyLayout}, all in the stream's slot): a Redis stream
+ * {@code …:h:<stream>} whose entry ids are the sequence numbers ({@code <seq>-0}, fields {@code t} =
+ * Redis time in ms, {@code d} = the JSON), trimmed with {@code MAXLEN ~ herald.history.size}, and a
+ * hash {@code …:h:<stream>:m} with the epoch, the last seq and the generation; both expire
  * {@code herald.history.ttl-ms} after the stream's last message.
  *
  * <p>One Lua script per message creates the epoch if absent, increments the seq, adds the entry, sets
- * the expiry and publishes the envelope with epoch and seq: atomic, so publication order is seq order
- * on every node. One script per connecting session reads both streams' heads and what was recorded
- * after the client's positions (dropping entries older than the TTL or beyond the size).
+ * the expiry and publishes the envelope with epoch and seq ({@code SPUBLISH}): atomic, so publication
+ * order is seq order on every node. A user's message goes only to the channels of the nodes whose
+ * presence hash of the user's shard holds the user (this node included when it does, for its v1
+ * sessions); a new session's presence is written before its handshake completes and its replay is
+ * read after, so each message is in its replay or published to its node. Every other stream goes to
+ * the broadcast channel, read by every node. With the guard of {@link #publishIfElsewhere}, the same
+ * script refuses, recording nothing, when no other node holds the user. One script per stream reads,
+ * for a connecting session, the head and what was recorded after the client's position (dropping
+ * entries older than the TTL or beyond the size).
  *
  * <p>Outages: when a message could not be sequenced (Redis unreachable), the node delivered it from
  * its in-memory history, which Redis does not know. When Redis is back, {@link #recovered()} bumps the
- * generation {@code <prefix>:h:gen}: every stream starts a new epoch at its next message or read, so a
- * client whose position predates the outage is told {@code recovered:false} instead of getting a
- * replay that silently lacks those messages. A Redis that lost its data starts new epochs by itself.
+ * generation of every slot: every stream starts a new epoch at its next message or read, so a client
+ * whose position predates the outage is told {@code recovered:false} instead of getting a replay that
+ * silently lacks those messages. A Redis that lost its data starts new epochs by itself.
  */
 final class RedisHistory implements Relay {
 
-    private static final String PUBLISH = """
-            local gen = redis.call('GET', KEYS[3]) or '0'
-            local epoch = redis.call('HGET', KEYS[2], 'e')
-            if (not epoch) or redis.call('HGET', KEYS[2], 'g') ~= gen then
-              epoch = ARGV[3]
-              redis.call('DEL', KEYS[1])
-              redis.call('HSET', KEYS[2], 'e', epoch, 's', 0, 'g', gen)
+    /** KEYS[1..3] = stream, meta, generation; ARGV[1..3] = size, ttl, new epoch. */
+    private static final String RECORD = """
+            local function record(data)
+              local gen = redis.call('GET', KEYS[3]) or '0'
+              local epoch = redis.call('HGET', KEYS[2], 'e')
+              if (not epoch) or redis.call('HGET', KEYS[2], 'g') ~= gen then
+                epoch = ARGV[3]
+                redis.call('DEL', KEYS[1])
+                redis.call('HSET', KEYS[2], 'e', epoch, 's', 0, 'g', gen)
+              end
+              local seq = redis.call('HINCRBY', KEYS[2], 's', 1)
+              local now = redis.call('TIME')
+              local ms = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
+              redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], seq .. '-0', 't', string.format('%d', ms), 'd', data)
+              redis.call('PEXPIRE', KEYS[1], ARGV[2])
+              redis.call('PEXPIRE', KEYS[2], ARGV[2])
+              return epoch, seq
             end
-            local seq = redis.call('HINCRBY', KEYS[2], 's', 1)
-            local now = redis.call('TIME')
-            local ms = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
-            redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], seq .. '-0', 't', string.format('%d', ms), 'd', ARGV[7])
-            redis.call('PEXPIRE', KEYS[1], ARGV[2])
-            redis.call('PEXPIRE', KEYS[2], ARGV[2])
-            redis.call('PUBLISH', ARGV[4], ARGV[5] .. '\\n' .. ARGV[6] .. '\\n@' .. epoch .. ':' .. seq .. '\\n' .. ARGV[7])
-            return seq
             """;
 
-    /** Per stream (KEYS[i], KEYS[i+1] = stream, meta; ARGV: given epoch or '-' for none, given seq, new epoch). */
-    private static final String READ = """
-            local gen = redis.call('GET', KEYS[5]) or '0'
+    /** KEYS[4] = the broadcast channel; ARGV[4..6] = origin, target, json. */
+    private static final LuaScript PUBLISH_ALL = LuaScript.of(RECORD + """
+            local epoch, seq = record(ARGV[6])
+            redis.call('SPUBLISH', KEYS[4], ARGV[4] .. '\\n' .. ARGV[5] .. '\\n@' .. epoch .. ':' .. seq .. '\\n' .. ARGV[6])
+            return {seq, 0}
+            """);
+
+    /**
+     * KEYS[4] = the shard's node set; ARGV[4..6] = origin, target, json; ARGV[7..10] = the shard's
+     * presence prefix, its channel prefix, the user id, the guard ('1': refuse when no other node holds the user).
+     */
+    private static final LuaScript PUBLISH_USER = LuaScript.of(RECORD + """
+            local holders, elsewhere = {}, 0
+            for _, node in ipairs(redis.call('SMEMBERS', KEYS[4])) do
+              local n = tonumber(redis.call('HGET', ARGV[7] .. node, ARGV[9]) or '0')
+              if n > 0 then
+                table.insert(holders, node)
+                if node ~= ARGV[4] then elsewhere = elsewhere + n end
+              end
+            end
+            if ARGV[10] == '1' and elsewhere == 0 then return {0, 0} end
+            local epoch, seq = record(ARGV[6])
+            local wire = ARGV[4] .. '\\n' .. ARGV[5] .. '\\n@' .. epoch .. ':' .. seq .. '\\n' .. ARGV[6]
+            for _, node in ipairs(holders) do redis.call('SPUBLISH', ARGV[8] .. node, wire) end
+            return {seq, elsewhere}
+            """);
+
+    /** KEYS = stream, meta, generation; ARGV = ttl, size, given epoch or '-' for none, given seq, new epoch. */
+    private static final LuaScript READ = LuaScript.of("""
+            local gen = redis.call('GET', KEYS[3]) or '0'
             local now = redis.call('TIME')
             local oldest = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000) - tonumber(ARGV[1])
             local size = tonumber(ARGV[2])
-            local result = {}
-            for s = 0, 1 do
-              local stream, meta = KEYS[1 + 2 * s], KEYS[2 + 2 * s]
-              local given, after, fresh = ARGV[3 + 3 * s], tonumber(ARGV[4 + 3 * s]), ARGV[5 + 3 * s]
-              local epoch = redis.call('HGET', meta, 'e')
-              if (not epoch) or redis.call('HGET', meta, 'g') ~= gen then
-                epoch = fresh
-                redis.call('DEL', stream)
-                redis.call('HSET', meta, 'e', epoch, 's', 0, 'g', gen)
-                redis.call('PEXPIRE', meta, ARGV[1])
-              end
-              local head = tonumber(redis.call('HGET', meta, 's'))
-              local entries = {}
-              local from = nil
-              if given == '-' or (given == epoch and after > head) then
-                from = nil
-              elseif given == epoch then
-                from = after + 1
-              else
-                from = 1
-              end
-              if from and from <= head then
-                if from <= head - size then from = head - size + 1 end
-                for _, entry in ipairs(redis.call('XRANGE', stream, from .. '-0', '+')) do
-                  local fields = entry[2]
-                  local t, d = nil, nil
-                  for i = 1, #fields, 2 do
-                    if fields[i] == 't' then t = fields[i + 1] elseif fields[i] == 'd' then d = fields[i + 1] end
-                  end
-                  if tonumber(t) >= oldest then
-                    table.insert(entries, string.match(entry[1], '^(%d+)'))
-                    table.insert(entries, t)
-                    table.insert(entries, d)
-                  end
+            local given, after, fresh = ARGV[3], tonumber(ARGV[4]), ARGV[5]
+            local epoch = redis.call('HGET', KEYS[2], 'e')
+            if (not epoch) or redis.call('HGET', KEYS[2], 'g') ~= gen then
+              epoch = fresh
+              redis.call('DEL', KEYS[1])
+              redis.call('HSET', KEYS[2], 'e', epoch, 's', 0, 'g', gen)
+              redis.call('PEXPIRE', KEYS[2], ARGV[1])
+            end
+            local head = tonumber(redis.call('HGET', KEYS[2], 's'))
+            local entries = {}
+            local from = nil
+            if given == '-' or (given == epoch and after > head) then
+              from = nil
+            elseif given == epoch then
+              from = after + 1
+            else
+              from = 1
+            end
+            if from and from <= head then
+              if from <= head - size then from = head - size + 1 end
+              for _, entry in ipairs(redis.call('XRANGE', KEYS[1], from .. '-0', '+')) do
+                local fields = entry[2]
+                local t, d = nil, nil
+                for i = 1, #fields, 2 do
+                  if fields[i] == 't' then t = fields[i + 1] elseif fields[i] == 'd' then d = fields[i + 1] end
+                end
+                if tonumber(t) >= oldest then
+                  table.insert(entries, string.match(entry[1], '^(%d+)'))
+                  table.insert(entries, t)
+                  table.insert(entries, d)
                 end
               end
-              table.insert(result, epoch)
-              table.insert(result, tostring(head))
-              table.insert(result, entries)
             end
-            return result
-            """;
+            return {epoch, tostring(head), entries}
+            """);
 
     private final RedisLink link;
-    private final String prefix;
-    private final String gen;
-    private final String channel;
+    private final KeyLayout keys;
     private final String nodeId;
     private final int size;
     private final long ttlMs;
@@ -113,86 +139,108 @@ final class RedisHistory implements Relay {
     private final AtomicBoolean unsequenced = new AtomicBoolean();
 
     /**
-     * @param link    the Redis client
-     * @param prefix  {@code herald.redis.key-prefix}
-     * @param channel the delivery channel
-     * @param nodeId  this node's id, the envelope's origin
-     * @param size    {@code herald.history.size}
-     * @param ttlMs   {@code herald.history.ttl-ms}
-     * @param stats   counters
+     * @param link   the Redis client
+     * @param keys   the key layout
+     * @param nodeId this node's id, the envelope's origin
+     * @param size   {@code herald.history.size}
+     * @param ttlMs  {@code herald.history.ttl-ms}
+     * @param stats  counters
      */
-    RedisHistory(RedisLink link, String prefix, String channel, String nodeId, int size, long ttlMs, HeraldStats stats) {
-        this(link, prefix, channel, nodeId, size, ttlMs, stats, Replay.Bound.NONE);
+    RedisHistory(RedisLink link, KeyLayout keys, String nodeId, int size, long ttlMs, HeraldStats stats) {
+        this(link, keys, nodeId, size, ttlMs, stats, Replay.Bound.NONE);
     }
 
     /**
-     * @param link    the Redis client
-     * @param prefix  {@code herald.redis.key-prefix}
-     * @param channel the delivery channel
-     * @param nodeId  this node's id, the envelope's origin
-     * @param size    {@code herald.history.size}
-     * @param ttlMs   {@code herald.history.ttl-ms}
-     * @param stats   counters
-     * @param bound   the most one replay sends ({@code herald.recovery.*})
+     * @param link   the Redis client
+     * @param keys   the key layout
+     * @param nodeId this node's id, the envelope's origin
+     * @param size   {@code herald.history.size}
+     * @param ttlMs  {@code herald.history.ttl-ms}
+     * @param stats  counters
+     * @param bound  the most one replay sends ({@code herald.recovery.*})
      */
-    RedisHistory(RedisLink link, String prefix, String channel, String nodeId, int size, long ttlMs, HeraldStats stats,
-                 Replay.Bound bound) {
+    RedisHistory(RedisLink link, KeyLayout keys, String nodeId, int size, long ttlMs, HeraldStats stats, Replay.Bound bound) {
         this.bound = bound;
         this.link = link;
-        this.prefix = prefix + ":h:";
-        this.gen = prefix + ":h:gen";
-        this.channel = channel;
+        this.keys = keys;
         this.nodeId = nodeId;
         this.size = size;
         this.ttlMs = ttlMs;
         this.stats = stats;
     }
 
-    private String stream(StreamKey streamKey) {
-        return prefix + streamKey.shortName();
-    }
-
     @Override
     public boolean publish(StreamKey streamKey, OutboundMessage message) {
-        String stream = stream(streamKey);
-        List<String> keys = List.of(stream, stream + ":m", gen);
-        List<String> args = List.of(Integer.toString(size), Long.toString(ttlMs), V1Protocol.newEpoch(), channel, nodeId,
-                Envelope.target(streamKey), message.json());
-        boolean published = link.call(redis -> redis.eval(PUBLISH, keys, args)).isPresent();
-        if (published) {
-            stats.clusterPublished();
+        return send(streamKey, message, false).isPresent();
+    }
+
+    /**
+     * Publishes a user's message only when another node holds the user, in one script: the presence
+     * check and the record-and-publish are atomic, and a refused message is not recorded.
+     *
+     * @param userId  the user
+     * @param message the bare JSON
+     * @return the user's sessions on other nodes when published; 0 when refused (no other node
+     *         holds the user, nothing recorded); empty when Redis was skipped or failed
+     */
+    Optional<Integer> publishIfElsewhere(long userId, OutboundMessage message) {
+        return send(StreamKey.user(userId), message, true);
+    }
+
+    /** @return the sessions elsewhere (0 when refused or not a user's stream); empty when Redis failed */
+    private Optional<Integer> send(StreamKey streamKey, OutboundMessage message, boolean guard) {
+        String stream = keys.history(streamKey);
+        List<String> args = new ArrayList<>(List.of(Integer.toString(size), Long.toString(ttlMs), V1Protocol.newEpoch(), nodeId,
+                streamKey.shortName(), message.json()));
+        List<String> scriptKeys;
+        LuaScript script;
+        if (streamKey instanceof StreamKey.User user) {
+            int shard = keys.shard(user.id());
+            scriptKeys = List.of(stream, keys.meta(streamKey), keys.generation(streamKey), keys.nodes(shard));
+            args.addAll(List.of(keys.presencePrefix(shard), keys.channelPrefix(shard), Long.toString(user.id()), guard ? "1" : "0"));
+            script = PUBLISH_USER;
         } else {
+            scriptKeys = List.of(stream, keys.meta(streamKey), keys.generation(streamKey), keys.broadcastChannel());
+            script = PUBLISH_ALL;
+        }
+        Optional<List<?>> reply = link.call(redis -> (List<?>) script.eval(redis, scriptKeys, args));
+        if (reply.isEmpty()) {
             stats.clusterPublishFailed();
             unsequenced.set(true);
+            return Optional.empty();
         }
-        return published;
+        if (((Long) reply.get().get(0)) > 0) {
+            stats.clusterPublished();
+        }
+        return Optional.of(((Long) reply.get().get(1)).intValue());
     }
 
     @Override
     public Optional<Replay> replay(long userId, StreamPosition user, StreamPosition broadcast) {
         StreamKey userKey = StreamKey.user(userId);
-        String userStream = stream(userKey);
-        String broadcastStream = stream(StreamKey.BROADCAST);
-        List<String> keys = List.of(userStream, userStream + ":m", broadcastStream, broadcastStream + ":m", gen);
-        List<String> args = new ArrayList<>(List.of(Long.toString(ttlMs), Integer.toString(size)));
-        for (StreamPosition given : new StreamPosition[]{user, broadcast}) {
-            args.add(given == null ? "-" : given.isMalformed() ? "" : given.epoch());
-            args.add(given == null || given.isMalformed() ? "0" : Long.toString(given.seq()));
-            args.add(V1Protocol.newEpoch());
-        }
-        Optional<Object> read = link.call(redis -> redis.eval(READ, keys, args));
-        if (read.isEmpty()) {
+        Optional<List<?>> userRead = read(userKey, user);
+        Optional<List<?>> broadcastRead = userRead.isEmpty() ? Optional.empty() : read(StreamKey.BROADCAST, broadcast);
+        if (broadcastRead.isEmpty()) {
             return Optional.empty();
         }
-        List<?> streams = (List<?>) read.get();
-        StreamPosition userHead = head(streams, 0);
-        StreamPosition broadcastHead = head(streams, 3);
-        return Optional.of(Replay.plan(user, userHead, held(userKey, userHead, streams.get(2)),
-                broadcast, broadcastHead, held(StreamKey.BROADCAST, broadcastHead, streams.get(5)), bound));
+        StreamPosition userHead = head(userRead.get());
+        StreamPosition broadcastHead = head(broadcastRead.get());
+        return Optional.of(Replay.plan(user, userHead, held(userKey, userHead, userRead.get().get(2)),
+                broadcast, broadcastHead, held(StreamKey.BROADCAST, broadcastHead, broadcastRead.get().get(2)), bound));
     }
 
-    private static StreamPosition head(List<?> streams, int at) {
-        return new StreamPosition(text(streams.get(at)), Long.parseLong(text(streams.get(at + 1))));
+    /** One stream's head and what it holds after the position (the streams are in different slots: one script each). */
+    private Optional<List<?>> read(StreamKey streamKey, StreamPosition given) {
+        List<String> scriptKeys = List.of(keys.history(streamKey), keys.meta(streamKey), keys.generation(streamKey));
+        List<String> args = List.of(Long.toString(ttlMs), Integer.toString(size),
+                given == null ? "-" : given.isMalformed() ? "" : given.epoch(),
+                given == null || given.isMalformed() ? "0" : Long.toString(given.seq()),
+                V1Protocol.newEpoch());
+        return link.call(redis -> (List<?>) READ.eval(redis, scriptKeys, args));
+    }
+
+    private static StreamPosition head(List<?> stream) {
+        return new StreamPosition(text(stream.get(0)), Long.parseLong(text(stream.get(1))));
     }
 
     private static List<Replay.Held> held(StreamKey streamKey, StreamPosition head, Object entries) {
@@ -215,8 +263,13 @@ final class RedisHistory implements Relay {
      * stream starts a new epoch (see the class comment).
      */
     void recovered() {
-        if (unsequenced.compareAndSet(true, false) && link.probe(redis -> redis.incr(gen)).isEmpty()) {
-            unsequenced.set(true); // try again at the next recovery
+        if (unsequenced.compareAndSet(true, false)) {
+            for (String gen : keys.generations()) {
+                if (link.probe(redis -> redis.incr(gen)).isEmpty()) {
+                    unsequenced.set(true); // try again at the next recovery (a bumped generation costs only new epochs)
+                    return;
+                }
+            }
         }
     }
 }

@@ -1,27 +1,31 @@
 package dev.herald.cluster.control;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * The shared presence in Redis. Each node owns one hash, {@code <prefix>:presence:<node>}, of user id
- * → live sessions on that node, which expires {@code herald.cluster.presence-ttl-ms} after the node's
- * last write or heartbeat: a node that dies without a clean stop drops out within that time, and a
- * clean stop deletes it at once. The set {@code <prefix>:nodes} lists the nodes whose hash may exist;
- * heartbeats prune the ones whose hash has expired. Every operation is one Lua script, so one round
- * trip, and every write sets the expiry in the same step (no entry ever lives without one). The
- * scripts compute key names, so this needs a standalone Redis (or a primary with replicas), not Redis
- * Cluster. Calls go through {@link RedisLink}: skipped during an outage, bounded by its timeout.
+ * The shared presence in Redis, per shard of users ({@link KeyLayout}). Each node owns one hash per
+ * shard, {@code …{<prefix>:<shard>}:presence:<node>}, of user id → live sessions on that node, which
+ * expires {@code herald.cluster.presence-ttl-ms} after the node's last write or heartbeat: a node
+ * that dies without a clean stop drops out within that time, and a clean stop deletes them at once.
+ * Each shard's set {@code …{<prefix>:<shard>}:nodes} lists the nodes whose hash of the shard may
+ * exist; heartbeats prune the ones whose hash has expired. The publish script of a user's message
+ * reads the same keys to choose the nodes it goes to ({@link RedisHistory}). Every operation is one
+ * Lua script on the keys of one shard, so one slot on Redis Cluster, and every write sets the expiry
+ * in the same step (no entry ever lives without one). Calls go through {@link RedisLink}: skipped
+ * during an outage, bounded by its timeout.
  */
 final class RedisPresence {
 
     /** Users per write; a replace of a large node is split so that no single script runs long. */
     static final int CHUNK = 1000;
 
-    private static final String WRITE = """
+    /** KEYS = this node's hash of the shard, the shard's node set; ARGV = node, ttl, replace, then user, count pairs. */
+    private static final LuaScript WRITE = LuaScript.of("""
             if ARGV[3] == '1' then redis.call('DEL', KEYS[1]) end
             for i = 4, #ARGV - 1, 2 do
               if ARGV[i + 1] == '0' then redis.call('HDEL', KEYS[1], ARGV[i])
@@ -32,17 +36,19 @@ final class RedisPresence {
               redis.call('SADD', KEYS[2], ARGV[1])
             end
             return 1
-            """;
+            """);
 
-    private static final String REFRESH = """
+    /** KEYS = this node's hash of the shard, the shard's node set; ARGV = ttl, the shard's presence prefix. */
+    private static final LuaScript REFRESH = LuaScript.of("""
             redis.call('PEXPIRE', KEYS[1], ARGV[1])
             for _, node in ipairs(redis.call('SMEMBERS', KEYS[2])) do
               if redis.call('EXISTS', ARGV[2] .. node) == 0 then redis.call('SREM', KEYS[2], node) end
             end
             return 1
-            """;
+            """);
 
-    private static final String ELSEWHERE = """
+    /** KEYS = the shard's node set; ARGV = user, this node, the shard's presence prefix. */
+    private static final LuaScript ELSEWHERE = LuaScript.of("""
             local total = 0
             for _, node in ipairs(redis.call('SMEMBERS', KEYS[1])) do
               if node ~= ARGV[2] then
@@ -51,43 +57,64 @@ final class RedisPresence {
               end
             end
             return total
-            """;
+            """);
+
+    /** KEYS = this node's hash of the shard, the shard's node set; ARGV = node. */
+    private static final LuaScript REMOVE = LuaScript.of("""
+            redis.call('DEL', KEYS[1])
+            redis.call('SREM', KEYS[2], ARGV[1])
+            return 1
+            """);
 
     private final RedisLink link;
+    private final KeyLayout keys;
     private final String node;
-    private final String hashPrefix;
-    private final String hash;
-    private final String nodes;
     private final String ttlMs;
 
     /**
-     * @param link   the Redis client
-     * @param prefix the key prefix ({@code herald.redis.key-prefix})
-     * @param node   this node's id
-     * @param ttlMs  how long an entry outlives its last write or heartbeat
+     * @param link  the Redis client
+     * @param keys  the key layout
+     * @param node  this node's id
+     * @param ttlMs how long an entry outlives its last write or heartbeat
      */
-    RedisPresence(RedisLink link, String prefix, String node, long ttlMs) {
+    RedisPresence(RedisLink link, KeyLayout keys, String node, long ttlMs) {
         this.link = link;
+        this.keys = keys;
         this.node = node;
-        this.hashPrefix = prefix + ":presence:";
-        this.hash = hashPrefix + node;
-        this.nodes = prefix + ":nodes";
         this.ttlMs = Long.toString(ttlMs);
     }
 
-    /** @return this node's hash key */
-    String key() {
-        return hash;
+    /**
+     * @param userId a user
+     * @return this node's hash key of the user's shard
+     */
+    String key(long userId) {
+        return keys.presence(keys.shard(userId), node);
     }
 
     /**
-     * Writes counts into this node's hash and renews its expiry.
+     * Writes counts into this node's hashes and renews their expiry, one script per shard touched.
      *
      * @param counts  user id → sessions on this node; 0 removes the user
-     * @param replace true to drop every other user of this node first
+     * @param replace true to drop every other user of this node first (every shard is written)
      * @return false when Redis was skipped or failed
      */
     boolean write(Map<Long, Integer> counts, boolean replace) {
+        List<Map<Long, Integer>> byShard = new ArrayList<>(keys.shards());
+        for (int s = 0; s < keys.shards(); s++) {
+            byShard.add(new HashMap<>());
+        }
+        counts.forEach((user, n) -> byShard.get(keys.shard(user)).put(user, n));
+        for (int s = 0; s < keys.shards(); s++) {
+            if ((replace || !byShard.get(s).isEmpty()) && !writeShard(s, byShard.get(s), replace)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean writeShard(int shard, Map<Long, Integer> counts, boolean replace) {
+        List<String> shardKeys = List.of(keys.presence(shard, node), keys.nodes(shard));
         Iterator<Map.Entry<Long, Integer>> entries = counts.entrySet().iterator();
         boolean first = true;
         do {
@@ -97,7 +124,7 @@ final class RedisPresence {
                 args.add(Long.toString(entry.getKey()));
                 args.add(Integer.toString(Math.max(0, entry.getValue())));
             }
-            if (link.call(redis -> redis.eval(WRITE, List.of(hash, nodes), args)).isEmpty()) {
+            if (link.call(redis -> WRITE.eval(redis, shardKeys, args)).isEmpty()) {
                 return false;
             }
             first = false;
@@ -106,15 +133,23 @@ final class RedisPresence {
     }
 
     /**
-     * The heartbeat: renews this node's expiry and prunes expired nodes from the node set.
+     * The heartbeat: renews this node's expiry and prunes expired nodes from the node sets, one
+     * script per shard.
      *
      * @param probe true to try even during an outage (and end it when Redis answers)
      * @return false when Redis was skipped or failed
      */
     boolean refresh(boolean probe) {
-        List<String> keys = List.of(hash, nodes);
-        List<String> args = List.of(ttlMs, hashPrefix);
-        return (probe ? link.probe(redis -> redis.eval(REFRESH, keys, args)) : link.call(redis -> redis.eval(REFRESH, keys, args))).isPresent();
+        for (int s = 0; s < keys.shards(); s++) {
+            List<String> shardKeys = List.of(keys.presence(s, node), keys.nodes(s));
+            List<String> args = List.of(ttlMs, keys.presencePrefix(s));
+            Optional<Object> done = probe ? link.probe(redis -> REFRESH.eval(redis, shardKeys, args))
+                    : link.call(redis -> REFRESH.eval(redis, shardKeys, args));
+            if (done.isEmpty()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -122,7 +157,8 @@ final class RedisPresence {
      * @return the user's live sessions on all other nodes; empty when Redis was skipped or failed
      */
     Optional<Integer> sessionsElsewhere(long userId) {
-        return link.call(redis -> redis.eval(ELSEWHERE, List.of(nodes), List.of(Long.toString(userId), node, hashPrefix)))
+        int shard = keys.shard(userId);
+        return link.call(redis -> ELSEWHERE.eval(redis, List.of(keys.nodes(shard)), List.of(Long.toString(userId), node, keys.presencePrefix(shard))))
                 .map(total -> total instanceof Long n ? n.intValue() : 0);
     }
 
@@ -132,6 +168,11 @@ final class RedisPresence {
      * @return false when Redis was skipped or failed
      */
     boolean remove() {
-        return link.call(redis -> redis.del(hash) + redis.srem(nodes, node)).isPresent();
+        boolean removed = true;
+        for (int s = 0; s < keys.shards(); s++) {
+            List<String> shardKeys = List.of(keys.presence(s, node), keys.nodes(s));
+            removed &= link.call(redis -> REMOVE.eval(redis, shardKeys, List.of(node))).isPresent();
+        }
+        return removed;
     }
 }

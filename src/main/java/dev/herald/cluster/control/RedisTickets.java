@@ -6,57 +6,55 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.List;
 import java.util.OptionalLong;
+import redis.clients.jedis.params.SetParams;
 
 /**
  * Connect tickets shared by every node, with the per-user issuance limits kept for all nodes together.
- * One script per issue: it drops the user's expired tickets from {@code <prefix>:tickets-of:<user>} (a
- * sorted set of ticket hashes by expiry), refuses when the user holds {@code maxOutstanding} or has
- * been issued {@code perMinute} tickets in the window counted by {@code <prefix>:ticket-rate:<user>},
- * and otherwise does {@code SET <prefix>:ticket:<hash> userId NX EX ttl}. Use is {@code GETDEL} plus the
- * removal from the user's set, so a ticket issued by one node opens a session once, on any node. Keys
+ * The user's keys are in the user's shard, the ticket's in a slot of its own ({@link KeyLayout}), so
+ * each step is one script or command on one slot (Redis Cluster). An issue is one script on the user's
+ * slot: it drops the user's expired tickets from {@code tickets-of:<user>} (a sorted set of ticket
+ * hashes by expiry), refuses when the user holds {@code maxOutstanding} or has been issued
+ * {@code perMinute} tickets in the window counted by {@code ticket-rate:<user>}, and otherwise adds the
+ * hash; then {@code SET <ticket key> userId NX EX ttl}. Use is {@code GETDEL} of the ticket's key,
+ * then the removal from the user's set, so a ticket issued by one node opens a session once, on any node. Keys
  * hold the SHA-256 of the ticket, never the ticket itself, so neither {@code KEYS} nor {@code MONITOR}
  * shows a usable ticket. Times come from Redis ({@code TIME}), so the nodes' clocks do not matter.
  */
 final class RedisTickets {
 
-    private static final String ISSUE = """
+    /** KEYS = the user's tickets, the user's rate (the ticket's own key is in another slot); ARGV = user, ttl, max, rate, hash. */
+    private static final LuaScript ISSUE = LuaScript.of("""
             local t = redis.call('TIME')
             local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
             local ttl = tonumber(ARGV[2])
-            redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
+            redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
             local max = tonumber(ARGV[3])
-            if max > 0 and redis.call('ZCARD', KEYS[2]) >= max then
-              local oldest = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
+            if max > 0 and redis.call('ZCARD', KEYS[1]) >= max then
+              local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
               return math.max(1, math.ceil((tonumber(oldest[2]) - now) / 1000))
             end
             local rate = tonumber(ARGV[4])
             if rate > 0 then
-              local issued = redis.call('INCR', KEYS[3])
-              if issued == 1 then redis.call('EXPIRE', KEYS[3], 60) end
-              if issued > rate then return math.max(1, redis.call('TTL', KEYS[3])) end
+              local issued = redis.call('INCR', KEYS[2])
+              if issued == 1 then redis.call('EXPIRE', KEYS[2], 60) end
+              if issued > rate then return math.max(1, redis.call('TTL', KEYS[2])) end
             end
-            if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'EX', ttl) then return -1 end
-            redis.call('ZADD', KEYS[2], now + ttl * 1000, ARGV[5])
-            redis.call('PEXPIRE', KEYS[2], ttl * 1000)
+            if redis.call('ZSCORE', KEYS[1], ARGV[5]) then return -1 end
+            redis.call('ZADD', KEYS[1], now + ttl * 1000, ARGV[5])
+            redis.call('PEXPIRE', KEYS[1], ttl * 1000)
             return 0
-            """;
-
-    private static final String TAKE = """
-            local user = redis.call('GETDEL', KEYS[1])
-            if user then redis.call('ZREM', ARGV[1] .. user, ARGV[2]) end
-            return user
-            """;
+            """);
 
     private final RedisLink link;
-    private final String prefix;
+    private final KeyLayout keys;
 
     /**
-     * @param link   the Redis client
-     * @param prefix the key prefix
+     * @param link the Redis client
+     * @param keys the key layout
      */
-    RedisTickets(RedisLink link, String prefix) {
+    RedisTickets(RedisLink link, KeyLayout keys) {
         this.link = link;
-        this.prefix = prefix;
+        this.keys = keys;
     }
 
     /**
@@ -70,15 +68,24 @@ final class RedisTickets {
      */
     OptionalLong store(String ticket, long userId, long ttlSeconds, int maxOutstanding, int perMinute) {
         String hash = hash(ticket);
-        List<String> keys = List.of(prefix + ":ticket:" + hash, usersTickets(userId), prefix + ":ticket-rate:" + userId);
-        List<String> args = List.of(Long.toString(userId), Long.toString(Math.max(1, ttlSeconds)), Integer.toString(maxOutstanding),
+        long ttl = Math.max(1, ttlSeconds);
+        List<String> userKeys = List.of(keys.ticketsOf(userId), keys.ticketRate(userId));
+        List<String> args = List.of(Long.toString(userId), Long.toString(ttl), Integer.toString(maxOutstanding),
                 Integer.toString(perMinute), hash);
-        return link.call(redis -> redis.eval(ISSUE, keys, args))
+        OptionalLong verdict = link.call(redis -> ISSUE.eval(redis, userKeys, args))
                 .filter(Long.class::isInstance)
                 .map(Long.class::cast)
-                .filter(verdict -> verdict >= 0)
+                .filter(v -> v >= 0)
                 .map(OptionalLong::of)
                 .orElse(OptionalLong.empty());
+        if (verdict.isEmpty() || verdict.getAsLong() > 0) {
+            return verdict; // failed, or refused by a limit
+        }
+        if (link.call(redis -> redis.set(keys.ticket(hash), Long.toString(userId), SetParams.setParams().nx().ex(ttl))).isEmpty()) {
+            link.call(redis -> redis.zrem(keys.ticketsOf(userId), hash)); // exists already, or Redis failed: not issued
+            return OptionalLong.empty();
+        }
+        return verdict;
     }
 
     /**
@@ -89,16 +96,17 @@ final class RedisTickets {
      */
     OptionalLong take(String ticket) {
         String hash = hash(ticket);
-        return link.call(redis -> redis.eval(TAKE, List.of(prefix + ":ticket:" + hash), List.of(prefix + ":tickets-of:", hash)))
-                .filter(String.class::isInstance)
+        OptionalLong user = link.call(redis -> redis.getDel(keys.ticket(hash)))
                 .map(value -> {
                     try {
-                        return OptionalLong.of(Long.parseLong((String) value));
+                        return OptionalLong.of(Long.parseLong(value));
                     } catch (NumberFormatException e) {
                         return OptionalLong.empty();
                     }
                 })
                 .orElse(OptionalLong.empty());
+        user.ifPresent(id -> link.call(redis -> redis.zrem(keys.ticketsOf(id), hash))); // no longer outstanding
+        return user;
     }
 
     /**
@@ -106,7 +114,7 @@ final class RedisTickets {
      * @return the key of the user's outstanding tickets
      */
     String usersTickets(long userId) {
-        return prefix + ":tickets-of:" + userId;
+        return keys.ticketsOf(userId);
     }
 
     private static String hash(String ticket) {

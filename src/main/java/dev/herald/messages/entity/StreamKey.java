@@ -1,5 +1,7 @@
 package dev.herald.messages.entity;
 
+import java.util.Optional;
+
 /**
  * Whose stream a message belongs to: one user's ({@link User}, a positive id) or everyone's
  * ({@link #BROADCAST}). The same key names the target of a send, the {@code herald.v1} stream on
@@ -18,6 +20,26 @@ public sealed interface StreamKey permits StreamKey.User, StreamKey.Broadcast {
      */
     static User user(long userId) {
         return new User(userId);
+    }
+
+    /**
+     * The stream a {@link #shortName()} names.
+     *
+     * @param shortName {@code u<id>} (a positive id in decimal, no sign or leading zero) or {@code b}
+     * @return the stream; empty when the text names none
+     */
+    static Optional<StreamKey> ofShortName(String shortName) {
+        if ("b".equals(shortName)) {
+            return Optional.of(BROADCAST);
+        }
+        if (shortName == null || !shortName.matches("u[1-9][0-9]{0,18}")) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(user(Long.parseLong(shortName.substring(1))));
+        } catch (NumberFormatException e) {
+            return Optional.empty(); // beyond Long.MAX_VALUE
+        }
     }
 
     /** @return the stream's name in {@code herald.v1} frames: {@code user} or {@code broadcast} */

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.herald.connections.entity.MessageSent;
+import dev.herald.messages.entity.StreamKey;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -12,34 +12,35 @@ class EnvelopeTest {
 
     @Test
     void aUserMessageKeepsItsJsonByteForByte() {
-        Envelope sent = new Envelope("node-a", 42, "{\"message\":\"a\\nb\",\n \"x\":[1, 2]}");
-        assertEquals("node-a\n42\n{\"message\":\"a\\nb\",\n \"x\":[1, 2]}", sent.encode());
+        Envelope sent = new Envelope("node-a", StreamKey.user(42), "{\"message\":\"a\\nb\",\n \"x\":[1, 2]}");
+        assertEquals("node-a\nu42\n{\"message\":\"a\\nb\",\n \"x\":[1, 2]}", sent.encode());
         assertEquals(Optional.of(sent), Envelope.decode(sent.encode()));
     }
 
     @Test
     void aBroadcastTargetsEveryone() {
-        Envelope sent = new Envelope("n1", MessageSent.EVERYONE, "{}");
-        assertEquals("n1\n*\n{}", sent.encode());
+        Envelope sent = new Envelope("n1", StreamKey.BROADCAST, "{}");
+        assertEquals("n1\nb\n{}", sent.encode());
         Envelope received = Envelope.decode(sent.encode()).orElseThrow();
-        assertTrue(received.isBroadcast());
+        assertTrue(received.stream().isBroadcast());
         assertEquals(sent, received);
     }
 
     @Test
     void aSequencedMessageCarriesItsEpochAndSeq() {
-        Envelope sent = new Envelope("n1", 7, "Ab3", 12, "{\"a\":\"@x\"}");
-        assertEquals("n1\n7\n@Ab3:12\n{\"a\":\"@x\"}", sent.encode());
+        Envelope sent = new Envelope("n1", StreamKey.user(7), "Ab3", 12, "{\"a\":\"@x\"}");
+        assertEquals("n1\nu7\n@Ab3:12\n{\"a\":\"@x\"}", sent.encode());
         Envelope received = Envelope.decode(sent.encode()).orElseThrow();
         assertTrue(received.isSequenced());
         assertEquals(sent, received);
-        assertEquals(Optional.of(new Envelope("n1", MessageSent.EVERYONE, "E", 1, "[]")), Envelope.decode("n1\n*\n@E:1\n[]"));
+        assertEquals(Optional.of(new Envelope("n1", StreamKey.BROADCAST, "E", 1, "[]")), Envelope.decode("n1\nb\n@E:1\n[]"));
     }
 
     @Test
     void textThatIsNotAnEnvelopeIsRefused() {
-        for (String wire : new String[]{"", "hello", "node\n", "\n1\n{}", "node\nbob\n{}", "node\n0\n{}", "node\n-3\n{}", "node\n1",
-                "node\n1\n@E:0\n{}", "node\n1\n@E-1\n{}", "node\n1\n@E:1", "node\n1\n@bad epoch:1\n{}"}) {
+        for (String wire : new String[]{"", "hello", "node\n", "\n1\n{}", "node\nbob\n{}", "node\nu0\n{}", "node\nu-3\n{}", "node\n7\n{}",
+                "node\nu01\n{}", "node\n*\n{}", "node\nu99999999999999999999\n{}", "node\nu1",
+                "node\nu1\n@E:0\n{}", "node\nu1\n@E-1\n{}", "node\nu1\n@E:1", "node\nu1\n@bad epoch:1\n{}"}) {
             assertEquals(Optional.empty(), Envelope.decode(wire), wire);
         }
     }
@@ -48,9 +49,8 @@ class EnvelopeTest {
     void aDisconnectRequestRoundTripsAndIsNoMessage() {
         Envelope sent = Envelope.disconnect("n1", 42);
         Envelope received = Envelope.decode(sent.encode()).orElseThrow();
-        assertTrue(received.isDisconnect());
-        assertEquals(42, received.userId());
-        assertFalse(new Envelope("n1", 42, "{\"message\":\"!disconnect\"}").isDisconnect());
-        assertFalse(Envelope.decode("n1\n*\n!disconnect").orElseThrow().isDisconnect(), "never for everyone");
+        assertEquals(Optional.of(42L), received.disconnectedUser());
+        assertEquals(Optional.empty(), new Envelope("n1", StreamKey.user(42), "{\"message\":\"!disconnect\"}").disconnectedUser());
+        assertEquals(Optional.empty(), Envelope.decode("n1\nb\n!disconnect").orElseThrow().disconnectedUser(), "never for everyone");
     }
 }

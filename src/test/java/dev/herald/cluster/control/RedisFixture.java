@@ -16,6 +16,8 @@ abstract class RedisFixture {
 
     final HeraldStats stats = new HeraldStats();
     final String prefix = "t" + UUID.randomUUID();
+    /** Four shards: the tests' users spread over several. */
+    final KeyLayout keys = new KeyLayout(prefix, 4);
     final RedisLink link = new RedisLink(config(), "herald-test", stats, () -> {
     });
 

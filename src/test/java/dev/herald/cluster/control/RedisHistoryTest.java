@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class RedisHistoryTest extends RedisFixture {
 
     private RedisHistory history(int size, long ttlMs) {
-        return new RedisHistory(link, prefix, prefix + ":deliver", "node-a", size, ttlMs, stats);
+        return new RedisHistory(link, keys, "node-a", size, ttlMs, stats);
     }
 
     private static List<String> data(Replay replay) {
@@ -74,7 +74,7 @@ class RedisHistoryTest extends RedisFixture {
         for (int n = 1; n <= 250; n++) {
             history.publish(StreamKey.user(1), OutboundMessage.of("{\"n\":" + n + "}"));
         }
-        assertTrue(redis.xlen(prefix + ":h:u1") < 250, "trimmed in Redis");
+        assertTrue(redis.xlen(keys.history(StreamKey.user(1))) < 250, "trimmed in Redis");
         Replay gap = history.replay(1, before.userHead(), null).orElseThrow();
         assertFalse(gap.recovered());
         assertEquals(10, gap.replayed(), "the last 10 are held");
@@ -95,9 +95,9 @@ class RedisHistoryTest extends RedisFixture {
         RedisHistory history = history(100, 300);
         history.publish(StreamKey.user(1), OutboundMessage.of("1"));
         Replay before = history.replay(1, null, null).orElseThrow();
-        assertTrue(redis.pttl(prefix + ":h:u1") > 0, "every key expires");
-        assertTrue(redis.pttl(prefix + ":h:u1:m") > 0);
-        await().atMost(Duration.ofSeconds(5)).until(() -> !redis.exists(prefix + ":h:u1") && !redis.exists(prefix + ":h:u1:m"));
+        assertTrue(redis.pttl(keys.history(StreamKey.user(1))) > 0, "every key expires");
+        assertTrue(redis.pttl(keys.meta(StreamKey.user(1))) > 0);
+        await().atMost(Duration.ofSeconds(5)).until(() -> !redis.exists(keys.history(StreamKey.user(1))) && !redis.exists(keys.meta(StreamKey.user(1))));
         history.publish(StreamKey.user(1), OutboundMessage.of("2"));
         Replay after = history.replay(1, before.userHead(), null).orElseThrow();
         assertNotEquals(before.userHead().epoch(), after.userHead().epoch());
@@ -110,13 +110,15 @@ class RedisHistoryTest extends RedisFixture {
         RedisHistory history = history(100, 60_000);
         assertTrue(history.publish(StreamKey.user(1), OutboundMessage.of("1")));
         Replay before = history.replay(1, null, null).orElseThrow();
-        redis.set(prefix + ":h:u2:m", "not a hash"); // the script fails for user 2, as it would with Redis unreachable
+        redis.set(keys.meta(StreamKey.user(2)), "not a hash"); // the script fails for user 2, as it would with Redis unreachable
         assertFalse(history.publish(StreamKey.user(2), OutboundMessage.of("lost to Redis")), "the caller delivers it from memory");
         assertEquals(1, stats.snapshot(0).getInt("clusterPublishFailures"));
         history.recovered();
-        assertEquals("1", redis.get(prefix + ":h:gen"));
+        for (String gen : keys.generations()) {
+            assertEquals("1", redis.get(gen), "every shard and the broadcast: " + gen);
+        }
         history.recovered();
-        assertEquals("1", redis.get(prefix + ":h:gen"), "once per outage that lost something");
+        assertEquals("1", redis.get(keys.generation(StreamKey.user(1))), "once per outage that lost something");
         assertTrue(history.publish(StreamKey.user(1), OutboundMessage.of("2")));
         Replay after = history.replay(1, before.userHead(), before.broadcastHead()).orElseThrow();
         assertNotEquals(before.userHead().epoch(), after.userHead().epoch(), "user 1 could have missed a message: new epoch");

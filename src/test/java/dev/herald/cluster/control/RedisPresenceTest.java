@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class RedisPresenceTest extends RedisFixture {
 
     private RedisPresence node(String id, long ttlMs) {
-        return new RedisPresence(link, prefix, id, ttlMs);
+        return new RedisPresence(link, keys, id, ttlMs);
     }
 
     @Test
@@ -45,17 +45,17 @@ class RedisPresenceTest extends RedisFixture {
     void anEntryNeverLivesWithoutExpiryAndADeadNodeDropsOutAfterIt() throws Exception {
         RedisPresence a = node("a", 10_000);
         RedisPresence dead = node("dead", 400);
-        a.write(Map.of(1L, 1), true);
-        long ttl = redis.pttl(a.key());
+        a.write(Map.of(1L, 1, 2L, 1), true);
+        long ttl = redis.pttl(a.key(1));
         assertTrue(ttl > 0 && ttl <= 10_000, "expiry set with the first write: " + ttl);
         dead.write(Map.of(2L, 1), true);
         assertEquals(Optional.of(1), a.sessionsElsewhere(2));
         // no heartbeat from "dead" any more
         await().atMost(Duration.ofSeconds(10)).until(() -> a.sessionsElsewhere(2).orElseThrow() == 0);
-        assertTrue(redis.pttl(dead.key()) < 0, "its entry expired");
-        assertEquals(Set.of("a", "dead"), redis.smembers(prefix + ":nodes"));
+        assertTrue(redis.pttl(dead.key(2)) < 0, "its entry expired");
+        assertEquals(Set.of("a", "dead"), redis.smembers(keys.nodes(keys.shard(2))));
         assertTrue(a.refresh(false));
-        assertEquals(Set.of("a"), redis.smembers(prefix + ":nodes"), "the heartbeat prunes expired nodes");
+        assertEquals(Set.of("a"), redis.smembers(keys.nodes(keys.shard(2))), "the heartbeat prunes expired nodes");
     }
 
     @Test
@@ -68,7 +68,12 @@ class RedisPresenceTest extends RedisFixture {
             many.put(user, 1);
         }
         assertTrue(a.write(many, true));
-        assertEquals(2 * RedisPresence.CHUNK + 10, redis.hlen(a.key()));
+        long held = 0;
+        for (int shard = 0; shard < keys.shards(); shard++) {
+            held += redis.hlen(keys.presence(shard, "a"));
+        }
+        assertEquals(2 * RedisPresence.CHUNK + 10, held, "spread over the shards");
+        assertTrue(redis.hlen(a.key(1)) < held);
         assertEquals(Optional.of(1), b.sessionsElsewhere(2L * RedisPresence.CHUNK + 10));
         assertEquals(Optional.of(0), b.sessionsElsewhere(99_999));
     }
@@ -81,16 +86,16 @@ class RedisPresenceTest extends RedisFixture {
         assertEquals(Optional.of(1), a.sessionsElsewhere(1));
         assertTrue(b.remove());
         assertEquals(Optional.of(0), a.sessionsElsewhere(1));
-        assertFalse(redis.exists(b.key()));
-        assertFalse(redis.sismember(prefix + ":nodes", "b"));
+        assertFalse(redis.exists(b.key(1)));
+        assertFalse(redis.sismember(keys.nodes(keys.shard(1)), "b"));
     }
 
     @Test
     void aTicketWorksOnceOnAnyNodeAndRedisNeverHoldsItsValue() {
-        RedisTickets issuer = new RedisTickets(link, prefix);
+        RedisTickets issuer = new RedisTickets(link, keys);
         try (RedisLink otherNode = new RedisLink(new ClusterConfig(server.uri(), null, 10_000), "other", stats, () -> {
         })) {
-            takeOnAnotherNode(issuer, new RedisTickets(otherNode, prefix));
+            takeOnAnotherNode(issuer, new RedisTickets(otherNode, keys));
         }
     }
 
@@ -98,7 +103,7 @@ class RedisPresenceTest extends RedisFixture {
         String ticket = "k".repeat(43);
         assertEquals(OptionalLong.of(0), issuer.store(ticket, 7, 30, 0, 0));
         assertEquals(OptionalLong.empty(), issuer.store(ticket, 8, 30, 0, 0), "NX: an existing ticket is never overwritten");
-        Set<String> keys = redis.keys(prefix + ":ticket:*");
+        Set<String> keys = redis.keys(prefix + ":{" + prefix + ":t:*}:ticket");
         assertEquals(1, keys.size());
         String key = keys.iterator().next();
         assertFalse(key.contains(ticket));
@@ -113,10 +118,10 @@ class RedisPresenceTest extends RedisFixture {
 
     @Test
     void ticketLimitsHoldForAllNodesTogether() {
-        RedisTickets one = new RedisTickets(link, prefix);
+        RedisTickets one = new RedisTickets(link, keys);
         try (RedisLink otherNode = new RedisLink(new ClusterConfig(server.uri(), null, 10_000), "other", stats, () -> {
         })) {
-            RedisTickets two = new RedisTickets(otherNode, prefix);
+            RedisTickets two = new RedisTickets(otherNode, keys);
             for (int i = 0; i < 3; i++) {
                 assertEquals(OptionalLong.of(0), (i % 2 == 0 ? one : two).store("a" + i + "x".repeat(41), 5, 30, 3, 5));
             }
@@ -131,7 +136,7 @@ class RedisPresenceTest extends RedisFixture {
             assertEquals(OptionalLong.of(0), rate, "4 issued of 5 per minute");
             OptionalLong limited = one.store("a6" + "x".repeat(41), 5, 30, 0, 5);
             assertTrue(limited.isPresent() && limited.getAsLong() >= 1 && limited.getAsLong() <= 60, "5 per minute: " + limited);
-            long window = redis.ttl(prefix + ":ticket-rate:5");
+            long window = redis.ttl(keys.ticketRate(5));
             assertTrue(window > 0 && window <= 60, "the window expires: " + window);
             assertTrue(redis.pttl(one.usersTickets(5)) > 0, "the set of outstanding tickets expires with its newest ticket");
         }

@@ -1,0 +1,186 @@
+package dev.herald.cluster.control;
+
+import dev.herald.messages.entity.StreamKey;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Herald's key and channel names in Redis, laid out for Redis Cluster: every script touches the keys
+ * of one hash slot only. Users are spread over {@code herald.cluster.shards} shards by a fixed
+ * function of the id ({@link #shard}); everything of shard {@code s} carries the hash tag
+ * {@code {<prefix>:s}}: the users' {@code herald.v1} streams and their meta hashes, the shard's
+ * generation, each node's presence hash for the shard, the shard's node set and each node's
+ * channel for the shard. The broadcast stream (and any stream that is neither a user's nor the
+ * broadcast) carries the tag {@code {<prefix>:b}}, with its generation and the channel every node
+ * reads. Examples with prefix {@code herald}: {@code herald:{herald:7}:h:u123},
+ * {@code herald:{herald:7}:presence:node-a}, {@code herald:{herald:7}:to:node-a},
+ * {@code herald:{herald:b}:deliver}.
+ */
+final class KeyLayout {
+
+    private final String prefix;
+    private final int shards;
+    private final String broadcastTag;
+
+    /**
+     * @param prefix {@code herald.redis.key-prefix}
+     * @param shards {@code herald.cluster.shards}, the same on every node
+     */
+    KeyLayout(String prefix, int shards) {
+        if (shards < 1) {
+            throw new IllegalArgumentException("shards must be at least 1: " + shards);
+        }
+        this.prefix = prefix;
+        this.shards = shards;
+        this.broadcastTag = "{" + prefix + ":b}";
+    }
+
+    /** @return how many shards the users are spread over */
+    int shards() {
+        return shards;
+    }
+
+    /**
+     * A fixed function of the id (the 64-bit finalizer of MurmurHash3, modulo the shard count), the
+     * same on every node and every start.
+     *
+     * @param userId a user
+     * @return the user's shard, 0 to {@code shards - 1}
+     */
+    int shard(long userId) {
+        long h = userId;
+        h ^= h >>> 33;
+        h *= 0xff51afd7ed558ccdL;
+        h ^= h >>> 33;
+        h *= 0xc4ceb9fe1a85ec53L;
+        h ^= h >>> 33;
+        return (int) Math.floorMod(h, (long) shards);
+    }
+
+    private String shardBase(int shard) {
+        return prefix + ":{" + prefix + ":" + shard + "}:";
+    }
+
+    /** @return the start of every key of the stream's slot: {@code <prefix>:<tag>:} */
+    private String base(StreamKey stream) {
+        return stream instanceof StreamKey.User user ? shardBase(shard(user.id())) : prefix + ":" + broadcastTag + ":";
+    }
+
+    /**
+     * @param stream a stream
+     * @return its Redis stream of recorded messages
+     */
+    String history(StreamKey stream) {
+        return base(stream) + "h:" + stream.shortName();
+    }
+
+    /**
+     * @param stream a stream
+     * @return its meta hash (epoch, last seq, generation)
+     */
+    String meta(StreamKey stream) {
+        return history(stream) + ":m";
+    }
+
+    /**
+     * @param stream a stream
+     * @return the generation of its slot, bumped after an outage that lost messages
+     */
+    String generation(StreamKey stream) {
+        return base(stream) + "h:gen";
+    }
+
+    /** @return every generation key: one per shard and the broadcast's */
+    List<String> generations() {
+        List<String> keys = new ArrayList<>(shards + 1);
+        for (int s = 0; s < shards; s++) {
+            keys.add(shardBase(s) + "h:gen");
+        }
+        keys.add(generation(StreamKey.BROADCAST));
+        return keys;
+    }
+
+    /**
+     * @param shard a shard
+     * @param node  a node id
+     * @return the node's presence hash for the shard (user id → live sessions there)
+     */
+    String presence(int shard, String node) {
+        return presencePrefix(shard) + node;
+    }
+
+    /**
+     * @param shard a shard
+     * @return the start of the shard's presence hashes, followed by a node id
+     */
+    String presencePrefix(int shard) {
+        return shardBase(shard) + "presence:";
+    }
+
+    /**
+     * @param shard a shard
+     * @return the set of nodes whose presence hash for the shard may exist
+     */
+    String nodes(int shard) {
+        return shardBase(shard) + "nodes";
+    }
+
+    /**
+     * @param shard a shard
+     * @param node  a node id
+     * @return the node's channel for the shard's targeted messages
+     */
+    String channel(int shard, String node) {
+        return channelPrefix(shard) + node;
+    }
+
+    /**
+     * @param shard a shard
+     * @return the start of the shard's node channels, followed by a node id
+     */
+    String channelPrefix(int shard) {
+        return shardBase(shard) + "to:";
+    }
+
+    /** @return the channel every node reads: broadcasts and requests to all nodes */
+    String broadcastChannel() {
+        return prefix + ":" + broadcastTag + ":deliver";
+    }
+
+    /**
+     * @param node a node id
+     * @return every channel the node reads: its channel of each shard, then the broadcast channel
+     */
+    List<String> channelsOf(String node) {
+        List<String> channels = new ArrayList<>(shards + 1);
+        for (int s = 0; s < shards; s++) {
+            channels.add(channel(s, node));
+        }
+        channels.add(broadcastChannel());
+        return channels;
+    }
+
+    /**
+     * @param ticketHash the SHA-256 of a ticket
+     * @return the ticket's key, in a slot of its own (tagged by the hash: the user is not known at use)
+     */
+    String ticket(String ticketHash) {
+        return prefix + ":{" + prefix + ":t:" + ticketHash + "}:ticket";
+    }
+
+    /**
+     * @param userId a user
+     * @return the user's outstanding tickets (hash → expiry), in the user's shard
+     */
+    String ticketsOf(long userId) {
+        return shardBase(shard(userId)) + "tickets-of:" + userId;
+    }
+
+    /**
+     * @param userId a user
+     * @return the user's issue count of the current minute, in the user's shard
+     */
+    String ticketRate(long userId) {
+        return shardBase(shard(userId)) + "ticket-rate:" + userId;
+    }
+}
