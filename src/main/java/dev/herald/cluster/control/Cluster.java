@@ -26,6 +26,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
@@ -232,9 +233,9 @@ public class Cluster implements ClusterStatus {
         }
     }
 
-    /** @return true when sequenced in Redis and published; false: the caller sequences it in memory */
-    boolean publish(StreamKey streamKey, OutboundMessage message) {
-        return enabled && history.publish(streamKey, message);
+    /** @return the user's sessions elsewhere when sequenced in Redis and published; empty: the caller sequences it in memory */
+    OptionalInt publish(StreamKey streamKey, OutboundMessage message) {
+        return enabled ? history.publishCounted(streamKey, message) : OptionalInt.empty();
     }
 
     /** @return the replay from the shared streams; empty on a single node or when Redis cannot be read */

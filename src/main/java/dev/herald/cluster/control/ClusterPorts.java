@@ -11,6 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 
 /**
@@ -39,6 +40,11 @@ public class ClusterPorts {
 
             @Override
             public boolean publish(StreamKey streamKey, OutboundMessage message) {
+                return cluster.publish(streamKey, message).isPresent();
+            }
+
+            @Override
+            public OptionalInt publishCounted(StreamKey streamKey, OutboundMessage message) {
                 return cluster.publish(streamKey, message);
             }
 

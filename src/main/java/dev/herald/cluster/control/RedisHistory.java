@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -27,8 +28,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * presence hash of the user's shard holds the user (this node included when it does, for its v1
  * sessions); a new session's presence is written before its handshake completes and its replay is
  * read after, so each message is in its replay or published to its node. Every other stream goes to
- * the broadcast channel, read by every node. With the guard of {@link #publishIfElsewhere}, the same
- * script refuses, recording nothing, when no other node holds the user. One script per stream reads,
+ * the broadcast channel, read by every node. The same script counts the user's sessions on the other
+ * nodes ({@link #publishCounted}), so a notify costs one round trip. One script per stream reads,
  * for a connecting session, the head and what was recorded after the client's position (dropping
  * entries older than the TTL or beyond the size).
  *
@@ -68,8 +69,8 @@ final class RedisHistory implements Relay {
             """);
 
     /**
-     * KEYS[4] = the shard's node set; ARGV[4..6] = origin, target, json; ARGV[7..10] = the shard's
-     * presence prefix, its channel prefix, the user id, the guard ('1': refuse when no other node holds the user).
+     * KEYS[4] = the shard's node set; ARGV[4..6] = origin, target, json; ARGV[7..9] = the shard's
+     * presence prefix, its channel prefix, the user id.
      */
     private static final LuaScript PUBLISH_USER = LuaScript.of(RECORD + """
             local holders, elsewhere = {}, 0
@@ -80,7 +81,6 @@ final class RedisHistory implements Relay {
                 if node ~= ARGV[4] then elsewhere = elsewhere + n end
               end
             end
-            if ARGV[10] == '1' and elsewhere == 0 then return {0, 0} end
             local epoch, seq = record(ARGV[6])
             local wire = ARGV[4] .. '\\n' .. ARGV[5] .. '\\n@' .. epoch .. ':' .. seq .. '\\n' .. ARGV[6]
             for _, node in ipairs(holders) do redis.call('SPUBLISH', ARGV[8] .. node, wire) end
@@ -171,24 +171,11 @@ final class RedisHistory implements Relay {
 
     @Override
     public boolean publish(StreamKey streamKey, OutboundMessage message) {
-        return send(streamKey, message, false).isPresent();
+        return publishCounted(streamKey, message).isPresent();
     }
 
-    /**
-     * Publishes a user's message only when another node holds the user, in one script: the presence
-     * check and the record-and-publish are atomic, and a refused message is not recorded.
-     *
-     * @param userId  the user
-     * @param message the bare JSON
-     * @return the user's sessions on other nodes when published; 0 when refused (no other node
-     *         holds the user, nothing recorded); empty when Redis was skipped or failed
-     */
-    Optional<Integer> publishIfElsewhere(long userId, OutboundMessage message) {
-        return send(StreamKey.user(userId), message, true);
-    }
-
-    /** @return the sessions elsewhere (0 when refused or not a user's stream); empty when Redis failed */
-    private Optional<Integer> send(StreamKey streamKey, OutboundMessage message, boolean guard) {
+    @Override
+    public OptionalInt publishCounted(StreamKey streamKey, OutboundMessage message) {
         String stream = keys.history(streamKey);
         List<String> args = new ArrayList<>(List.of(Integer.toString(size), Long.toString(ttlMs), V1Protocol.newEpoch(), nodeId,
                 streamKey.shortName(), message.json()));
@@ -197,7 +184,7 @@ final class RedisHistory implements Relay {
         if (streamKey instanceof StreamKey.User user) {
             int shard = keys.shard(user.id());
             scriptKeys = List.of(stream, keys.meta(streamKey), keys.generation(streamKey), keys.nodes(shard));
-            args.addAll(List.of(keys.presencePrefix(shard), keys.channelPrefix(shard), Long.toString(user.id()), guard ? "1" : "0"));
+            args.addAll(List.of(keys.presencePrefix(shard), keys.channelPrefix(shard), Long.toString(user.id())));
             script = PUBLISH_USER;
         } else {
             scriptKeys = List.of(stream, keys.meta(streamKey), keys.generation(streamKey), keys.broadcastChannel());
@@ -207,12 +194,10 @@ final class RedisHistory implements Relay {
         if (reply.isEmpty()) {
             stats.clusterPublishFailed();
             unsequenced.set(true);
-            return Optional.empty();
+            return OptionalInt.empty();
         }
-        if (((Long) reply.get().get(0)) > 0) {
-            stats.clusterPublished();
-        }
-        return Optional.of(((Long) reply.get().get(1)).intValue());
+        stats.clusterPublished();
+        return OptionalInt.of(((Long) reply.get().get(1)).intValue());
     }
 
     @Override

@@ -26,8 +26,8 @@ public final class Delivery extends CompletableFuture<Integer> {
 
     /**
      * @return the user's live sessions on other cluster nodes, which the message was published to, as
-     *         cluster presence knows them (set by {@code NotificationService}; 0 on a single node and
-     *         while Redis is unreachable)
+     *         cluster presence knew them when it was published (counted by the publish itself; 0 on a
+     *         single node, for broadcasts and while Redis is unreachable)
      */
     public int remoteSessions() {
         return remoteSessions;

@@ -3,6 +3,7 @@ package dev.herald.connections.control;
 import dev.herald.messages.entity.OutboundMessage;
 import dev.herald.messages.entity.StreamKey;
 import dev.herald.recovery.control.Relay;
+import java.util.OptionalInt;
 
 /**
  * Queues one serialized message on its stream's sessions of this node: plain sessions get the bare
@@ -25,12 +26,15 @@ final class Fanout {
     /**
      * @param streamKey the stream
      * @param message   the bare JSON
-     * @return how many sessions it was queued on (or will be, from the subscriber), and when written
+     * @return how many sessions it was queued on (or will be, from the subscriber), and when written;
+     *         in a cluster, the user's sessions on other nodes the publish counted
      */
     Delivery send(StreamKey streamKey, OutboundMessage message) {
         Delivery delivery = new Delivery();
         plain(streamKey, message, delivery);
-        if (relay.isActive() && relay.publish(streamKey, message)) {
+        OptionalInt elsewhere = relay.isActive() ? relay.publishCounted(streamKey, message) : OptionalInt.empty();
+        if (elsewhere.isPresent()) {
+            delivery.withRemoteSessions(elsewhere.getAsInt());
             registry.forEachTarget(streamKey, connection -> {
                 if (connection.isV1() && connection.isLive()) {
                     delivery.relayed();

@@ -55,11 +55,10 @@ public class NotificationService {
     public Delivery notify(long userId, Object jsonData) {
         OutboundMessage message = codec.encode(jsonData);
         boolean mfa = codec.messageType(message).filter(MfaRequiredException.CODE::equals).isPresent();
-        int elsewhere = presence.sessionsElsewhere(userId);
-        if (mfa && elsewhere == 0 && !manager.isConnected(userId)) {
+        if (mfa && !manager.isConnected(userId) && presence.sessionsElsewhere(userId) == 0) {
             throw new MfaRequiredException(userId); // checked before sending: a refused prompt is never recorded or replayed
         }
-        Delivery delivery = manager.sendMessage(userId, message).withRemoteSessions(elsewhere);
+        Delivery delivery = manager.sendMessage(userId, message); // in a cluster, the publish counts the sessions elsewhere
         if (mfa && !delivery.delivered()) {
             throw new MfaRequiredException(userId); // the user's last session closed in between
         }

@@ -3,6 +3,7 @@ package dev.herald.recovery.control;
 import dev.herald.messages.entity.OutboundMessage;
 import dev.herald.messages.entity.StreamKey;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * Where {@code herald.v1} streams are sequenced when they are shared by several nodes (cluster mode:
@@ -39,14 +40,27 @@ public interface Relay {
 
     /**
      * Assigns the message its sequence number in the shared stream, records it and publishes it to
-     * every node, this one included; each node then queues it on its {@code herald.v1} sessions of
-     * the stream, in sequence order.
+     * the nodes that hold the stream's sessions, this one included when it does; each then queues it
+     * on its {@code herald.v1} sessions of the stream, in sequence order.
      *
      * @param streamKey the stream
      * @param message   the bare JSON
      * @return true when recorded and published; false when the caller must deliver it itself
      */
     boolean publish(StreamKey streamKey, OutboundMessage message);
+
+    /**
+     * Like {@link #publish}, and in the same round trip counts the sessions other nodes hold of a
+     * user's stream, as the shared presence knew them when the message was published.
+     *
+     * @param streamKey the stream
+     * @param message   the bare JSON
+     * @return empty when the caller must deliver it itself; otherwise the user's sessions on other
+     *         nodes (0 for any other stream)
+     */
+    default OptionalInt publishCounted(StreamKey streamKey, OutboundMessage message) {
+        return publish(streamKey, message) ? OptionalInt.of(0) : OptionalInt.empty();
+    }
 
     /**
      * Reads the shared streams for a connecting {@code herald.v1} session.

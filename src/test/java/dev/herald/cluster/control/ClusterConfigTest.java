@@ -67,4 +67,19 @@ class ClusterConfigTest {
                 assertThrows(IllegalArgumentException.class, () -> new ClusterConfig(null, null, 299)).getMessage());
         assertDoesNotThrow(() -> new ClusterConfig(null, null, 300));
     }
+
+    @Test
+    void theShardCountIsBetweenOneAndTheSlotsOfRedisCluster() {
+        ClusterConfig config = new ClusterConfig();
+        assertEquals(16, config.shards(), "the default");
+        for (int bad : new int[]{0, 16385}) {
+            config.shards = bad;
+            assertEquals("herald.cluster.shards is " + bad + ": it must be between 1 and 16384",
+                    assertThrows(IllegalArgumentException.class, config::validate).getMessage());
+        }
+        config.shards = 1;
+        assertDoesNotThrow(config::validate);
+        config.shards = 16384;
+        assertDoesNotThrow(config::validate);
+    }
 }

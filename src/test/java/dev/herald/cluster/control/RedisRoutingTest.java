@@ -1,0 +1,176 @@
+package dev.herald.cluster.control;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.herald.messages.entity.OutboundMessage;
+import dev.herald.messages.entity.StreamKey;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Protocol;
+import redis.clients.jedis.util.JedisClusterCRC16;
+
+/** Key slots, routing by presence, the counted publish and the subscription's heartbeat, on a real redis-server. */
+class RedisRoutingTest extends RedisFixture {
+
+    private static final String MARKER = "{\"marker\":true}";
+
+    private final List<Subscriber> subscribers = new ArrayList<>();
+
+    /** One node: its presence, and its subscription reading into a queue. */
+    private record Node(String id, RedisPresence presence, Subscriber subscriber, BlockingQueue<String> received) {
+    }
+
+    private Node node(String id) {
+        BlockingQueue<String> received = new LinkedBlockingQueue<>();
+        Subscriber subscriber = new Subscriber(link, keys.channelsOf(id), received::add, 200);
+        subscribers.add(subscriber);
+        Thread thread = new Thread(subscriber);
+        thread.setDaemon(true);
+        thread.start();
+        return new Node(id, new RedisPresence(link, keys, id, 60_000), subscriber, received);
+    }
+
+    @AfterEach
+    void stopSubscribers() throws InterruptedException {
+        for (Subscriber subscriber : subscribers) {
+            subscriber.stop(2000);
+        }
+    }
+
+    private static void awaitSubscribed(Node... nodes) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            for (Node node : nodes) {
+                if (!node.subscriber().isSubscribed()) {
+                    return false;
+                }
+            }
+            return true;
+        });
+    }
+
+    /** @return what the node received before the broadcast marker (the marker comes after it on the same connection) */
+    private static List<String> untilMarker(Node node) throws InterruptedException {
+        List<String> before = new ArrayList<>();
+        for (String wire = node.received().poll(10, TimeUnit.SECONDS); ; wire = node.received().poll(10, TimeUnit.SECONDS)) {
+            assertTrue(wire != null, node.id() + " received no marker");
+            if (wire.endsWith(MARKER)) {
+                return before;
+            }
+            before.add(Envelope.decode(wire).orElseThrow().json());
+        }
+    }
+
+    @Test
+    void everyKeyOfAStreamAndItsShardIsInOneSlot() {
+        StreamKey user = StreamKey.user(123);
+        int shard = keys.shard(123);
+        String tag = "{" + prefix + ":" + shard + "}";
+        assertEquals(prefix + ":" + tag + ":h:u123", keys.history(user));
+        int slot = JedisClusterCRC16.getSlot(keys.history(user));
+        for (String key : List.of(keys.meta(user), keys.generation(user), keys.nodes(shard), keys.presence(shard, "a"),
+                keys.channel(shard, "a"), keys.ticketsOf(123), keys.ticketRate(123))) {
+            assertEquals(slot, JedisClusterCRC16.getSlot(key), key);
+        }
+        int broadcast = JedisClusterCRC16.getSlot(keys.history(StreamKey.BROADCAST));
+        assertEquals(broadcast, JedisClusterCRC16.getSlot(keys.generation(StreamKey.BROADCAST)));
+        assertEquals(broadcast, JedisClusterCRC16.getSlot(keys.broadcastChannel()));
+        assertEquals(keys.shards() + 1, keys.generations().size(), "recovered() bumps every shard and the broadcast");
+        assertEquals(keys.shards() + 1, keys.channelsOf("a").size());
+    }
+
+    @Test
+    void theShardIsAStableFunctionOfTheIdThatSpreadsTheUsers() {
+        assertEquals(keys.shard(42), new KeyLayout("other", 4).shard(42), "the same on every node");
+        int[] perShard = new int[keys.shards()];
+        for (long user = 1; user <= 4000; user++) {
+            perShard[keys.shard(user)]++;
+        }
+        for (int count : perShard) {
+            assertTrue(count > 800 && count < 1200, Arrays.toString(perShard));
+        }
+        assertEquals(0, new KeyLayout(prefix, 1).shard(Long.MAX_VALUE));
+    }
+
+    @Test
+    void aUsersMessageReachesOnlyTheNodesThatHoldTheUserAndABroadcastReachesAll() throws Exception {
+        Node a = node("a");
+        Node b = node("b");
+        Node c = node("c");
+        awaitSubscribed(a, b, c);
+        assertTrue(b.presence().write(Map.of(1L, 2), true));
+        assertTrue(c.presence().write(Map.of(2L, 1), true));
+        assertTrue(a.presence().write(Map.of(3L, 1), true));
+        RedisHistory history = new RedisHistory(link, keys, "a", 100, 60_000, stats);
+
+        assertEquals(OptionalInt.of(2), history.publishCounted(StreamKey.user(1), OutboundMessage.of("\"to 1\"")), "b's two sessions");
+        assertEquals(OptionalInt.of(0), history.publishCounted(StreamKey.user(3), OutboundMessage.of("\"to 3\"")), "a's own");
+        assertEquals(OptionalInt.of(0), history.publishCounted(StreamKey.user(9), OutboundMessage.of("\"to 9\"")), "nobody's");
+        assertEquals(OptionalInt.of(0), history.publishCounted(StreamKey.BROADCAST, OutboundMessage.of("\"all\"")));
+        assertTrue(history.publish(StreamKey.BROADCAST, OutboundMessage.of(MARKER)));
+
+        assertEquals(List.of("\"to 3\"", "\"all\""), untilMarker(a), "the origin gets what its own (v1) sessions need");
+        assertEquals(List.of("\"to 1\"", "\"all\""), untilMarker(b));
+        assertEquals(List.of("\"all\""), untilMarker(c));
+        assertEquals(1, history.replay(9, null, null).orElseThrow().userHead().seq(), "recorded for user 9 all the same");
+    }
+
+    @Test
+    void aUserWhosePresenceMovesIsFollowedByTheNextMessage() throws Exception {
+        Node a = node("a");
+        Node b = node("b");
+        awaitSubscribed(a, b);
+        RedisHistory history = new RedisHistory(link, keys, "c", 100, 60_000, stats);
+        a.presence().write(Map.of(1L, 1), true);
+        history.publish(StreamKey.user(1), OutboundMessage.of("1"));
+        b.presence().write(Map.of(1L, 1), false); // connecting on b: written before its handshake completes
+        a.presence().write(Map.of(1L, 0), false);
+        history.publish(StreamKey.user(1), OutboundMessage.of("2"));
+        history.publish(StreamKey.BROADCAST, OutboundMessage.of(MARKER));
+        assertEquals(List.of("1"), untilMarker(a));
+        assertEquals(List.of("2"), untilMarker(b));
+    }
+
+    @Test
+    void theHeartbeatIsNotAMessageAndASilentSubscriptionIsReplaced() throws Exception {
+        Node a = node("a");
+        awaitSubscribed(a);
+        RedisControl control = new RedisControl(link, keys, "a");
+        assertTrue(control.heartbeat());
+        assertTrue(new RedisControl(link, keys, "b").disconnect(7));
+        new RedisHistory(link, keys, "b", 100, 60_000, stats).publish(StreamKey.BROADCAST, OutboundMessage.of(MARKER));
+        assertEquals(List.of("!disconnect"), untilMarker(a), "the heartbeat is not handed on; a disconnect reaches every node");
+
+        long before = subscriberId();
+        a.subscriber().check(TimeUnit.MINUTES.toNanos(1));
+        assertEquals(before, subscriberId(), "heard from within the limit: kept");
+        a.subscriber().check(0);
+        await().atMost(Duration.ofSeconds(10)).until(() -> a.subscriber().isSubscribed() && subscriberId() != before);
+        assertNotEquals(before, subscriberId());
+    }
+
+    /** @return the id of the newest subscriber connection in {@code CLIENT LIST} (ids only grow), or -1 */
+    private static long subscriberId() {
+        String clients = new String((byte[]) redis.sendCommand(Protocol.Command.CLIENT, "LIST"), StandardCharsets.UTF_8);
+        Matcher id = Pattern.compile("id=(\\d+) [^\\n]*name=herald-test-sub ").matcher(clients);
+        long newest = -1;
+        while (id.find()) {
+            newest = Math.max(newest, Long.parseLong(id.group(1)));
+        }
+        return newest;
+    }
+}
