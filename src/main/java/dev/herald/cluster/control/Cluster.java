@@ -40,16 +40,14 @@ import java.util.logging.Logger;
  * nothing here touches Redis or Jedis and every answer is the single-node one.
  *
  * <ul>
- * <li><b>Delivery.</b> A {@code sendMessage} or {@code broadcast} is delivered to this node's plain
- * sessions first, then recorded in its {@code herald.v1} stream in Redis and published with its
- * epoch and seq, in one script ({@link RedisHistory}): a user's message to the channel of each node
- * that holds the user ({@code …{<prefix>:<shard>}:to:<node>}, this node included when it does), a
- * broadcast to {@code …{<prefix>:b}:deliver}, which every node reads ({@link KeyLayout}). Every other
- * node that receives it delivers it to its own plain sessions; every receiving node, this one
- * included, delivers it to its v1 sessions from the subscriber, so they see each stream in seq order
- * whichever node sent. Publishes from one thread reach Redis in order and are read by one subscriber
- * thread, so per-session order holds. Plain sessions: at most once across nodes. v1 sessions: a node
- * that missed publications closes the session to resync (1012) at the next message that shows the gap.</li>
+ * <li><b>Delivery.</b> A {@code sendMessage} or {@code broadcast} goes to this node's plain sessions
+ * first, then is recorded in its {@code herald.v1} stream in Redis and published with its epoch and
+ * seq in one script ({@link RedisHistory}): a user's message to the nodes that hold the user (this
+ * one included when it does), anything else to every node ({@link KeyLayout}). Other nodes deliver
+ * it to their plain sessions; every receiving node, this one included, to its v1 sessions from the
+ * subscriber, so they see each stream in seq order whichever node sent. Publishes from one thread
+ * reach Redis in order and are read by one subscriber thread, so per-session order holds. Plain
+ * sessions: at most once across nodes; v1 sessions: a gap closes the session to resync (1012).</li>
  * <li><b>Presence.</b> Which users have live sessions on which node, per shard ({@link RedisPresence}),
  * kept by a {@link PresenceBook} and a heartbeat every third of {@code herald.cluster.presence-ttl-ms};
  * the heartbeat also publishes the subscription's own liveness message ({@link Subscriber#HEARTBEAT}).</li>
@@ -128,12 +126,7 @@ public class Cluster implements ClusterStatus {
                 + ", presence expires " + config.presenceTtlMs() + " ms after the last heartbeat");
     }
 
-    /**
-     * The seam of the subscription: the channels this node reads and what receives their messages.
-     *
-     * @param channels this node's channels ({@link KeyLayout#channelsOf})
-     * @return the subscriber to run on a thread of its own
-     */
+    /** The seam of the subscription: the channels this node reads ({@link KeyLayout#channelsOf}) and their receiver. */
     private Subscriber subscriber(List<String> channels) {
         Inbox inbox = new Inbox(manager, nodeId, keys.channel(0, nodeId) + " …", stats);
         return new Subscriber(link, channels, inbox, config.redisRetryMs());
@@ -238,9 +231,19 @@ public class Cluster implements ClusterStatus {
         return enabled ? history.publishCounted(streamKey, message) : OptionalInt.empty();
     }
 
-    /** @return the replay from the shared streams; empty on a single node or when Redis cannot be read */
+    /**
+     * The replay from the shared streams. The connecting session is registered already: its count is
+     * written to the presence first, so every message published after the read is routed to this node.
+     *
+     * @return the replay; empty on a single node or when Redis cannot be read
+     */
     Optional<Replay> replay(long userId, StreamPosition user, StreamPosition broadcast) {
-        return enabled ? history.replay(userId, user, broadcast) : Optional.empty();
+        if (!enabled) {
+            return Optional.empty();
+        }
+        book.changed(userId); // and the book writes it again with the count it reads then
+        presence.write(Map.of(userId, localSessions(userId)), false);
+        return history.replay(userId, user, broadcast);
     }
 
     private int localSessions(long userId) {

@@ -110,17 +110,6 @@ final class RedisLink implements AutoCloseable {
     }
 
     /**
-     * Publishes on a channel (a foreground call).
-     *
-     * @param channel the channel
-     * @param message the text
-     * @return true when Redis took it
-     */
-    boolean publish(String channel, String message) {
-        return call(redis -> redis.publish(channel, message)).isPresent();
-    }
-
-    /**
      * A call from a background task, made even during an outage; a success ends the outage.
      *
      * @param command what to do with the client
@@ -159,7 +148,7 @@ final class RedisLink implements AutoCloseable {
         if (unreachable(e)) {
             outage.failed(e);
         } else if (e instanceof JedisDataException) {
-            LOG.log(Level.WARNING, "Redis at " + address + " refused a command (Herald needs Redis 6.2 or later)", e);
+            LOG.log(Level.WARNING, "Redis at " + address + " refused a command (Herald needs Redis 7.0 or later)", e);
         } else {
             LOG.log(Level.FINE, e, () -> "Redis call failed (pool busy?)");
         }
