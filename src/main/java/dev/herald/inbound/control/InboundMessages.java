@@ -84,7 +84,7 @@ public class InboundMessages {
                     () -> "Malformed JSON from " + connection + " (" + text.length() + " chars): " + malformed.getMessage());
             return;
         }
-        events.fire(new InboundMessage(connection.userId(), connection.session().getId(), payload));
+        events.fire(new InboundMessage(connection.userId(), connection.transport().id(), payload));
     }
 
     /**
