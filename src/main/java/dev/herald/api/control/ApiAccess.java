@@ -123,6 +123,15 @@ public class ApiAccess {
         sameSite(headers);
     }
 
+    /**
+     * An SSE stream: Herald's own application only (its identity and origin are checked as a handshake's).
+     *
+     * @param configuration the request's application configuration
+     */
+    public void stream(Configuration configuration) {
+        herald(configuration);
+    }
+
     private void herald(Configuration configuration) {
         if (configuration == null || !Boolean.TRUE.equals(configuration.getProperty(MARKER))) {
             refused("reached through another application (404)");
