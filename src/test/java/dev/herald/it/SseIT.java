@@ -21,7 +21,11 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URL;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -49,7 +53,10 @@ class SseIT {
                 "herald.heartbeat.interval-ms", "400",
                 "herald.heartbeat.timeout-ms", "3000",
                 "herald.send.time-limit-ms", "3000",
-                "herald.max-sessions-per-user", "3"));
+                "herald.max-sessions-per-user", "3",
+                "herald.inbound.max-bytes", "2048",
+                "herald.inbound.rate", "5",
+                "herald.inbound.burst", "10"));
     }
 
     @ArquillianResource
@@ -57,8 +64,97 @@ class SseIT {
 
     private static final long WAIT = 15_000;
 
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
     private static JsonObject data(SseClient.Event event) {
         return json(event.data());
+    }
+
+    /** Reads the stream's first event, {@code herald.stream}, and answers its id. */
+    private static String streamId(SseClient client) throws InterruptedException {
+        SseClient.Event first = client.next(WAIT);
+        assertEquals("herald.stream", first.name());
+        return data(first).getString("id");
+    }
+
+    private HttpResponse<String> post(String id, String user, String contentType, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + "api/sse/" + id + "/messages"))
+                .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString(body));
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        if (user != null) {
+            request.header("Authorization", WsClient.basic(user, user));
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String code(HttpResponse<String> problem) {
+        assertTrue(problem.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"), problem.toString());
+        return json(problem.body()).getString("code");
+    }
+
+    @Test
+    void aMessagePostedToTheStreamIsAnInboundMessageOfThatSession() throws Exception {
+        awaitSessions(base, 1, 0);
+        String ticket = ticket(base, "alice");
+        try (SseClient alice = SseClient.open(base, "ticket=" + ticket, null, Map.of())) {
+            String id = streamId(alice);
+            assertEquals("herald.welcome", data(alice.next(WAIT)).getString("type"));
+            assertEquals(202, post(id, null, "application/json", "{\"type\":\"echo\",\"n\":1}").statusCode(),
+                    "the id alone names the stream (a ticket-only browser has no other credential)");
+            JsonObject echo = data(alice.nextWith("echo", WAIT)).getJsonObject("data");
+            assertEquals(1, echo.getJsonObject("echo").getInt("n"));
+            assertEquals(id, echo.getString("session"), "fired as a message of this session");
+            assertEquals(202, post(id, "alice", "application/json", "{\"type\":\"echo\",\"n\":2}").statusCode());
+            assertEquals(2, data(alice.nextWith("echo", WAIT)).getJsonObject("data").getJsonObject("echo").getInt("n"));
+
+            assertEquals("UNKNOWN_STREAM", code(post("nope" + id, null, "application/json", "{}")));
+            assertEquals(415, post(id, null, "text/plain", "{}").statusCode());
+            long malformed = stat(base, "malformedInbound");
+            assertEquals("MALFORMED_JSON", code(post(id, null, "application/json", "{not json")));
+            assertEquals(malformed + 1, stat(base, "malformedInbound"));
+            assertEquals(1, sessions(base, 1), "a malformed message leaves the stream open, as on a socket");
+        }
+        awaitSessions(base, 1, 0);
+    }
+
+    @Test
+    void aMessageOverTheSizeLimitEndsTheStreamWith1009() throws Exception {
+        awaitSessions(base, 2, 0);
+        try (SseClient bob = SseClient.open(base, "", "bob", Map.of())) {
+            String id = streamId(bob);
+            long before = stat(base, "inboundTooBig");
+            HttpResponse<String> big = post(id, "bob", "application/json", "{\"pad\":\"" + "x".repeat(3000) + "\"}");
+            assertEquals(413, big.statusCode());
+            assertEquals("MESSAGE_TOO_BIG", code(big));
+            assertEquals(1009, data(bob.nextWith("\"code\"", WAIT)).getInt("code"));
+            bob.ended().get(WAIT, TimeUnit.MILLISECONDS);
+            assertEquals(before + 1, stat(base, "inboundTooBig"));
+            assertEquals("UNKNOWN_STREAM", code(post(id, "bob", "application/json", "{}")), "gone with its stream");
+        }
+    }
+
+    @Test
+    void moreMessagesThanTheRateLimitEndTheStreamWith4007() throws Exception {
+        awaitSessions(base, 3, 0);
+        try (SseClient carol = SseClient.open(base, "", "carol", Map.of())) {
+            String id = streamId(carol);
+            long before = stat(base, "inboundRateLimited");
+            int refused = 0;
+            for (int i = 0; i < 30 && refused == 0; i++) {
+                HttpResponse<String> answer = post(id, "carol", "application/json", "{\"n\":" + i + "}");
+                if (answer.statusCode() == 429) {
+                    assertEquals("RATE_LIMIT", code(answer));
+                    refused++;
+                }
+            }
+            assertEquals(1, refused, "the burst of 10 is used up well before 30 messages");
+            assertEquals(4007, data(carol.nextWith("\"code\"", WAIT)).getInt("code"));
+            carol.ended().get(WAIT, TimeUnit.MILLISECONDS);
+            assertEquals(before + 1, stat(base, "inboundRateLimited"));
+        }
+        awaitSessions(base, 3, 0);
     }
 
     @Test
@@ -84,6 +180,7 @@ class SseIT {
             assertTrue(first.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream"));
             assertEquals("no-cache", first.headers().firstValue("Cache-Control").orElse(null));
             assertEquals("no", first.headers().firstValue("X-Accel-Buffering").orElse(null));
+            streamId(first);
             assertEquals("herald.welcome", data(first.next(WAIT)).getString("type"));
             assertEquals(1, sessions(base, 2));
             deliver(base, 2, "{\"message\":\"to bob\"}");
@@ -103,6 +200,7 @@ class SseIT {
         assertEquals(400, send(base, 3, "{\"message\":\"MFA_REQUIRED\"}").statusCode(), "no session yet");
         try (SseClient carol = SseClient.open(base, "", "carol", Map.of())) {
             assertEquals(200, carol.status());
+            streamId(carol);
             JsonObject welcome = data(carol.next(WAIT));
             assertEquals("herald.welcome", welcome.getString("type"));
             assertFalse(welcome.getBoolean("recovered"), "no position given");
@@ -138,7 +236,7 @@ class SseIT {
         awaitSessions(base, 1, 0);
         String lastId;
         try (SseClient alice = SseClient.open(base, "", "alice", Map.of())) {
-            alice.next(WAIT); // welcome
+            alice.nextWith("herald.welcome", WAIT);
             deliver(base, 1, "{\"n\":1}");
             lastId = alice.nextWith("\"n\":1", WAIT).id();
             assertNotNull(lastId);
@@ -147,6 +245,7 @@ class SseIT {
         deliver(base, 1, "{\"n\":2}"); // nobody connected: only the history has them
         broadcast(base, "{\"n\":3}");
         try (SseClient back = SseClient.open(base, "", "alice", Map.of("Last-Event-ID", lastId))) {
+            streamId(back);
             assertEquals(2, data(back.next(WAIT)).getJsonObject("data").getInt("n"));
             assertEquals(3, data(back.next(WAIT)).getJsonObject("data").getInt("n"));
             JsonObject welcome = data(back.next(WAIT));
@@ -166,8 +265,8 @@ class SseIT {
         try (SseClient oldest = SseClient.open(base, "", "bob", Map.of());
              SseClient second = SseClient.open(base, "", "bob", Map.of());
              WsClient third = WsClient.connect(base, "bob")) {
-            oldest.next(WAIT);
-            second.next(WAIT);
+            oldest.nextWith("herald.welcome", WAIT);
+            second.nextWith("herald.welcome", WAIT);
             awaitSessions(base, 2, 3);
             try (WsClient fourth = WsClient.connect(base, "bob")) {
                 SseClient.Event last = oldest.nextWith("\"code\"", WAIT);
@@ -196,7 +295,7 @@ class SseIT {
             out.flush();
             awaitSessions(base, 3, 1);
             try (SseClient healthy = SseClient.open(base, "", "alice", Map.of())) {
-                healthy.next(WAIT);
+                healthy.nextWith("herald.welcome", WAIT);
                 // 24 MB for carol, who reads none of it: the kernel and the container take some, then the writes stall.
                 for (int i = 0; i < 4 && sessions(base, 3) == 1; i++) {
                     hookPost(base, "burst?user=3&threads=1&count=1500&pad=4000");

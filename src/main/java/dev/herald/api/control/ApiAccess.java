@@ -132,6 +132,19 @@ public class ApiAccess {
         herald(configuration);
     }
 
+    /**
+     * A client's message over the SSE transport's POST: Herald's own application, same-site, a JSON body
+     * (the caller is checked against the stream by the SSE endpoint).
+     *
+     * @param configuration the request's application configuration
+     * @param headers       the request's headers
+     */
+    public void streamMessage(Configuration configuration, HttpHeaders headers) {
+        herald(configuration);
+        sameSite(headers);
+        json(headers);
+    }
+
     private void herald(Configuration configuration) {
         if (configuration == null || !Boolean.TRUE.equals(configuration.getProperty(MARKER))) {
             refused("reached through another application (404)");

@@ -4,13 +4,17 @@ import dev.herald.connections.control.Connection;
 import dev.herald.connections.control.HeraldCloseCodes;
 import dev.herald.connections.control.SessionLifecycle;
 import dev.herald.handshake.control.HandshakeIdentity;
+import dev.herald.connections.entity.SessionClosed;
 import dev.herald.handshake.control.OriginPolicy;
+import dev.herald.inbound.control.InboundMessages;
+import dev.herald.inbound.control.TokenBucket;
 import dev.herald.platform.RefusalLog;
 import dev.herald.recovery.control.StreamPosition;
 import dev.herald.stats.control.HeraldStats;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
@@ -20,6 +24,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Level;
 
 /**
@@ -29,7 +34,9 @@ import java.util.logging.Level;
  * by every count, the MFA check and the session limit included, its replay and welcome queued) bound
  * to the stream ({@link SseTransport}). The positions come from {@code Last-Event-ID} when the client
  * sends one, else from the {@code since} and {@code bsince} query parameters. Refusals before the stream
- * starts are problem+json ({@link StreamRefusedException}), counted as the handshake's are.
+ * starts are problem+json ({@link StreamRefusedException}), counted as the handshake's are. The first
+ * event, {@code herald.stream}, gives the stream's id: 128 random bits that name it for the client's
+ * messages ({@link SseMessages}); this node keeps the open streams by id.
  */
 @ApplicationScoped
 public class SseStreams {
@@ -46,8 +53,21 @@ public class SseStreams {
     HeraldStats stats;
     @Inject
     RefusalLog refusals;
+    @Inject
+    InboundMessages inbound;
     @Resource
     ManagedScheduledExecutorService executor;
+
+    private final ConcurrentHashMap<String, Open> open = new ConcurrentHashMap<>();
+
+    /**
+     * A stream open on this node.
+     *
+     * @param connection its registration
+     * @param bucket     its inbound rate limit, shared by all of its messages
+     */
+    public record Open(Connection connection, TokenBucket bucket) {
+    }
 
     /** Creates the bean; CDI injects its collaborators. */
     public SseStreams() {
@@ -100,12 +120,34 @@ public class SseStreams {
         if (request.principal() != null && request.signIn() != null) {
             sessions.tieToSignIn(connection, request.signIn());
         }
-        SseTransport transport = new SseTransport(newId(), sink, sse, executor, start, probe -> {
+        String id = newId();
+        SseTransport transport = new SseTransport(id, sink, sse, executor, start, probe -> {
             if (connection.sender().acknowledge(probe)) {
                 connection.seen();
             }
         });
-        sessions.bind(connection, transport); // a registration removed meanwhile closes the stream with its reason
+        transport.announce();
+        open.put(id, new Open(connection, inbound.newBucket()));
+        if (!sessions.bind(connection, transport)) { // a registration removed meanwhile closes the stream with its reason
+            open.remove(id);
+        }
+    }
+
+    /**
+     * @param id a stream's id
+     * @return the stream, while it is open on this node
+     */
+    public Optional<Open> find(String id) {
+        Open found = id == null ? null : open.get(id);
+        if (found != null && !found.connection().isLive()) {
+            open.remove(id, found);
+            return Optional.empty();
+        }
+        return Optional.ofNullable(found);
+    }
+
+    void closed(@Observes SessionClosed closed) {
+        open.remove(closed.sessionId());
     }
 
     private static StreamPosition position(Map<String, List<String>> parameters, String name) {

@@ -37,6 +37,8 @@ import java.util.logging.Logger;
  */
 public final class SseTransport implements Transport {
 
+    /** The name of the first event of every stream: its id. */
+    public static final String STREAM_EVENT = "herald.stream";
     /** The name of the last event of a stream Herald ended. */
     public static final String CLOSE_EVENT = "herald.close";
     private static final Logger LOG = Logger.getLogger(SseTransport.class.getName());
@@ -71,6 +73,15 @@ public final class SseTransport implements Transport {
         this.executor = executor;
         this.ids = new StreamIds(start);
         this.confirmed = confirmed;
+    }
+
+    /**
+     * Queues the stream's first event, {@code herald.stream}: {@code {"id":"…"}}, the id the client's
+     * messages name ({@code POST sse/{id}/messages}). Called once, before the stream is bound.
+     */
+    public void announce() {
+        String data = Json.createObjectBuilder().add("id", id).build().toString();
+        submit(new Write(sse.newEventBuilder().name(STREAM_EVENT).data(String.class, data).build(), failure -> { }));
     }
 
     @Override
