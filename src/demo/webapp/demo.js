@@ -128,7 +128,8 @@ function signIn(user) {
   });
   let recovery = null; // the text of a recovered or missed event, shown at the ready that follows it
   herald.on('ready', () => {
-    showState('open', recovery ?? 'connected');
+    showState('open', `${recovery ?? 'connected'}${herald.transport === 'sse' ? ' (over Server-Sent Events)' : ''}`);
+    $('state').dataset.transport = herald.transport ?? '';
     recovery = null;
   });
   herald.on('refused', (info) => {

@@ -70,12 +70,19 @@ export interface HeraldOptions {
   idleTimeoutMs?: number;
   /** herald.v1 attempts failing before open, in a row, before one plain attempt (default 2). */
   plainFallbackAfter?: number;
+  /** 'auto' (default): WebSocket, and Server-Sent Events after `sseFallbackAfter` upgrades in a row failed before opening (remembered for the page); 'websocket': never SSE; 'sse': SSE only (docs/sse.md). */
+  transport?: Transport | 'auto';
+  /** The SSE endpoint (default: `api/sse` beside `url`, http(s)). */
+  sseUrl?: string | URL;
+  /** WebSocket attempts failing before open, in a row, before an SSE attempt (default 2). */
+  sseFallbackAfter?: number;
   /** One socket per user across tabs (Web Locks + BroadcastChannel); a string names the share (e.g. per user). */
   share?: boolean | string;
   /** Connect in the constructor (default true). */
   autoConnect?: boolean;
   // injectable for tests
   WebSocketImpl?: typeof WebSocket;
+  EventSourceImpl?: typeof EventSource;
   fetchImpl?: typeof fetch;
   random?: () => number;
   now?: () => number;
@@ -87,6 +94,7 @@ export interface HeraldOptions {
 
 export type State = 'connecting' | 'open' | 'reconnecting' | 'closed';
 export type Protocol = 'herald.v1' | 'plain';
+export type Transport = 'websocket' | 'sse';
 export type Role = 'leader' | 'follower';
 
 export interface ReadyInfo {
@@ -157,6 +165,8 @@ export declare class Herald {
   readonly state: State;
   readonly ready: boolean;
   readonly protocol: Protocol | null;
+  /** The open session's transport; null when not open. */
+  readonly transport: Transport | null;
   readonly role: Role | null;
   readonly positions: Positions;
   readonly duplicates: number;

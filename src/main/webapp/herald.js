@@ -18,6 +18,7 @@ import {
   CLOSE_CODES, STREAMS, V1, backoffDelay, classifyClose, closeRow, defaultUrl, position, positionsOf, ticketOf,
   withPositions, withTicket,
 } from './herald-protocol.js';
+import { SseSocket, sseUrlOf } from './herald-sse.js';
 import { RELAYED, TabShare, plain } from './herald-tabs.js';
 
 export { CLOSE_CODES, V1, backoffDelay, classifyClose, defaultUrl, withPositions, withTicket };
@@ -27,6 +28,12 @@ const LIFECYCLE = new Set([
   'message', 'open', 'ready', 'state', 'close', 'refused', 'reconnecting', 'final', 'error', 'parseerror',
   'recovered', 'missed', 'role',
 ]);
+
+/** SSE endpoints that opened after the WebSocket failed: used first for the page's life (docs/client.md, SSE fallback). */
+const SSE_REMEMBERED = new Set();
+
+/** The values of `options.transport`. */
+const TRANSPORTS = new Set(['auto', 'websocket', 'sse']);
 
 /** Prefix of the event names that subscribe to notifications by their top-level `"message"` field. */
 const TYPE_PREFIX = 'message:';
@@ -40,7 +47,7 @@ function checked(name, value, min, infinite = false) {
 }
 
 /**
- * Reconnecting WebSocket client for Herald notifications.
+ * Reconnecting WebSocket client for Herald notifications, with a Server-Sent Events fallback (`transport`).
  *
  * Events (`on(name, fn)`):
  * - `message` fn(data, event): every notification (a bare JSON frame, or the `data` of a `herald.v1` message).
@@ -91,6 +98,10 @@ export class Herald {
   #v1Fails = 0; // herald.v1 attempts in a row that failed before opening
   #plainNext = false; // try once without herald.v1
   #askedV1 = false; // the current socket asked for herald.v1
+  #transport = null; // 'websocket' | 'sse' of the open session
+  #attemptSse = false; // the current connection is an SSE stream
+  #sseNext = false; // auto: the next attempt is an SSE stream
+  #wsFails = 0; // auto: WebSocket attempts in a row that failed before opening
   #duplicates = 0;
   #lastTick = 0;
   #lastFrame = 0;
@@ -105,8 +116,9 @@ export class Herald {
       url, ticketUrl, headers, protocols, recover = true, positionStore,
       baseDelayMs = 500, maxDelayMs = 30000, stableAfterMs = 10000, maxAttempts = Infinity,
       ticketTimeoutMs = 10000, connectTimeoutMs = 15000, staleAfterMs = 70000, idleTimeoutMs = 0,
-      plainFallbackAfter = 2, share = false,
+      plainFallbackAfter = 2, share = false, transport = 'auto', sseUrl, sseFallbackAfter = 2,
       WebSocketImpl = globalThis.WebSocket,
+      EventSourceImpl = globalThis.EventSource,
       fetchImpl = (...args) => globalThis.fetch(...args),
       random = Math.random,
       now = Date.now,
@@ -118,8 +130,15 @@ export class Herald {
     } = options;
     checked('baseDelayMs', baseDelayMs, 1);
     checked('maxDelayMs', maxDelayMs, baseDelayMs);
+    if (!TRANSPORTS.has(transport)) throw new RangeError(`Herald: options.transport must be 'auto', 'websocket' or 'sse', got ${String(transport)}`);
+    if (transport === 'sse' && typeof EventSourceImpl !== 'function') throw new TypeError('Herald: transport \'sse\' needs EventSource');
+    const wsUrl = url != null ? String(url) : defaultUrl(import.meta.url);
+    const streamUrl = sseUrl != null ? String(sseUrl) : sseUrlOf(wsUrl);
+    if (transport === 'sse' && streamUrl === null) throw new TypeError(`Herald: transport 'sse' needs options.sseUrl (no SSE URL beside ${wsUrl})`);
     this.#o = {
-      url: url != null ? String(url) : defaultUrl(import.meta.url),
+      url: wsUrl,
+      transport, sseUrl: streamUrl, EventSourceImpl,
+      sseFallbackAfter: checked('sseFallbackAfter', sseFallbackAfter, 1, true),
       ticketUrl, headers, protocols, recover, positionStore, baseDelayMs, maxDelayMs,
       stableAfterMs: checked('stableAfterMs', stableAfterMs, 0),
       maxAttempts: checked('maxAttempts', maxAttempts, 1, true),
@@ -150,6 +169,11 @@ export class Herald {
   /** @returns {'herald.v1' | 'plain' | null} the open session's protocol; null when not open */
   get protocol() {
     return this.#protocol;
+  }
+
+  /** @returns {'websocket' | 'sse' | null} the open session's transport; null when not open */
+  get transport() {
+    return this.#transport;
   }
 
   /** @returns {'leader' | 'follower' | null} with `share`: whether this tab holds the socket; null otherwise */
@@ -285,9 +309,11 @@ export class Herald {
     this.#setState('connecting');
     if (this.#loading) await this.#loading;
     if (gen !== this.#gen) return;
-    const askV1 = this.#o.recover && !this.#plainNext;
-    const asked = askV1 && !!(this.#positions.user || this.#positions.broadcast);
-    let url = askV1 ? withPositions(this.#o.url, this.#positions) : this.#o.url;
+    const sse = this.#useSse();
+    const askV1 = sse || (this.#o.recover && !this.#plainNext); // a stream is always herald.v1
+    const asked = askV1 && this.#o.recover && !!(this.#positions.user || this.#positions.broadcast);
+    const base = sse ? this.#o.sseUrl : this.#o.url;
+    let url = askV1 && this.#o.recover ? withPositions(base, this.#positions) : base;
     if (this.#o.ticketUrl) {
       let ticket;
       try {
@@ -303,17 +329,19 @@ export class Herald {
       url = withTicket(url, ticket);
     }
 
-    const { WebSocketImpl } = this.#o;
+    const { WebSocketImpl, EventSourceImpl, fetchImpl, headers } = this.#o;
     const protocols = askV1 ? [V1, ...(this.#o.protocols ?? []).filter((p) => p !== V1)] : this.#o.protocols;
     let ws;
     try {
-      ws = protocols ? new WebSocketImpl(url, protocols) : new WebSocketImpl(url);
+      if (sse) ws = new SseSocket(url, { EventSourceImpl, fetchImpl, headers });
+      else ws = protocols ? new WebSocketImpl(url, protocols) : new WebSocketImpl(url);
     } catch (error) {
       // Invalid URL or the like: retrying cannot help.
       return this.#final({ reason: 'error', error }, error);
     }
     this.#ws = ws;
     this.#askedV1 = askV1;
+    this.#attemptSse = sse;
     this.#plainNext = false;
     this.#armConnectTimer(ws);
 
@@ -324,6 +352,9 @@ export class Herald {
         this.#v1Seen = true;
         this.#v1Fails = 0;
       }
+      this.#transport = sse ? 'sse' : 'websocket';
+      if (sse && this.#o.transport === 'auto') SSE_REMEMBERED.add(this.#o.sseUrl);
+      if (!sse) this.#wsFails = 0;
       this.#session = { v1, asked: v1 && asked, welcomed: false, after: this.#hadSession };
       this.#protocol = v1 ? V1 : 'plain';
       this.#lastTick = this.#lastFrame = this.#o.now();
@@ -360,9 +391,39 @@ export class Herald {
     ws.onclose = ({ code, reason = '', wasClean = false }) => {
       if (ws !== this.#ws) return;
       const opened = !!this.#session;
-      if (!opened && askV1) this.#v1Failed();
+      if (!opened) this.#preOpenFailed();
       this.#onServerClose({ code, reason, wasClean, opened });
     };
+  }
+
+  /** The current connection failed before opening: maybe a proxy that breaks the upgrade, or an older server. */
+  #preOpenFailed() {
+    if (this.#attemptSse) {
+      if (this.#o.transport === 'auto' && !SSE_REMEMBERED.has(this.#o.sseUrl)) this.#sseNext = false; // back to WebSocket
+      return;
+    }
+    if (this.#wsFailed()) return;
+    if (this.#askedV1) this.#v1Failed();
+  }
+
+  /**
+   * auto: a WebSocket failed before opening. After `sseFallbackAfter` in a row, the next attempt is an SSE stream
+   * (docs/client.md, SSE fallback). With `ticketUrl` each of them followed a ticket request that got through, so
+   * HTTP reaches Herald and the upgrade is what fails.
+   * @returns {boolean} true when the next attempt is an SSE stream
+   */
+  #wsFailed() {
+    if (this.#o.transport !== 'auto' || typeof this.#o.EventSourceImpl !== 'function' || this.#o.sseUrl === null) return false;
+    if (++this.#wsFails < this.#o.sseFallbackAfter) return false;
+    this.#wsFails = 0;
+    this.#sseNext = true;
+    return true;
+  }
+
+  #useSse() {
+    const { transport, EventSourceImpl, sseUrl } = this.#o;
+    if (transport === 'websocket' || typeof EventSourceImpl !== 'function' || sseUrl === null) return false;
+    return transport === 'sse' || this.#sseNext || SSE_REMEMBERED.has(sseUrl);
   }
 
   /** A herald.v1 attempt failed before opening: maybe a server that does not speak it (docs/client.md, Plain fallback). */
@@ -498,7 +559,7 @@ export class Herald {
     } catch {
       // already closing
     }
-    if (!opened && this.#askedV1) this.#v1Failed();
+    if (!opened) this.#preOpenFailed();
     const willRetry = this.#attempt + 1 < this.#o.maxAttempts;
     this.#setState(willRetry ? 'reconnecting' : 'closed');
     const gen = this.#gen;
@@ -513,6 +574,7 @@ export class Herald {
     this.#ready = false;
     this.#readyInfo = null;
     this.#protocol = null;
+    this.#transport = null;
     this.#clearStable();
     this.#clearConnectTimer();
     this.#clearTick();
@@ -614,7 +676,9 @@ export class Herald {
   /** Tells the other tabs of a share how this leading tab's connection is. */
   #postState(positions) {
     if (this.#role !== 'leader') return;
-    this.#share.post({ t: 'state', state: this.#state, ready: this.#ready, info: this.#readyInfo, protocol: this.#protocol, positions });
+    this.#share.post({
+      t: 'state', state: this.#state, ready: this.#ready, info: this.#readyInfo, protocol: this.#protocol, transport: this.#transport, positions,
+    });
   }
 
   #setRole(role) {
@@ -761,9 +825,10 @@ export class Herald {
     this.#save();
   }
 
-  #mirror({ state, ready, info, protocol, positions }) {
+  #mirror({ state, ready, info, protocol, transport, positions }) {
     if (positions) this.#follow(positions);
     this.#protocol = protocol ?? null;
+    this.#transport = transport ?? null;
     const wasReady = this.#ready;
     this.#ready = !!ready;
     this.#readyInfo = ready ? info : null;

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { launchChromium } from './chromium.mjs';
 import { DemoPage } from './demo-page.mjs';
 import { DemoServer } from './demo-server.mjs';
+import { NoUpgradeProxy } from './no-upgrade-proxy.mjs';
 import { OpsPage } from './ops-page.mjs';
 import { SocketPath } from './socket-path.mjs';
 
@@ -174,6 +175,42 @@ test('a page that was offline gets exactly the notifications it missed, in order
   assert.deepEqual((await alice.feed()).slice(before.length), expected, 'each once, in send order, then live ones');
   assert.equal((await bob.feed()).filter((n) => n.text === 'Missed broadcast').length, 1);
   await alice.screenshot(`${SHOTS}demo-recovered.png`);
+});
+
+test('through a proxy that refuses the WebSocket upgrade the page falls back to SSE: targeted, broadcast, MFA, recovery', async () => {
+  const proxy = await NoUpgradeProxy.start(server.url);
+  const carol = await DemoPage.open(browser, proxy.url);
+  pages.push(carol);
+  try {
+    await carol.signIn('carol');
+    assert.equal(await carol.page.getAttribute('#state', 'data-transport'), 'sse');
+    assert.ok(proxy.refusedUpgrades >= 2, `${proxy.refusedUpgrades} upgrades refused`);
+    const alice = await pageOf('alice');
+
+    assert.equal((await alice.send({ to: CAROL, text: 'For carol over SSE' })).status, 200);
+    await carol.waitForNotification('For carol over SSE');
+    assert.equal((await alice.send({ to: '', type: 'NEWS', text: 'Everyone, SSE too' })).status, 200);
+    await carol.waitForNotification('Everyone, SSE too');
+    const mfa = await alice.requireMfa(CAROL);
+    assert.equal(mfa.status, 200, 'the MFA check counts the stream');
+    await carol.mfaPrompt.waitFor({ state: 'visible' });
+
+    await carol.context.setOffline(true);
+    await carol.waitForState('offline');
+    assert.equal((await alice.send({ to: CAROL, text: 'Missed over SSE' })).status, 200);
+    await carol.context.setOffline(false);
+    await carol.waitForStateText('reconnected: 1 missed notification recovered');
+    await carol.waitForNotification('Missed over SSE');
+    assert.equal(await carol.page.getAttribute('#state', 'data-transport'), 'sse', 'remembered for the page: no new upgrade attempts');
+    const texts = (await carol.feed()).map((n) => n.text);
+    for (const text of ['For carol over SSE', 'Everyone, SSE too', 'Missed over SSE']) {
+      assert.equal(texts.filter((t) => t === text).length, 1, `${text}: once`);
+    }
+    await carol.screenshot(`${SHOTS}demo-sse.png`);
+  } finally {
+    await carol.close();
+    await proxy.close();
+  }
 });
 
 test('a plain client (herald.js with recover: false) still receives the bare JSON', async () => {

@@ -5,3 +5,4 @@ const herald = new Herald({ url: 'wss://app.example/herald/ws', maxAttempts: '3'
 herald.on('final', (info) => console.log(info.status)); // error: status exists only on reason 'ticket'
 herald.on('redy', () => {}); // error: no such event
 herald.on('ready', ({ recoverd }) => recoverd); // error: no such field
+new Herald({ transport: 'longpoll' }); // error: no such transport

@@ -12,7 +12,10 @@ const herald = new Herald({
   },
   maxAttempts: 20,
   share: 'user-42',
+  transport: 'auto',
 });
+const onStream: 'websocket' | 'sse' | null = herald.transport;
+console.log(onStream);
 
 const ac = new AbortController();
 herald.on('message:MFA_REQUIRED', (msg) => console.log(msg.text), { signal: ac.signal });

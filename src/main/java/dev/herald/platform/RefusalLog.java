@@ -86,6 +86,18 @@ public class RefusalLog {
         }
     }
 
+    /**
+     * @param value client input to quote in a log line (a header), or null
+     * @return at most 100 characters of it, control characters replaced
+     */
+    public static String printable(String value) {
+        if (value == null) {
+            return "(none)";
+        }
+        String cut = value.length() > 100 ? value.substring(0, 100) + "…" : value;
+        return cut.replaceAll("\\p{Cntrl}", "?");
+    }
+
     /** Logs one line with the repeats of every kind since the last summary, if there were any. */
     public void summarise() {
         Map<String, Long> counts = new TreeMap<>();

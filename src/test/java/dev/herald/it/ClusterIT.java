@@ -7,6 +7,7 @@ import static dev.herald.it.ItSupport.hookPost;
 import static dev.herald.it.ItSupport.json;
 import static dev.herald.it.ItSupport.stat;
 import static dev.herald.it.ItSupport.stats;
+import static dev.herald.it.ItSupport.ticket;
 import static dev.herald.it.ItSupport.waitFor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -253,6 +254,22 @@ class ClusterIT {
         assertEquals(400, nowhere.statusCode(), nowhere.body());
         assertEquals("application/problem+json", nowhere.headers().firstValue("Content-Type").orElse(""));
         assertEquals("MFA_REQUIRED", json(nowhere.body()).getString("code"));
+    }
+
+    @Test
+    void anSseStreamOnBReceivesANotifyMadeOnAAndTheMfaCheckSeesIt(@ArquillianResource @OperateOnDeployment(A) URL a) throws Exception {
+        URL b = b(a);
+        awaitSessions(a, 3, 0);
+        try (SseClient carol = SseClient.open(b, "ticket=" + ticket(a, "carol"), null, Map.of())) { // a ticket of A, used on B
+            assertEquals(200, carol.status());
+            carol.nextWith("herald.welcome", 10_000);
+            awaitSessions(a, 3, 1);
+            JsonObject result = deliver(a, 3, "{\"message\":\"MFA_REQUIRED\",\"challenge\":\"s1\"}");
+            assertTrue(result.getBoolean("delivered"), "the MFA check on A counts the stream on B");
+            JsonObject frame = json(carol.nextWith("MFA_REQUIRED", 10_000).data());
+            assertEquals("s1", frame.getJsonObject("data").getString("challenge"));
+            assertTrue(frame.getInt("seq") > 0, "a herald.v1 message of carol's stream");
+        }
     }
 
     @Test

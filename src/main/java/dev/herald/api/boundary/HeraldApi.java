@@ -7,6 +7,7 @@ import dev.herald.notifications.boundary.NotificationsResource;
 import dev.herald.platform.ProblemMapper;
 import dev.herald.platform.UnexpectedErrorMapper;
 import dev.herald.stats.boundary.StatsResource;
+import dev.herald.sse.boundary.SseResource;
 import dev.herald.tickets.boundary.TicketResource;
 import jakarta.ws.rs.ApplicationPath;
 import jakarta.ws.rs.core.Application;
@@ -34,7 +35,7 @@ public class HeraldApi extends Application {
 
     @Override
     public Set<Class<?>> getClasses() {
-        return Set.of(NotificationsResource.class, ConnectionsResource.class, StatsResource.class, MetricsResource.class, TicketResource.class,
+        return Set.of(NotificationsResource.class, ConnectionsResource.class, StatsResource.class, MetricsResource.class, TicketResource.class, SseResource.class,
                 ProblemMapper.class, UnexpectedErrorMapper.class);
     }
 

@@ -123,6 +123,28 @@ public class ApiAccess {
         sameSite(headers);
     }
 
+    /**
+     * An SSE stream: Herald's own application only (its identity and origin are checked as a handshake's).
+     *
+     * @param configuration the request's application configuration
+     */
+    public void stream(Configuration configuration) {
+        herald(configuration);
+    }
+
+    /**
+     * A client's message over the SSE transport's POST: Herald's own application, same-site, a JSON body
+     * (the caller is checked against the stream by the SSE endpoint).
+     *
+     * @param configuration the request's application configuration
+     * @param headers       the request's headers
+     */
+    public void streamMessage(Configuration configuration, HttpHeaders headers) {
+        herald(configuration);
+        sameSite(headers);
+        json(headers);
+    }
+
     private void herald(Configuration configuration) {
         if (configuration == null || !Boolean.TRUE.equals(configuration.getProperty(MARKER))) {
             refused("reached through another application (404)");

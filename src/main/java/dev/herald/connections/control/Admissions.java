@@ -54,10 +54,10 @@ final class Admissions {
     Optional<Connection> connect(long userId, boolean v1, Session session, StreamPosition user, StreamPosition broadcast) {
         Optional<Connection> reserved = reserve(userId, v1, user, broadcast);
         if (reserved.isEmpty()) {
-            ClosePolicy.close(session, HeraldCloseCodes.GOING_AWAY); // stopping
+            ClosePolicy.close(new WebSocketTransport(session), HeraldCloseCodes.GOING_AWAY); // stopping
             return reserved;
         }
-        return reserved.filter(connection -> bind(connection, session));
+        return reserved.filter(connection -> bind(connection, new WebSocketTransport(session)));
     }
 
     /** See {@link WebSocketManager#reserve}. */
@@ -100,14 +100,14 @@ final class Admissions {
     }
 
     /** See {@link WebSocketManager#bind}. */
-    boolean bind(Connection connection, Session session) {
-        if (!connection.bind(session)) {
+    boolean bind(Connection connection, Transport transport) {
+        if (!connection.bind(transport)) {
             CloseReason removal = connection.removal();
-            ClosePolicy.close(session, removal != null ? removal : HeraldCloseCodes.GOING_AWAY);
+            ClosePolicy.close(transport, removal != null ? removal : HeraldCloseCodes.GOING_AWAY);
             return false;
         }
         stats.sessionOpened();
-        events.fire(new SessionOpened(connection.userId(), session.getId()));
+        events.fire(new SessionOpened(connection.userId(), transport.id()));
         return true;
     }
 }

@@ -4,7 +4,6 @@ import dev.herald.connections.entity.PresenceChanged;
 import dev.herald.connections.entity.SessionClosed;
 import dev.herald.stats.control.HeraldStats;
 import jakarta.websocket.CloseReason;
-import jakarta.websocket.Session;
 import java.io.IOException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -69,7 +68,7 @@ final class ClosePolicy {
     private void removed(Connection connection, CloseReason reason) {
         if (connection.removed(reason)) {
             stats.sessionClosed();
-            events.fire(new SessionClosed(connection.userId(), connection.session().getId(),
+            events.fire(new SessionClosed(connection.userId(), connection.transport().id(),
                     reason.getCloseCode().getCode(), reason.getReasonPhrase()));
         }
         signIns.forget(connection);
@@ -78,7 +77,7 @@ final class ClosePolicy {
 
     private void dropped(Connection connection, CloseReason reason, Throwable cause) {
         log(connection, reason, cause);
-        Session session = connection.session();
+        Transport session = connection.transport();
         if (session == null) {
             return; // closed with the reason when it opens (bind)
         }
@@ -114,7 +113,7 @@ final class ClosePolicy {
     }
 
     /** Closes a session on the closer's thread (on this one once the closer is stopping). */
-    void closeAsync(Session session, CloseReason reason) {
+    void closeAsync(Transport session, CloseReason reason) {
         try {
             closer.execute(() -> close(session, reason));
         } catch (RejectedExecutionException stopping) {
@@ -123,13 +122,13 @@ final class ClosePolicy {
     }
 
     /** Closes a session now, if it is still open; a failure is only logged (FINE). */
-    static void close(Session session, CloseReason reason) {
+    static void close(Transport session, CloseReason reason) {
         try {
             if (session.isOpen()) {
                 session.close(reason);
             }
         } catch (IOException | RuntimeException e) {
-            LOG.log(Level.FINE, e, () -> "Closing session " + session.getId() + " failed");
+            LOG.log(Level.FINE, e, () -> "Closing session " + session.id() + " failed");
         }
     }
 }

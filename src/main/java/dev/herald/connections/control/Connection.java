@@ -32,7 +32,7 @@ public final class Connection {
     }
 
     private final long userId;
-    private volatile Session session; // written under this, once
+    private volatile Transport transport; // written under this, once
     private CloseReason removal; // guarded by this: set once the registration left the registry
     private final long reservedNanos;
     private volatile String signIn;
@@ -67,19 +67,19 @@ public final class Connection {
     /**
      * Attaches the session that opened for this registration and starts writing what was queued.
      *
-     * @param session the open session
+     * @param transport the open session's transport (a WebSocket session or an SSE stream)
      * @return false when the registration was removed before the session opened (the caller closes
      *         the session with {@link #removal()}), or is bound to another session already
      */
-    boolean bind(Session session) {
+    boolean bind(Transport transport) {
         synchronized (this) {
-            if (removal != null || this.session != null) {
+            if (removal != null || this.transport != null) {
                 return false; // removed, or bound already: one registration, one session
             }
-            this.session = session;
+            this.transport = transport;
         }
         seen();
-        sender.bind(session.getAsyncRemote());
+        sender.bind(transport);
         return true;
     }
 
@@ -104,7 +104,7 @@ public final class Connection {
         if (removal == null) {
             removal = reason;
         }
-        return session != null;
+        return transport != null;
     }
 
     /** @return why the registration was removed, or null while it is registered */
@@ -114,7 +114,7 @@ public final class Connection {
 
     /** @return true once the session opened and was bound */
     boolean isBound() {
-        return session != null;
+        return transport != null;
     }
 
     /** @return when the handshake made this registration ({@link System#nanoTime()}) */
@@ -141,9 +141,15 @@ public final class Connection {
         return v1;
     }
 
-    /** @return the WebSocket session; null until it opened */
+    /** @return the WebSocket session; null until it opened, and for a session of another transport (SSE) */
     public Session session() {
-        return session;
+        Transport bound = transport;
+        return bound == null ? null : bound.webSocket();
+    }
+
+    /** @return what the sender writes to (a WebSocket session or an SSE stream); null until it opened */
+    public Transport transport() {
+        return transport;
     }
 
     /** @return the session's single writer */
@@ -174,7 +180,7 @@ public final class Connection {
 
     /** @return true while the sender has not given up and the session is open, or still opening */
     public boolean isLive() {
-        Session open = session;
+        Transport open = transport;
         return !sender.isTerminated() && (open == null || open.isOpen());
     }
 
@@ -245,7 +251,7 @@ public final class Connection {
 
     @Override
     public String toString() {
-        Session open = session;
-        return "user " + userId + (open == null ? " (session opening)" : " session " + open.getId());
+        Transport open = transport;
+        return "user " + userId + (open == null ? " (session opening)" : " " + open);
     }
 }

@@ -34,7 +34,7 @@ final class Drain {
         registry.forEach(connection -> {
             connection.sender().discard();
             if (closes.remove(connection, HeraldCloseCodes.GOING_AWAY) && connection.isBound()) {
-                ClosePolicy.close(connection.session(), HeraldCloseCodes.GOING_AWAY);
+                ClosePolicy.close(connection.transport(), HeraldCloseCodes.GOING_AWAY);
             }
         });
     }

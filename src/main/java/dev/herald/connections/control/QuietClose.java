@@ -1,7 +1,6 @@
 package dev.herald.connections.control;
 
 import jakarta.websocket.CloseReason;
-import jakarta.websocket.Session;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
@@ -33,14 +32,14 @@ final class QuietClose {
 
     private final Scheduler scheduler;
     private final LongSupplier clock;
-    private final BiConsumer<Session, CloseReason> closer;
+    private final BiConsumer<Transport, CloseReason> closer;
 
     /**
      * @param scheduler runs the next check, or null to close at once (no container)
      * @param clock     {@link System#nanoTime()} or a test clock
      * @param closer    closes a session with a reason, off the caller's thread
      */
-    QuietClose(Scheduler scheduler, LongSupplier clock, BiConsumer<Session, CloseReason> closer) {
+    QuietClose(Scheduler scheduler, LongSupplier clock, BiConsumer<Transport, CloseReason> closer) {
         this.scheduler = scheduler;
         this.clock = clock;
         this.closer = closer;
@@ -64,19 +63,19 @@ final class QuietClose {
     }
 
     private void check(Connection connection, CloseReason reason, long deadlineNanos) {
-        if (!connection.session().isOpen()) {
+        if (!connection.transport().isOpen()) {
             return; // the client closed first
         }
         long now = clock.getAsLong();
         long due = Math.min(connection.lastSeenNanos() + TimeUnit.MILLISECONDS.toNanos(QUIET_MS), deadlineNanos);
         if (scheduler == null || due - now <= 0) {
-            closer.accept(connection.session(), reason);
+            closer.accept(connection.transport(), reason);
             return;
         }
         try {
             scheduler.schedule(() -> check(connection, reason, deadlineNanos), due - now);
         } catch (RejectedExecutionException stopping) {
-            closer.accept(connection.session(), reason);
+            closer.accept(connection.transport(), reason);
         }
     }
 }

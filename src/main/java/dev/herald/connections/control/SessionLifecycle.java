@@ -36,7 +36,18 @@ public interface SessionLifecycle {
      * @param session    the session that opened
      * @return true when bound; false when the session was closed
      */
-    boolean bind(Connection connection, Session session);
+    default boolean bind(Connection connection, Session session) {
+        return bind(connection, new WebSocketTransport(session));
+    }
+
+    /**
+     * As {@link #bind(Connection, Session)}, for any transport (an SSE stream binds its registration so).
+     *
+     * @param connection the registration
+     * @param transport  what the session's sender writes to from now on
+     * @return true when bound; false when the transport was closed
+     */
+    boolean bind(Connection connection, Transport transport);
 
     /**
      * Forgets a registration whose session the container has closed (the endpoint's {@code @OnClose}).

@@ -3,7 +3,6 @@ package dev.herald.connections.control;
 import dev.herald.messages.entity.OutboundMessage;
 import dev.herald.stats.control.HeraldStats;
 import jakarta.websocket.CloseReason;
-import jakarta.websocket.RemoteEndpoint;
 import jakarta.websocket.SendHandler;
 import jakarta.websocket.SendResult;
 import java.nio.ByteBuffer;
@@ -14,8 +13,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The one writer of one session: a FIFO queue drained by at most one in-flight
- * {@link RemoteEndpoint.Async} send at a time, the next send chained from the previous one's
- * {@link SendHandler}. No thread ever waits for the client; callers only enqueue.
+ * {@link Transport} send at a time (a WebSocket's {@code RemoteEndpoint.Async}, or an SSE stream), the
+ * next send chained from the previous one's {@link SendHandler}. No thread ever waits for the client; callers only enqueue.
  *
  * <p>Limits: the backlog is what is queued plus what the container accepted but the client has not
  * confirmed ({@link DeliveryProbes}). When it would exceed the buffer limit, or the oldest unconfirmed
@@ -36,7 +35,7 @@ public final class SessionSender implements SendHandler {
         void terminated(CloseReason reason, Throwable cause);
     }
 
-    private volatile RemoteEndpoint.Async remote; // null until the session opened
+    private volatile Transport remote; // null until the session opened
     private final long bufferLimit;
     private final HeraldStats stats;
     private final Listener listener;
@@ -53,13 +52,13 @@ public final class SessionSender implements SendHandler {
     private volatile long queuedAtTermination;
 
     /**
-     * @param remote      the session's async remote, only this sender may write to it; null while the
+     * @param remote      the session's transport, only this sender may write to it; null while the
      *                    session is still opening (messages queue until {@link #bind})
      * @param bufferLimit bytes that may be queued or unconfirmed by the client
      * @param stats       counters to update
      * @param listener    told when the sender terminates
      */
-    public SessionSender(RemoteEndpoint.Async remote, long bufferLimit, HeraldStats stats, Listener listener) {
+    public SessionSender(Transport remote, long bufferLimit, HeraldStats stats, Listener listener) {
         this.remote = remote;
         this.bufferLimit = bufferLimit;
         this.stats = stats;
@@ -70,9 +69,9 @@ public final class SessionSender implements SendHandler {
     /**
      * Starts writing to a session that has opened: what was queued meanwhile goes first, in order.
      *
-     * @param remote the session's async remote
+     * @param remote the session's transport
      */
-    public void bind(RemoteEndpoint.Async remote) {
+    public void bind(Transport remote) {
         this.remote = remote;
         drain();
     }

@@ -70,7 +70,7 @@ final class Watchdog {
                 if (nowNanos - connection.reservedNanos() > openLimit) {
                     sender.terminate(HeraldCloseCodes.OPEN_TIMEOUT, null); // the handshake never completed
                 }
-            } else if (!connection.session().isOpen()) {
+            } else if (!connection.transport().isOpen()) {
                 unregister.accept(connection, LOST);
             } else if (sender.deliveryAgeNanos(nowNanos) > sendLimit) {
                 sender.terminate(HeraldCloseCodes.SLOW_CONSUMER, null);

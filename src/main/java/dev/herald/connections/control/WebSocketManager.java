@@ -157,8 +157,8 @@ public class WebSocketManager implements NodeSessions, SessionQueries, SessionLi
     }
 
     @Override
-    public boolean bind(Connection connection, Session session) {
-        return admissions.bind(connection, session);
+    public boolean bind(Connection connection, Transport transport) {
+        return admissions.bind(connection, transport);
     }
 
     /**

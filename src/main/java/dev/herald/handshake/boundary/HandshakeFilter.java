@@ -87,7 +87,7 @@ public class HandshakeFilter implements Filter {
 
     private void refuseOrigin(HttpServletRequest request, HttpServletResponse response, String origin) throws IOException {
         stats.originRejected();
-        refusals.refused("handshake: origin not allowed", Level.INFO, () -> "Refused WebSocket handshake from origin " + printable(origin)
+        refusals.refused("handshake: origin not allowed", Level.INFO, () -> "Refused WebSocket handshake from origin " + RefusalLog.printable(origin)
                 + " (remote " + request.getRemoteAddr() + "): allowed is " + origins.describe());
         problem(response, HttpServletResponse.SC_FORBIDDEN, "Origin not allowed to open a WebSocket", "ORIGIN_NOT_ALLOWED");
     }
@@ -115,11 +115,5 @@ public class HandshakeFilter implements Filter {
             }
             return false;
         }
-    }
-
-    /** The header as logged: at most 100 characters, control characters replaced. */
-    static String printable(String value) {
-        String cut = value.length() > 100 ? value.substring(0, 100) + "…" : value;
-        return cut.replaceAll("\\p{Cntrl}", "?");
     }
 }

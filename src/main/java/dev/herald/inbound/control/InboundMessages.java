@@ -39,6 +39,20 @@ public class InboundMessages {
     @Inject
     Event<InboundMessage> events;
 
+    /** What became of a complete text message. */
+    public enum Verdict {
+        /** Fired as an {@link InboundMessage} (or kept: a part of a message still arriving). */
+        ACCEPTED,
+        /** Not JSON, or JSON beyond the input limits: counted, the session stays open. */
+        MALFORMED,
+        /** Out of tokens: the session is closed with 4007. */
+        RATE_LIMITED,
+        /** Over {@code herald.inbound.max-bytes}: the session is closed with 1009. */
+        TOO_BIG,
+        /** The session was closed already: ignored. */
+        CLOSED
+    }
+
     /** Creates the bean; CDI injects its collaborators. */
     public InboundMessages() {
     }
@@ -59,20 +73,22 @@ public class InboundMessages {
      * @param assembly   the session's message so far
      * @param part       the frame's text
      * @param last       whether it ends the message
+     * @return what became of it
      */
-    public void accept(Connection connection, TokenBucket bucket, TextAssembly assembly, String part, boolean last) {
-        if (!admit(connection, bucket)) {
+    public Verdict accept(Connection connection, TokenBucket bucket, TextAssembly assembly, String part, boolean last) {
+        Verdict admitted = admit(connection, bucket);
+        if (admitted != Verdict.ACCEPTED) {
             assembly.clear();
-            return;
+            return admitted;
         }
         if (part.length() > maxBytes() || assembly.add(part) > maxBytes()) {
             assembly.clear();
             tooBig(connection);
-            return;
+            return Verdict.TOO_BIG;
         }
         if (!last) {
             assembly.keep(part);
-            return;
+            return Verdict.ACCEPTED;
         }
         String text = assembly.complete(part);
         JsonValue payload;
@@ -82,9 +98,10 @@ public class InboundMessages {
             stats.malformedInbound();
             refusals.refused("inbound: malformed JSON", Level.WARNING,
                     () -> "Malformed JSON from " + connection + " (" + text.length() + " chars): " + malformed.getMessage());
-            return;
+            return Verdict.MALFORMED;
         }
-        events.fire(new InboundMessage(connection.userId(), connection.session().getId(), payload));
+        events.fire(new InboundMessage(connection.userId(), connection.transport().id(), payload));
+        return Verdict.ACCEPTED;
     }
 
     /**
@@ -95,7 +112,7 @@ public class InboundMessages {
      * @param bucket     the session's rate limit
      */
     public void unsolicitedPong(Connection connection, TokenBucket bucket) {
-        admit(connection, bucket);
+        admit(connection, bucket); // its verdict changes nothing: a pong carries no message
     }
 
     /** @param connection the registration a binary frame arrived on; it is closed with 1003 */
@@ -115,19 +132,19 @@ public class InboundMessages {
         }
     }
 
-    /** Marks the client alive and takes a token; false when the frame must be ignored. */
-    private boolean admit(Connection connection, TokenBucket bucket) {
+    /** Marks the client alive and takes a token; anything but ACCEPTED when the frame must be ignored. */
+    private Verdict admit(Connection connection, TokenBucket bucket) {
         connection.seen(); // also once refused: the close waits until the client stops sending (QuietClose)
         if (connection.sender().isTerminated()) {
-            return false;
+            return Verdict.CLOSED;
         }
         if (!bucket.tryTake(System.nanoTime())) {
             refuse(connection, HeraldCloseCodes.RATE_LIMIT, "more than " + config.rate() + " frames per second (burst "
                     + config.burst() + ")");
             stats.inboundRateLimited();
-            return false;
+            return Verdict.RATE_LIMITED;
         }
-        return true;
+        return Verdict.ACCEPTED;
     }
 
     private void refuse(Connection connection, CloseReason reason, String cause) {

@@ -47,6 +47,40 @@ class HandshakeRegistrationTest {
         assertEquals(List.of(new SessionOpened(1, fake.id)), events.stream().filter(SessionOpened.class::isInstance).toList());
     }
 
+    /** A transport that is no WebSocket (as an SSE stream): writes through a fake session, hands out no {@code Session}. */
+    private static Transport notAWebSocket(FakeSession fake) {
+        WebSocketTransport inner = new WebSocketTransport(fake.session);
+        return new Transport() {
+            @Override public String id() { return inner.id(); }
+            @Override public boolean isOpen() { return inner.isOpen(); }
+            @Override public void sendText(String text, jakarta.websocket.SendHandler done) { inner.sendText(text, done); }
+            @Override public void sendPing(java.nio.ByteBuffer probe) throws java.io.IOException { inner.sendPing(probe); }
+            @Override public void close(jakarta.websocket.CloseReason reason) throws java.io.IOException { inner.close(reason); }
+            @Override public jakarta.websocket.Session webSocket() { return null; }
+        };
+    }
+
+    @Test
+    void aSessionOfAnotherTransportCountsEverywhereButIsNoWebSocketSession() {
+        FakeSession sse = new FakeSession(FakeSession.Mode.INLINE);
+        assertTrue(manager.bind(reserve(4), notAWebSocket(sse)));
+        FakeSession ws = new FakeSession(FakeSession.Mode.INLINE);
+        assertTrue(manager.bind(reserve(4), ws.session));
+        assertEquals(2, manager.liveSessions(4), "presence, the session limit and the MFA check count both");
+        assertEquals(Map.of(4L, 2), manager.liveSessionCounts());
+        assertEquals(2, manager.sendMessage(4, Map.of("n", 1)).sessions());
+        assertEquals(2, manager.broadcast(Map.of("n", 2)).sessions());
+        assertEquals(List.of("{\"n\":1}", "{\"n\":2}"), sse.texts);
+        assertEquals(List.of(ws.session), manager.getConnections(4), "the seed's API hands out WebSocket sessions only");
+        assertEquals(Map.of(4L, List.of(ws.session)), manager.activeConnections());
+        assertSame(ws.session, manager.getConnection(4).orElseThrow());
+
+        manager.bind(reserve(4), new WebSocketTransport(new FakeSession(FakeSession.Mode.INLINE).session));
+        manager.bind(reserve(4), new WebSocketTransport(new FakeSession(FakeSession.Mode.INLINE).session));
+        assertSame(HeraldCloseCodes.SESSION_LIMIT, sse.closeReason, "the oldest session goes beyond the limit, whatever its transport");
+        assertEquals(3, manager.liveSessions(4));
+    }
+
     @Test
     void aV1RegistrationGetsItsWelcomeBeforeWhatWasSentMeanwhile() {
         manager.sendMessage(2, Map.of("n", 1));

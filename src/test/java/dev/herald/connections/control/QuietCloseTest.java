@@ -32,11 +32,11 @@ class QuietCloseTest {
     /** A registration whose session has opened. */
     private static Connection bound(FakeSession fake) {
         Connection connection = new Connection(1, 1 << 20, new HeraldStats(), (c, r, e) -> { }, false, 0);
-        connection.bind(fake.session);
+        connection.bind(new WebSocketTransport(fake.session));
         return connection;
     }
 
-    private static void close(Session session, CloseReason reason) {
+    private static void close(Transport session, CloseReason reason) {
         try {
             session.close(reason);
         } catch (java.io.IOException e) {

@@ -32,7 +32,7 @@ class SessionSenderTest {
     }
 
     private SessionSender sender(FakeSession fake, long limit) {
-        return new SessionSender(fake.remote, limit, stats, (reason, cause) -> assertNull(terminated.getAndSet(reason), "terminated twice"));
+        return new SessionSender(new WebSocketTransport(fake.session), limit, stats, (reason, cause) -> assertNull(terminated.getAndSet(reason), "terminated twice"));
     }
 
     private static Delivery one(SessionSender sender, String json) {
