@@ -10,14 +10,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import redis.clients.jedis.Jedis;
 
 /**
- * A Redis Cluster of the test's own: 6 redis-server processes (3 primaries, each with a replica) on
- * free ports, cluster node timeout 1 s, no persistence (only each node's {@code nodes.conf}, in a
+ * A Redis Cluster of the test's own: 6 redis-server processes (3 primaries, each with a replica in sync)
+ * on free ports, cluster node timeout 1 s, replicas that always may take over, no persistence (only each node's {@code nodes.conf}, in a
  * temporary directory removed on close). Fails a primary over, kills one, moves a slot. Killed with
  * the JVM at the latest. Never touches the shared Redis on 6379.
  */
@@ -57,7 +56,7 @@ public final class RedisCluster implements AutoCloseable {
             int port = freeClusterPort();
             Path nodeDir = Files.createDirectory(dir.resolve(Integer.toString(port)));
             Process process = new ProcessBuilder(List.of("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                    "--cluster-enabled", "yes", "--cluster-node-timeout", "1000", "--cluster-config-file", "nodes.conf",
+                    "--cluster-enabled", "yes", "--cluster-node-timeout", "1000", "--cluster-replica-validity-factor", "0", "--cluster-config-file", "nodes.conf",
                     "--dir", nodeDir.toString(), "--save", "", "--appendonly", "no"))
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(nodeDir.resolve("log").toFile()))
@@ -78,6 +77,12 @@ public final class RedisCluster implements AutoCloseable {
             throw new IllegalStateException("redis-cli --cluster create failed: " + Files.readString(dir.resolve("create.log")));
         }
         awaitHealthy();
+        await().pollInterval(Duration.ofMillis(50)).atMost(READY).ignoreExceptions().until(() -> ports().stream().allMatch(port -> {
+            try (Jedis jedis = new Jedis("127.0.0.1", port)) {
+                String replication = jedis.info("replication");
+                return replication.contains("role:master") || replication.contains("master_link_status:up");
+            }
+        }));
     }
 
     private static int freeClusterPort() throws IOException {
@@ -281,10 +286,5 @@ public final class RedisCluster implements AutoCloseable {
                 Files.deleteIfExists(file);
             }
         }
-    }
-
-    /** @return the directory of the nodes' logs, for a failing test's message */
-    public Optional<Path> logs() {
-        return Optional.of(dir);
     }
 }
