@@ -24,6 +24,10 @@ import redis.clients.jedis.util.SafeEncoder;
  */
 final class ShardPlan {
 
+    /** Slots up to {@code last} (from the map's key on) and their primary. */
+    private record Range(int last, HostAndPort primary) {
+    }
+
     private ShardPlan() {
     }
 
@@ -55,10 +59,10 @@ final class ShardPlan {
     /**
      * @param asked the node that answered, for an entry without an endpoint
      * @param slots the {@code CLUSTER SLOTS} answer
-     * @return first slot of each range to [last slot, primary]
+     * @return first slot of each range to its last slot and primary
      */
-    private static TreeMap<Integer, Object[]> owners(HostAndPort asked, List<Object> slots) {
-        TreeMap<Integer, Object[]> owners = new TreeMap<>();
+    private static TreeMap<Integer, Range> owners(HostAndPort asked, List<Object> slots) {
+        TreeMap<Integer, Range> owners = new TreeMap<>();
         for (Object entry : slots) {
             List<?> range = (List<?>) entry;
             List<?> primary = (List<?>) range.get(2);
@@ -67,17 +71,17 @@ final class ShardPlan {
                 host = asked.getHost();
             }
             HostAndPort node = new HostAndPort(host, ((Long) primary.get(1)).intValue());
-            owners.put(((Long) range.get(0)).intValue(), new Object[] {((Long) range.get(1)).intValue(), node});
+            owners.put(((Long) range.get(0)).intValue(), new Range(((Long) range.get(1)).intValue(), node));
         }
         return owners;
     }
 
-    private static Map<HostAndPort, Set<String>> assign(HostAndPort seed, TreeMap<Integer, Object[]> owners, Set<String> channels) {
+    private static Map<HostAndPort, Set<String>> assign(HostAndPort seed, TreeMap<Integer, Range> owners, Set<String> channels) {
         Map<HostAndPort, Set<String>> plan = new LinkedHashMap<>();
         for (String channel : channels) {
             int slot = JedisClusterCRC16.getSlot(channel);
-            Map.Entry<Integer, Object[]> range = owners.floorEntry(slot);
-            HostAndPort node = range != null && slot <= (Integer) range.getValue()[0] ? (HostAndPort) range.getValue()[1] : seed;
+            Map.Entry<Integer, Range> range = owners.floorEntry(slot);
+            HostAndPort node = range != null && slot <= range.getValue().last() ? range.getValue().primary() : seed;
             plan.computeIfAbsent(node, n -> new LinkedHashSet<>()).add(channel);
         }
         return plan;

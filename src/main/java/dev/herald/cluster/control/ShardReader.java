@@ -134,7 +134,11 @@ final class ShardReader implements Runnable {
         assigned = Set.copyOf(channels);
         Listener l = listener;
         if (l != null) {
-            l.sync();
+            try {
+                l.sync();
+            } catch (JedisException e) { // the connection broke meanwhile: the thread reconnects with the new channels
+                drop();
+            }
         }
     }
 

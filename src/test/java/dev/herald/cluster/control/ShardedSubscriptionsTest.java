@@ -116,10 +116,12 @@ class ShardedSubscriptionsTest {
                 int replica = own.replicasOf(primary).get(0);
                 long killed = System.nanoTime();
                 own.kill(primary);
+                own.awaitPromoted(slot, replica);
+                long promotedMs = (System.nanoTime() - killed) / 1_000_000;
                 awaitDelivery(publisher::spublish, channel);
                 long resumedMs = (System.nanoTime() - killed) / 1_000_000;
-                LOG.info(() -> "Primary killed to first delivered message: " + resumedMs + " ms");
-                own.awaitPromoted(slot, replica);
+                LOG.info(() -> "Primary killed: replica promoted after " + promotedMs + " ms, first message delivered after "
+                        + resumedMs + " ms");
                 await().atMost(RESUMED).until(subscriptions::isSubscribed);
                 for (String other : channels) {
                     awaitDelivery(publisher::spublish, other);
