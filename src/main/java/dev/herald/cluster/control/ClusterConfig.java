@@ -35,6 +35,10 @@ public class ClusterConfig {
     Optional<String> redisUri = Optional.empty();
 
     @Inject
+    @ConfigProperty(name = "herald.redis.cluster", defaultValue = "false")
+    boolean redisCluster;
+
+    @Inject
     @ConfigProperty(name = "herald.redis.timeout-ms", defaultValue = D_REDIS_TIMEOUT_MS)
     int redisTimeoutMs = Integer.parseInt(D_REDIS_TIMEOUT_MS);
 
@@ -133,6 +137,14 @@ public class ClusterConfig {
                     + "user:password@ and /db (the value is not shown as it may hold a password)");
         }
         return uri;
+    }
+
+    /**
+     * @return {@code herald.redis.cluster}: true when {@code herald.redis.uri} names one seed node of a Redis
+     *         Cluster (same credentials, TLS and timeouts; database 0 only) rather than a standalone Redis (default false)
+     */
+    public boolean redisCluster() {
+        return redisCluster;
     }
 
     /** @return {@code herald.redis.timeout-ms}: connect, read and pool-wait limit of one Redis call (default 1000) */

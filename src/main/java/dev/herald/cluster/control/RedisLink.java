@@ -1,13 +1,10 @@
 package dev.herald.cluster.control;
 
 import dev.herald.stats.control.HeraldStats;
-import java.net.URI;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
@@ -17,7 +14,6 @@ import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
-import redis.clients.jedis.util.JedisURIHelper;
 
 /**
  * Herald's one Redis client (Jedis {@link RedisClient}, a connection pool), built from
@@ -47,35 +43,12 @@ final class RedisLink implements AutoCloseable {
      * @throws IllegalArgumentException when the URI is not a {@code redis://} or {@code rediss://} URI
      */
     RedisLink(ClusterConfig config, String clientName, HeraldStats stats, Runnable onRecovered) {
-        URI uri = config.redisAddress();
-        this.address = JedisURIHelper.getHostAndPort(uri);
+        RedisClients clients = new RedisClients(config, clientName);
+        this.address = clients.seed();
         this.clientName = clientName;
         this.stats = stats;
-        int timeout = config.redisTimeoutMs();
-        DefaultJedisClientConfig.Builder settings = DefaultJedisClientConfig.builder()
-                .connectionTimeoutMillis(timeout)
-                .socketTimeoutMillis(timeout)
-                .clientName(clientName)
-                .ssl(JedisURIHelper.isRedisSSLScheme(uri));
-        if (JedisURIHelper.getUser(uri) != null) {
-            settings.user(JedisURIHelper.getUser(uri));
-        }
-        if (JedisURIHelper.getPassword(uri) != null) {
-            settings.password(JedisURIHelper.getPassword(uri));
-        }
-        if (JedisURIHelper.hasDbIndex(uri)) {
-            settings.database(JedisURIHelper.getDBIndex(uri));
-        }
-        this.clientConfig = settings.build();
-        GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
-        pool.setMaxTotal(config.redisPoolSize());
-        pool.setMaxIdle(config.redisPoolSize());
-        pool.setMinIdle(0);
-        pool.setBlockWhenExhausted(true);
-        pool.setMaxWait(Duration.ofMillis(timeout));
-        pool.setTimeBetweenEvictionRuns(Duration.ofMillis(-1)); // no evictor thread
-        pool.setJmxEnabled(false);
-        this.client = RedisClient.builder().hostAndPort(address).clientConfig(clientConfig).poolConfig(pool).build();
+        this.clientConfig = clients.clientConfig();
+        this.client = clients.standalone();
         this.outage = new Outage(address.toString(), stats, () -> {
             client.getPool().clear(); // idle connections from before a failure are likely broken
             if (!isDown()) {
