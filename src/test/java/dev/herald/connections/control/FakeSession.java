@@ -71,8 +71,12 @@ final class FakeSession {
                 case "hashCode" -> System.identityHashCode(proxy);
                 case "equals" -> proxy == args[0];
                 case "toString" -> id;
+                case "getUserPrincipal" -> principal;
                 default -> throw new UnsupportedOperationException(method.getName());
             });
+
+    /** The handshake's principal the session reports (null: admitted by a ticket). */
+    volatile java.security.Principal principal;
 
     FakeSession(Mode mode) {
         this.mode = mode;
