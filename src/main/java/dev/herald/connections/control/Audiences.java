@@ -245,6 +245,17 @@ public final class Audiences {
     }
 
     /**
+     * Queues {@code herald.refused} on a session.
+     *
+     * @param connection the session
+     * @param topic      the topic, or null when the client sent no valid name
+     * @param reason     the refusal's word
+     */
+    public void refused(Connection connection, String topic, String reason) {
+        connection.sender().enqueue(V1Protocol.refused(topic, reason), new Delivery());
+    }
+
+    /**
      * @param connection a session
      * @return its topics, sorted
      */
