@@ -112,7 +112,8 @@ public class WebSocketManager implements NodeSessions, SessionQueries, SessionLi
         sequencer = new Sequencer(registry, history, recovery.replayBound(config.sendBufferLimit()), stats);
         fanout = new Fanout(registry, sequencer, relay);
         watchdog = new Watchdog(registry, config, history, recovery.historyTtlMs(), this::unregister);
-        admissions = new Admissions(registry, sequencer, closes, events, config, stats, relay, this::isStopping, groupResolver);
+        admissions = new Admissions(registry, sequencer, closes, events, config, stats, relay, this::isStopping,
+                (userId, principal) -> groupResolver.groupsOf(userId, principal)); // read per admission: tests replace it
         audiences = new Audiences(registry, fanout, sequencer, relay, codec, events);
     }
 
