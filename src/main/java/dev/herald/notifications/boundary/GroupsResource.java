@@ -2,7 +2,6 @@ package dev.herald.notifications.boundary;
 
 import dev.herald.api.control.ApiAccess;
 import jakarta.annotation.security.RolesAllowed;
-import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -11,30 +10,16 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.core.Configuration;
-import jakarta.ws.rs.core.Context;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.SecurityContext;
 
 /**
- * {@code /api/groups/{name}} (the name may hold {@code /}): send to a group ({@code POST}, any JSON body) or read its presence on this
- * node ({@code GET ?offset=&limit=}); role {@code herald-sender} (checked by each method, {@link ApiAccess}).
+ * {@code /api/groups/{name}} (the name may hold {@code /}): send to a group ({@code POST}, any JSON body) or
+ * read its presence on this node ({@code GET ?offset=&limit=}); role {@code herald-sender}, checked by each
+ * method ({@link StreamResource}).
  */
 @Path("groups/{name: .+}")
 @Produces(MediaType.APPLICATION_JSON)
-public class GroupsResource {
-
-    @Inject
-    AudienceAnswers answers;
-    @Inject
-    ApiAccess access;
-    @Context
-    Configuration configuration;
-    @Context
-    SecurityContext security;
-    @Context
-    HttpHeaders headers;
+public class GroupsResource extends StreamResource {
 
     /** Creates the resource. */
     public GroupsResource() {
@@ -48,8 +33,7 @@ public class GroupsResource {
     @POST
     @RolesAllowed(ApiAccess.SENDER_ROLE)
     public JsonObject send(@PathParam("name") String name, String body) {
-        access.send(configuration, security, headers);
-        return answers.send(AudienceAnswers.group(name), body);
+        return sendTo(AudienceAnswers.group(name), body);
     }
 
     /**
@@ -62,7 +46,6 @@ public class GroupsResource {
     @RolesAllowed(ApiAccess.SENDER_ROLE)
     public JsonObject presence(@PathParam("name") String name, @QueryParam("offset") @DefaultValue("0") int offset,
                                @QueryParam("limit") @DefaultValue("100") int limit) {
-        access.read(configuration, security);
-        return answers.presence(AudienceAnswers.group(name), offset, limit);
+        return presenceOf(AudienceAnswers.group(name), offset, limit);
     }
 }

@@ -2,7 +2,6 @@ package dev.herald.notifications.boundary;
 
 import dev.herald.api.control.ApiAccess;
 import jakarta.annotation.security.RolesAllowed;
-import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -11,30 +10,16 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.core.Configuration;
-import jakarta.ws.rs.core.Context;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.SecurityContext;
 
 /**
- * {@code /api/topics/{name}} (the name may hold {@code /}): send to a topic ({@code POST}, any JSON body) or read its presence on this
- * node ({@code GET ?offset=&limit=}); role {@code herald-sender} (checked by each method, {@link ApiAccess}).
+ * {@code /api/topics/{name}} (the name may hold {@code /}): send to a topic ({@code POST}, any JSON body) or
+ * read its presence on this node ({@code GET ?offset=&limit=}); role {@code herald-sender}, checked by each
+ * method ({@link StreamResource}).
  */
 @Path("topics/{name: .+}")
 @Produces(MediaType.APPLICATION_JSON)
-public class TopicsResource {
-
-    @Inject
-    AudienceAnswers answers;
-    @Inject
-    ApiAccess access;
-    @Context
-    Configuration configuration;
-    @Context
-    SecurityContext security;
-    @Context
-    HttpHeaders headers;
+public class TopicsResource extends StreamResource {
 
     /** Creates the resource. */
     public TopicsResource() {
@@ -48,8 +33,7 @@ public class TopicsResource {
     @POST
     @RolesAllowed(ApiAccess.SENDER_ROLE)
     public JsonObject send(@PathParam("name") String name, String body) {
-        access.send(configuration, security, headers);
-        return answers.send(AudienceAnswers.topic(name), body);
+        return sendTo(AudienceAnswers.topic(name), body);
     }
 
     /**
@@ -62,7 +46,6 @@ public class TopicsResource {
     @RolesAllowed(ApiAccess.SENDER_ROLE)
     public JsonObject presence(@PathParam("name") String name, @QueryParam("offset") @DefaultValue("0") int offset,
                                @QueryParam("limit") @DefaultValue("100") int limit) {
-        access.read(configuration, security);
-        return answers.presence(AudienceAnswers.topic(name), offset, limit);
+        return presenceOf(AudienceAnswers.topic(name), offset, limit);
     }
 }
