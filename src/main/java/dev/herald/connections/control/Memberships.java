@@ -3,6 +3,7 @@ package dev.herald.connections.control;
 import dev.herald.messages.entity.StreamKey;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -184,7 +185,7 @@ final class Memberships {
         if (stream instanceof StreamKey.Group group) {
             return groups.getOrDefault(group.name(), Set.of()).size();
         }
-        Set<Long> distinct = new java.util.HashSet<>();
+        Set<Long> distinct = new HashSet<>();
         topics.getOrDefault(stream.name(), Set.of()).forEach(connection -> distinct.add(connection.userId()));
         return distinct.size();
     }
