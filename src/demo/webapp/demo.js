@@ -11,6 +11,9 @@ const $ = (id) => document.getElementById(id);
 
 let herald = null;
 let countdown = null;
+/** Leaves the demo topic (herald.subscribe's answer), while joined. */
+let leaveTopic = null;
+const TOPIC = 'demo.lobby';
 /** The last `refused` event, until the reconnecting state shows it. */
 let refusal = null;
 
@@ -146,11 +149,39 @@ function signIn(user) {
   herald.on('message', addToFeed);
   herald.on('parseerror', addUnreadable);
   herald.on('message:MFA_REQUIRED', askForCode);
+  herald.on('subscribed', ({ topic }) => {
+    if (topic === TOPIC) showTopic('in', 'joined: what is sent to the topic reaches every page that joined');
+  });
+  herald.on('topicrefused', ({ topic, reason }) => {
+    if (topic !== TOPIC) return;
+    leaveTopic = null;
+    showTopic('refused', `refused: ${reason}`);
+  });
+  showTopic('out', 'not joined');
   showState('connecting', 'connecting');
   herald.connect();
 }
 
+function showTopic(state, text) {
+  $('topic-state').dataset.state = state;
+  $('topic-state').textContent = text;
+  $('topic-toggle').textContent = leaveTopic ? 'Leave' : 'Join';
+}
+
+function toggleTopic() {
+  if (!herald) return;
+  if (leaveTopic) {
+    leaveTopic();
+    leaveTopic = null;
+    showTopic('out', 'not joined');
+  } else {
+    leaveTopic = herald.subscribe(TOPIC); // asked again after every reconnect
+    showTopic('asking', 'asking…');
+  }
+}
+
 function signOut() {
+  leaveTopic = null;
   sessionStorage.removeItem(SIGNED_IN);
   herald?.close();
   herald = null;
@@ -217,12 +248,17 @@ for (const button of document.querySelectorAll('#signin button[data-user]')) {
   button.addEventListener('click', () => signIn(button.dataset.user));
 }
 $('signout').addEventListener('click', signOut);
+$('topic-toggle').addEventListener('click', toggleTopic);
 if (sessionStorage.getItem(SIGNED_IN)) signIn(sessionStorage.getItem(SIGNED_IN)); // a reload
 
 $('send-form').addEventListener('submit', (event) => {
   event.preventDefault();
   const to = $('send-to').value;
   const body = { message: $('send-type').value, text: $('send-text').value };
+  if (to.startsWith('topic:')) {
+    void send(`${body.message} to topic ${to.slice(6)}`, `api/topics/${to.slice(6)}`, body);
+    return;
+  }
   void send(`${body.message} to ${to ? userName(to) : 'everyone'}`, to ? `api/notifications/${to}` : 'api/notifications', body);
 });
 

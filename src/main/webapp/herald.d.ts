@@ -149,6 +149,10 @@ export interface HeraldEvents {
   parseerror: (info: { error: SyntaxError; data: string }) => void;
   recovered: (info: { replayed: number }) => void;
   missed: (info: { replayed: number; protocol: Protocol }) => void;
+  /** The server took a subscription (again after each reconnect). */
+  subscribed: (info: { topic: string; recovered: boolean; replayed: number }) => void;
+  /** The server refused a subscription; the topic is forgotten. */
+  topicrefused: (info: { topic: string | null; reason: 'forbidden' | 'limit' | 'invalid' | string }) => void;
 }
 
 export interface ListenerOptions {
@@ -157,7 +161,7 @@ export interface ListenerOptions {
   once?: boolean;
 }
 
-export type MessageTypeEvent = `message:${string}`;
+export type MessageTypeEvent = `message:${string}` | `topic:${string}` | `group:${string}`;
 export type MessageTypeListener = (data: Notification, event: MessageEvent | undefined) => void;
 
 export declare class Herald {
@@ -180,6 +184,10 @@ export declare class Herald {
   whenReady(): Promise<ReadyInfo>;
   /** Sends JSON to the server; false when no session is open (nothing is queued). */
   send(data: unknown): boolean;
+  /** Subscribes to a topic (herald.v1), again after every reconnect; its messages are `topic:<name>` events. */
+  subscribe(topic: string): () => void;
+  /** The topics asked for and not refused. */
+  readonly topics: string[];
   connect(): void;
   close(): void;
 }

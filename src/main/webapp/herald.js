@@ -20,13 +20,14 @@ import {
 } from './herald-protocol.js';
 import { SseSocket, sseUrlOf } from './herald-sse.js';
 import { RELAYED, TabShare, plain } from './herald-tabs.js';
+import { NamedStreams, STREAM_NAME } from './herald-streams.js';
 
 export { CLOSE_CODES, V1, backoffDelay, classifyClose, defaultUrl, withPositions, withTicket };
 
 /** Event names handled by the client itself; `message:<type>` names subscribe to a notification type. */
 const LIFECYCLE = new Set([
   'message', 'open', 'ready', 'state', 'close', 'refused', 'reconnecting', 'final', 'error', 'parseerror',
-  'recovered', 'missed', 'role',
+  'recovered', 'missed', 'role', 'subscribed', 'topicrefused',
 ]);
 
 /** SSE endpoints that opened after the WebSocket failed: used first for the page's life (docs/client.md, SSE fallback). */
@@ -34,6 +35,9 @@ const SSE_REMEMBERED = new Set();
 
 /** The values of `options.transport`. */
 const TRANSPORTS = new Set(['auto', 'websocket', 'sse']);
+
+/** Prefixes of the event names of one topic's or group's messages: `topic:<name>`, `group:<name>`. */
+const STREAM_PREFIXES = ['topic:', 'group:'];
 
 /** Prefix of the event names that subscribe to notifications by their top-level `"message"` field. */
 const TYPE_PREFIX = 'message:';
@@ -68,6 +72,12 @@ function checked(name, value, min, infinite = false) {
  * - `parseerror` fn({error, data}): a text frame that is not JSON (connection stays open).
  * - `recovered` fn({replayed}) / `missed` fn({replayed, protocol}): after a reconnect, whether everything missed
  *   since the last message seen was replayed, or something may be missing (refetch).
+ * - `topic:<name>` / `group:<name>` fn(data, event): the messages of one topic ({@link Herald#subscribe}) or group
+ *   (they reach `message` too).
+ * - `subscribed` fn({topic, recovered, replayed}): the server took a subscription (again after each reconnect;
+ *   `recovered` false when a position was given and something may be missing).
+ * - `topicrefused` fn({topic, reason}): the server refused a subscription (`forbidden`, `limit`, `invalid` or the
+ *   application's word); the topic is forgotten.
  */
 export class Herald {
   #o;
@@ -107,6 +117,7 @@ export class Herald {
   #lastFrame = 0;
   #share = null;
   #role = null;
+  #named = new NamedStreams(); // group positions and wanted topics (herald-streams.js)
 
   /**
    * @param {object} [options] see `herald.d.ts` (HeraldOptions) and docs/client.md.
@@ -251,6 +262,31 @@ export class Herald {
     return true;
   }
 
+  /**
+   * Subscribes to a topic (`herald.v1` only): asked now when the session is ready, and again after every
+   * reconnect with the topic's last position, so missed messages are replayed. Its messages arrive as
+   * `topic:<name>` and `message`; the answer as `subscribed` or `topicrefused`.
+   * @param {string} topic letters, digits, `.`, `_`, `:`, `-`, `/`; 1 to 200
+   * @returns {() => void} unsubscribes (tells the server when connected)
+   */
+  subscribe(topic) {
+    if (typeof topic !== 'string' || !STREAM_NAME.test(topic)) throw new TypeError(`Herald.subscribe: not a topic name: ${String(topic)}`);
+    if (this.#role === 'follower') throw new Error('Herald.subscribe: a shared follower tab cannot subscribe (use share: false)');
+    if (!this.#named.topics.has(topic)) {
+      this.#named.topics.set(topic, null);
+      if (this.#ready && this.#session?.v1) this.#ws.send(this.#named.subscribeFrame(topic));
+    }
+    return () => {
+      if (!this.#named.topics.delete(topic)) return;
+      if (this.#ready && this.#session?.v1) this.#ws.send(JSON.stringify({ type: 'herald.unsubscribe', topic }));
+    };
+  }
+
+  /** @returns {string[]} the topics asked for and not refused */
+  get topics() {
+    return [...this.#named.topics.keys()];
+  }
+
   /** Connects now (no-op while connecting or open; skips a pending backoff wait). */
   connect() {
     if (this.#share && this.#role !== 'leader') {
@@ -311,9 +347,10 @@ export class Herald {
     if (gen !== this.#gen) return;
     const sse = this.#useSse();
     const askV1 = sse || (this.#o.recover && !this.#plainNext); // a stream is always herald.v1
-    const asked = askV1 && this.#o.recover && !!(this.#positions.user || this.#positions.broadcast);
+    const asked = askV1 && this.#o.recover
+      && !!(this.#positions.user || this.#positions.broadcast || this.#named.hasPositions());
     const base = sse ? this.#o.sseUrl : this.#o.url;
-    let url = askV1 && this.#o.recover ? withPositions(base, this.#positions) : base;
+    let url = askV1 && this.#o.recover ? this.#named.withGroups(withPositions(base, this.#positions)) : base;
     if (this.#o.ticketUrl) {
       let ticket;
       try {
@@ -380,6 +417,7 @@ export class Herald {
       const type = this.#session?.v1 && typeof frame?.type === 'string' && frame.type.startsWith('herald.') ? frame.type : null;
       if (type === 'herald.message') this.#onSequenced(ws, frame, event);
       else if (type === 'herald.welcome') this.#onWelcome(ws, frame);
+      else if (type === 'herald.subscribed' || type === 'herald.refused') this.#onTopicAnswer(type, frame);
       else if (type === null) this.#deliver(frame, event);
       // other herald.* types: frames of a later protocol revision, ignored
     };
@@ -493,6 +531,7 @@ export class Herald {
 
   /** A `herald.message`: drops what was seen already, reconnects on a gap, else delivers and advances. */
   #onSequenced(ws, frame, event) {
+    if (frame.stream === 'group' || frame.stream === 'topic') return this.#onNamed(frame, event);
     const stream = Object.hasOwn(STREAMS, frame.stream) ? frame.stream : null;
     const at = stream && position(frame);
     if (!at) return this.#deliver(frame.data, event); // malformed envelope: deliver, count nothing
@@ -511,6 +550,29 @@ export class Herald {
     this.#setPositions({ ...this.#positions, [stream]: at });
   }
 
+  /** A group's or topic's `herald.message`: once, in order; a gap reconnects (the new session replays it). */
+  #onNamed(frame, event) {
+    const what = this.#named.track(frame);
+    if (what === 'duplicate') this.#duplicates++;
+    else if (what === 'gap') this.#drop('gap');
+    else if (what === 'deliver') {
+      this.#deliver(frame.data, event);
+      this.#dispatch(`${frame.stream}:${frame.name}`, [frame.data, event]);
+    }
+  }
+
+  /** `herald.subscribed` / `herald.refused`: the answer to a subscription. */
+  #onTopicAnswer(type, frame) {
+    const topic = typeof frame.topic === 'string' ? frame.topic : null;
+    if (type === 'herald.subscribed') {
+      this.#named.subscribed(frame);
+      this.#emit('subscribed', { topic, recovered: frame.recovered === true, replayed: Number.isSafeInteger(frame.replayed) ? frame.replayed : 0 });
+    } else {
+      if (topic !== null) this.#named.topics.delete(topic);
+      this.#emit('topicrefused', { topic, reason: String(frame.reason ?? 'forbidden') });
+    }
+  }
+
   /** The `herald.welcome`, once per session between the replay and live messages. */
   #onWelcome(ws, frame) {
     const session = this.#session;
@@ -523,7 +585,9 @@ export class Herald {
     const recovered = session.asked ? frame.recovered === true : null;
     if (recovered) this.#emit('recovered', { replayed });
     else if (session.asked || session.after) this.#emit('missed', { replayed, protocol: V1 });
+    this.#named.welcome(frame);
     if (ws === this.#ws) this.#becomeReady(ws, { protocol: V1, reconnect: session.after, recovered, replayed });
+    if (ws === this.#ws && this.#ready) for (const topic of this.#named.topics.keys()) ws.send(this.#named.subscribeFrame(topic));
   }
 
   #setPositions(positions) {
@@ -868,5 +932,5 @@ export class Herald {
 /** @returns {string} the listener map key of an event name */
 function keyOf(name) {
   const n = String(name);
-  return LIFECYCLE.has(n) || n.startsWith(TYPE_PREFIX) ? n : TYPE_PREFIX + n;
+  return LIFECYCLE.has(n) || n.startsWith(TYPE_PREFIX) || STREAM_PREFIXES.some((p) => n.startsWith(p)) ? n : TYPE_PREFIX + n;
 }

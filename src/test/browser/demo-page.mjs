@@ -81,6 +81,12 @@ export class DemoPage extends BrowserPage {
     return this.#submitAndReadResult('#send-form button[type="submit"]');
   }
 
+  /** Presses Join next to the demo topic and waits until the server took the subscription. */
+  async joinTopic() {
+    await this.page.click('#topic-toggle');
+    await this.page.waitForSelector('#topic-state[data-state="in"]');
+  }
+
   /** Runs the MFA flow for a user id. Resolves with the shown API result. */
   async requireMfa(to) {
     await this.page.selectOption('#mfa-to', String(to));

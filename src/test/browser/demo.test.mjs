@@ -107,6 +107,27 @@ test('a targeted notification appears only on its user\'s page, a broadcast on e
   assert.deepEqual(await bob.feed(), [{ type: 'INFO', text: 'For bob only' }, { type: 'NEWS', text: 'Hello everyone' }]);
 });
 
+test('a topic two users join: what is sent to it reaches both pages that joined, not a page that did not', async () => {
+  const alice = await openPage(); // pages of their own: the shared pages' feeds stay as the other tests expect
+  const bob = await openPage();
+  const carol = await openPage();
+  await alice.signIn('alice');
+  await bob.signIn('bob');
+  await carol.signIn('carol');
+  await alice.joinTopic();
+  await bob.joinTopic();
+
+  const sent = await carol.send({ to: 'topic:demo.lobby', type: 'LOBBY', text: 'Hello lobby' });
+  assert.equal(sent.status, 200);
+  assert.match(sent.text, /delivered to 2 session\(s\)/);
+  await alice.waitForNotification('Hello lobby');
+  await bob.waitForNotification('Hello lobby');
+  await carol.send({ to: CAROL, text: 'After the lobby' }); // carol's next notification: nothing came before it
+  await carol.waitForNotification('After the lobby');
+  assert.deepEqual(await carol.feed(), [{ type: 'INFO', text: 'After the lobby' }]);
+  for (const page of [alice, bob, carol]) await page.close();
+});
+
 test('a signed-in user without a Herald user id is told the connection stopped for good', async () => {
   const dave = await openPage();
   await dave.page.click('#signin button[data-user="dave"]');

@@ -45,6 +45,11 @@ async function main(): Promise<void> {
   const sent: boolean = herald.send({ answer: 42 });
   const pos = herald.positions.user?.seq ?? 0;
   console.log(sent, pos, herald.state, herald.role, classifyClose(4002, 'signed out'), CLOSE_CODES.length);
+  const leave: () => void = herald.subscribe('news');
+  herald.on('topic:news', (data) => console.log(data));
+  herald.on('topicrefused', ({ topic, reason }) => console.log(topic, reason));
+  herald.on('subscribed', ({ topic, recovered }) => console.log(topic, recovered, herald.topics.length));
+  leave();
   herald.off('message');
   herald.off();
   herald.close();

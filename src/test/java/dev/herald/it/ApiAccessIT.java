@@ -38,7 +38,7 @@ class ApiAccessIT {
 
     private static final Logger LOG = Logger.getLogger(ApiAccessIT.class.getName());
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-    static final String BODY = "{\"message\":\"access\"}";
+    static final String BODY = "{\"message\":\"access\",\"users\":[1]}"; // any JSON; POST notifications/users reads both fields
 
     @Deployment(testable = false)
     static WebArchive deployment() {

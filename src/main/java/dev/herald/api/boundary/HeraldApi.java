@@ -3,7 +3,9 @@ package dev.herald.api.boundary;
 import dev.herald.api.control.ApiAccess;
 import dev.herald.connections.boundary.ConnectionsResource;
 import dev.herald.metrics.boundary.MetricsResource;
+import dev.herald.notifications.boundary.GroupsResource;
 import dev.herald.notifications.boundary.NotificationsResource;
+import dev.herald.notifications.boundary.TopicsResource;
 import dev.herald.platform.ProblemMapper;
 import dev.herald.platform.UnexpectedErrorMapper;
 import dev.herald.stats.boundary.StatsResource;
@@ -35,7 +37,8 @@ public class HeraldApi extends Application {
 
     @Override
     public Set<Class<?>> getClasses() {
-        return Set.of(NotificationsResource.class, ConnectionsResource.class, StatsResource.class, MetricsResource.class, TicketResource.class, SseResource.class,
+        return Set.of(NotificationsResource.class, GroupsResource.class, TopicsResource.class, ConnectionsResource.class, StatsResource.class,
+                MetricsResource.class, TicketResource.class, SseResource.class,
                 ProblemMapper.class, UnexpectedErrorMapper.class);
     }
 

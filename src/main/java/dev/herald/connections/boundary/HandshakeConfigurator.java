@@ -7,7 +7,7 @@ import dev.herald.connections.control.WebSocketManager;
 import dev.herald.handshake.boundary.HandshakeFilter;
 import dev.herald.handshake.control.HandshakeIdentity;
 import dev.herald.handshake.control.OriginPolicy;
-import dev.herald.recovery.control.StreamPosition;
+import dev.herald.recovery.control.Resume;
 import dev.herald.recovery.control.V1Protocol;
 import jakarta.enterprise.context.spi.CreationalContext;
 import jakarta.enterprise.inject.spi.Bean;
@@ -103,8 +103,7 @@ public class HandshakeConfigurator extends ServerEndpointConfig.Configurator {
             return new Admission(null, who.refusal(), null);
         }
         boolean v1 = requestsV1(request.getHeaders());
-        Optional<Connection> reserved = beans.manager().reserve(who.userId(), v1,
-                v1 ? position(parameters, "since") : null, v1 ? position(parameters, "bsince") : null);
+        Optional<Connection> reserved = beans.manager().admit(who.userId(), v1, principal, v1 ? resume(parameters) : Resume.NONE);
         if (reserved.isEmpty()) {
             return new Admission(null, HeraldCloseCodes.GOING_AWAY, null); // the application is stopping
         }
@@ -200,9 +199,12 @@ public class HandshakeConfigurator extends ServerEndpointConfig.Configurator {
         return false;
     }
 
-    private static StreamPosition position(Map<String, List<String>> parameters, String name) {
-        String value = first(parameters, name);
-        return value == null ? null : StreamPosition.parse(value);
+    /**
+     * @param parameters a {@code herald.v1} handshake's query parameters
+     * @return the positions it gives: {@code since}, {@code bsince} and every {@code gsince}
+     */
+    static Resume resume(Map<String, List<String>> parameters) {
+        return Resume.parse(first(parameters, "since"), first(parameters, "bsince"), parameters.get("gsince"));
     }
 
     private static String first(Map<String, List<String>> parameters, String name) {

@@ -1,7 +1,7 @@
 package dev.herald.connections.boundary;
 
 import dev.herald.connections.control.WebSocketManager;
-import dev.herald.recovery.control.StreamPosition;
+import dev.herald.recovery.control.Resume;
 import dev.herald.handshake.control.HandshakeIdentity;
 import dev.herald.recovery.control.V1Protocol;
 import dev.herald.connections.control.Connection;
@@ -21,7 +21,6 @@ import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
@@ -36,7 +35,7 @@ import java.util.logging.Logger;
  * all shared state lives in the manager. {@link HandshakeFilter} checks the origin and authentication
  * before the upgrade; {@link HandshakeConfigurator} repeats the origin check. A client that asks for
  * the subprotocol {@code herald.v1} gets sequenced, recoverable frames and may give its positions as
- * {@code since} and {@code bsince} query parameters; others get the bare JSON. A programmatic endpoint
+ * {@code since}, {@code bsince} and {@code gsince} query parameters; others get the bare JSON. A programmatic endpoint
  * (its path is known only at deployment), created through CDI by
  * {@link HandshakeConfigurator#getEndpointInstance}; {@code @Dependent} makes it a bean on every server.
  */
@@ -115,16 +114,14 @@ public class HeraldEndpoint extends Endpoint {
             session.close(who.refusal());
             return;
         }
-        if (V1Protocol.SUBPROTOCOL.equals(session.getNegotiatedSubprotocol())) {
-            connection = manager.connectV1(who.userId(), session, position(session, "since"), position(session, "bsince")).orElse(null);
-        } else {
-            connection = manager.connect(who.userId(), session).orElse(null);
+        boolean v1 = V1Protocol.SUBPROTOCOL.equals(session.getNegotiatedSubprotocol());
+        Optional<Connection> reserved = manager.admit(who.userId(), v1, session.getUserPrincipal(),
+                v1 ? HandshakeConfigurator.resume(session.getRequestParameterMap()) : Resume.NONE);
+        if (reserved.isEmpty()) {
+            session.close(HeraldCloseCodes.GOING_AWAY); // stopping
+        } else if (manager.bind(reserved.get(), session)) {
+            connection = reserved.get();
         }
-    }
-
-    private static StreamPosition position(Session session, String parameter) {
-        List<String> values = session.getRequestParameterMap().get(parameter);
-        return values == null || values.isEmpty() ? null : StreamPosition.parse(values.get(0));
     }
 
     private void message(String part, boolean last) {

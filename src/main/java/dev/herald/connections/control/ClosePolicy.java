@@ -2,6 +2,7 @@ package dev.herald.connections.control;
 
 import dev.herald.connections.entity.PresenceChanged;
 import dev.herald.connections.entity.SessionClosed;
+import dev.herald.connections.entity.UserOffline;
 import dev.herald.stats.control.HeraldStats;
 import jakarta.websocket.CloseReason;
 import java.io.IOException;
@@ -12,7 +13,7 @@ import java.util.logging.Logger;
 
 /**
  * How a registration leaves: out of the registry once, counted, announced ({@link SessionClosed},
- * {@link PresenceChanged}), logged once per cause, and its session closed the way the cause needs
+ * {@link PresenceChanged}, {@link UserOffline} with the user's last), its groups and topics dropped, logged once per cause, and its session closed the way the cause needs
  * (at once, off the caller's thread, or once the client is quiet: {@link QuietClose}).
  */
 final class ClosePolicy {
@@ -72,7 +73,11 @@ final class ClosePolicy {
                     reason.getCloseCode().getCode(), reason.getReasonPhrase()));
         }
         signIns.forget(connection);
+        boolean offline = registry.memberships().departed(connection);
         events.fire(new PresenceChanged(connection.userId()));
+        if (offline) {
+            events.fire(new UserOffline(connection.userId()));
+        }
     }
 
     private void dropped(Connection connection, CloseReason reason, Throwable cause) {

@@ -3,12 +3,15 @@ package dev.herald.connections.control;
 import dev.herald.messages.entity.OutboundMessage;
 import dev.herald.messages.entity.StreamKey;
 import dev.herald.recovery.control.Replay;
+import dev.herald.recovery.control.StreamPosition;
 import dev.herald.recovery.control.V1Protocol;
 import dev.herald.stats.control.HeraldStats;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -42,11 +45,12 @@ public final class Connection {
     private final boolean v1;
     private final String[] epochs = new String[2];
     private final long[] seqs = new long[2];
+    private final Map<StreamKey, StreamPosition> named = new HashMap<>(); // guarded by this: group and topic streams
     private List<Waiting> waiting; // guarded by this; null once live
     private final AtomicBoolean claimed = new AtomicBoolean();
 
     /** A sequenced message that arrived before the session went live. */
-    private record Waiting(int stream, String epoch, long seq, OutboundMessage frame, Delivery delivery, boolean strict) {
+    private record Waiting(StreamKey stream, String epoch, long seq, OutboundMessage frame, Delivery delivery, boolean strict) {
     }
 
     /**
@@ -193,36 +197,77 @@ public final class Connection {
      * @param seq       the message's sequence number
      * @param frame     its {@code herald.message} frame
      * @param delivery  settled when written, or at once when dropped as a duplicate
-     * @param strict    true for relayed messages, which must follow the last one without a gap
+     * @param strict    true for relayed messages, which must follow the last one without a gap (a group
+     *                  or topic stream the session has no position of yet starts at any seq: it joined
+     *                  or subscribed after its welcome)
      * @return false when a strict message shows a gap: the session must resync
      */
     synchronized boolean offerSequenced(StreamKey streamKey, String epoch, long seq, OutboundMessage frame, Delivery delivery, boolean strict) {
-        int stream = streamKey.isBroadcast() ? 1 : 0;
         if (waiting != null) {
-            waiting.add(new Waiting(stream, epoch, seq, frame, delivery, strict));
+            waiting.add(new Waiting(streamKey, epoch, seq, frame, delivery, strict));
             return true;
         }
-        return offerInOrder(stream, epoch, seq, frame, delivery, strict);
+        return offerInOrder(streamKey, epoch, seq, frame, delivery, strict);
     }
 
-    private boolean offerInOrder(int stream, String epoch, long seq, OutboundMessage frame, Delivery delivery, boolean strict) {
-        if (epoch.equals(epochs[stream])) {
-            if (seq <= seqs[stream]) {
+    private boolean offerInOrder(StreamKey stream, String epoch, long seq, OutboundMessage frame, Delivery delivery, boolean strict) {
+        StreamPosition last = position(stream);
+        if (last != null && epoch.equals(last.epoch())) {
+            if (seq <= last.seq()) {
                 delivery.settle(false); // replayed already
                 return true;
             }
-            if (strict && seq != seqs[stream] + 1) {
+            if (strict && seq != last.seq() + 1) {
                 delivery.settle(false);
                 return false;
             }
-        } else if (strict && seq != 1) {
+        } else if (strict && seq != 1 && (last != null || !(stream instanceof StreamKey.Named))) {
             delivery.settle(false);
             return false;
         }
-        epochs[stream] = epoch;
-        seqs[stream] = seq;
+        position(stream, new StreamPosition(epoch, seq));
         sender.offer(frame, delivery);
         return true;
+    }
+
+    private StreamPosition position(StreamKey stream) {
+        if (stream instanceof StreamKey.Named) {
+            return named.get(stream);
+        }
+        int index = stream.isBroadcast() ? 1 : 0;
+        return epochs[index] == null ? null : new StreamPosition(epochs[index], seqs[index]);
+    }
+
+    private void position(StreamKey stream, StreamPosition position) {
+        if (stream instanceof StreamKey.Named) {
+            named.put(stream, position);
+            return;
+        }
+        int index = stream.isBroadcast() ? 1 : 0;
+        epochs[index] = position.epoch();
+        seqs[index] = position.seq();
+    }
+
+    /**
+     * Queues a topic's replay on this live v1 session and takes the stream's head as its position, so
+     * what follows is queued once (the caller holds the stream's lock, then flushes the sender).
+     *
+     * @param stream the topic stream
+     * @param frames the replayed frames, then the {@code herald.subscribed} frame
+     * @param head   the stream's head; null when unknown (the cluster's relay sequences it)
+     */
+    synchronized void started(StreamKey.Named stream, List<OutboundMessage> frames, StreamPosition head) {
+        for (OutboundMessage frame : frames) {
+            sender.offer(frame, new Delivery());
+        }
+        if (head != null) {
+            named.put(stream, head);
+        }
+    }
+
+    /** Forgets the position of a group or topic stream the session left, so a later join starts afresh. */
+    synchronized void forget(StreamKey.Named stream) {
+        named.remove(stream);
     }
 
     /**
@@ -240,6 +285,7 @@ public final class Connection {
         seqs[0] = replay.userHead().seq();
         epochs[1] = replay.broadcastHead().epoch();
         seqs[1] = replay.broadcastHead().seq();
+        named.putAll(replay.groupHeads());
         List<Waiting> arrived = waiting;
         waiting = null;
         boolean inOrder = true;

@@ -3,13 +3,15 @@ package dev.herald.connections.control;
 import dev.herald.messages.entity.OutboundMessage;
 import dev.herald.messages.entity.StreamKey;
 import dev.herald.recovery.control.Relay;
+import java.util.List;
 import java.util.OptionalInt;
 
 /**
  * Queues one serialized message on its stream's sessions of this node: plain sessions get the bare
  * JSON at once, lock-free; {@code herald.v1} sessions get it sequenced, through the cluster's
  * {@link Relay} when it takes the message (it comes back from the subscriber) and otherwise from
- * the in-memory history ({@link Sequencer}). No caller waits for a client.
+ * the in-memory history ({@link Sequencer}). Group and topic streams go through the relay only when
+ * it {@linkplain Relay#routes routes} them. No caller waits for a client.
  */
 final class Fanout {
 
@@ -30,18 +32,29 @@ final class Fanout {
      *         in a cluster, the user's sessions on other nodes the publish counted
      */
     Delivery send(StreamKey streamKey, OutboundMessage message) {
+        return send(List.of(streamKey), message);
+    }
+
+    /**
+     * @param streamKeys the streams, each once (several users' streams: one serialization for all)
+     * @param message    the bare JSON
+     * @return how many sessions of all the streams it was queued on (or will be), and when written
+     */
+    Delivery send(List<? extends StreamKey> streamKeys, OutboundMessage message) {
         Delivery delivery = new Delivery();
-        plain(streamKey, message, delivery);
-        OptionalInt elsewhere = relay.isActive() ? relay.publishCounted(streamKey, message) : OptionalInt.empty();
-        if (elsewhere.isPresent()) {
-            delivery.withRemoteSessions(elsewhere.getAsInt());
-            registry.forEachTarget(streamKey, connection -> {
-                if (connection.isV1() && connection.isLive()) {
-                    delivery.relayed();
-                }
-            });
-        } else {
-            sequencer.sequenced(streamKey, message, delivery);
+        for (StreamKey streamKey : streamKeys) {
+            plain(streamKey, message, delivery);
+            OptionalInt elsewhere = relay.isActive() && relay.routes(streamKey) ? relay.publishCounted(streamKey, message) : OptionalInt.empty();
+            if (elsewhere.isPresent()) {
+                delivery.withRemoteSessions(elsewhere.getAsInt());
+                registry.forEachTarget(streamKey, connection -> {
+                    if (connection.isV1() && connection.isLive()) {
+                        delivery.relayed();
+                    }
+                });
+            } else {
+                sequencer.sequenced(streamKey, message, delivery);
+            }
         }
         return delivery.seal();
     }

@@ -20,6 +20,7 @@ final class Registry {
     private static final Connection[] NONE = new Connection[0];
 
     private final ConcurrentHashMap<Long, Connection[]> users = new ConcurrentHashMap<>();
+    private final Memberships memberships = new Memberships(this::of);
 
     /**
      * Adds a registration; beyond {@code max} per user the oldest leave the registry.
@@ -69,8 +70,20 @@ final class Registry {
         return users.getOrDefault(userId, NONE);
     }
 
-    /** Runs {@code action} for each of the user's registrations, or every registration for the broadcast stream. */
+    /** @return who is in which group and subscribed to which topic, the index of group and topic targets */
+    Memberships memberships() {
+        return memberships;
+    }
+
+    /**
+     * Runs {@code action} once for each registration the stream reaches: the user's, every registration
+     * for the broadcast stream, a group's members' or a topic's subscribers' ({@link Memberships}).
+     */
     void forEachTarget(StreamKey streamKey, Consumer<Connection> action) {
+        if (streamKey instanceof StreamKey.Named named) {
+            memberships.forEachTarget(named, action);
+            return;
+        }
         if (streamKey instanceof StreamKey.User user) {
             for (Connection connection : of(user.id())) {
                 action.accept(connection);

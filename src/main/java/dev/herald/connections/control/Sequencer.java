@@ -5,6 +5,7 @@ import dev.herald.messages.entity.StreamKey;
 import dev.herald.recovery.control.History;
 import dev.herald.recovery.control.Relay;
 import dev.herald.recovery.control.Replay;
+import dev.herald.recovery.control.Resume;
 import dev.herald.recovery.control.StreamPosition;
 import dev.herald.recovery.control.V1Protocol;
 import dev.herald.stats.control.HeraldStats;
@@ -17,8 +18,8 @@ import java.util.logging.Logger;
  * order, whether replayed on connect or queued live. On one node (or while the cluster's {@link Relay}
  * cannot be reached) the in-memory {@link History} sequences: a message gets its number, is recorded
  * and is offered to the sessions under its stream's lock, and a connecting session registers, reads
- * what it missed and queues its replay and welcome under its user stream's lock and the broadcast
- * stream's ({@link History#inUserAndBroadcast}). In cluster mode the relay sequences; its messages
+ * what it missed and queues its replay and welcome under its user stream's lock, the broadcast
+ * stream's and its groups' ({@link History#inStreams}). In cluster mode the relay sequences; its messages
  * come back from the subscriber, in order, through {@link #relayed}.
  */
 final class Sequencer {
@@ -45,37 +46,63 @@ final class Sequencer {
     /**
      * Registers a v1 session and queues its replay and welcome, race-free.
      *
+     * @param resume   the client's positions
+     * @param groups   the session's groups, sorted by name: their streams are locked after the user's
+     *                 and the broadcast stream, replayed from the positions {@code resume} gives, and
+     *                 their heads told in the welcome (in memory only: while the relay is active, a
+     *                 group position makes the replay {@code recovered:false})
      * @param register adds the registration to the registry (called once)
      * @return the replay; null when a relayed message that arrived meanwhile shows a gap
      */
-    Replay connect(Connection connection, StreamPosition user, StreamPosition broadcast, Relay relay, Runnable register) {
+    Replay connect(Connection connection, Resume resume, List<StreamKey.Group> groups, Relay relay, Runnable register) {
         long userId = connection.userId();
         boolean shared = relay.isActive();
+        StreamPosition user = resume.user();
+        StreamPosition broadcast = resume.broadcast();
         Replay replay = null;
         if (shared) {
             register.run(); // relayed messages wait in the connection until it goes live
             replay = relay.replay(userId, user, broadcast).orElse(null);
+            boolean groupPositions = groups.stream().anyMatch(resume.groups()::containsKey);
+            replay = replay != null && groupPositions ? replay.unrecovered() : replay;
         }
         boolean inOrder;
         if (replay != null) {
             inOrder = connection.goLive(replay);
         } else {
             Replay[] local = new Replay[1];
-            inOrder = history.inUserAndBroadcast(StreamKey.user(userId), (userStream, broadcastStream) -> {
+            List<StreamKey> keys = new ArrayList<>(groups.size() + 2);
+            keys.add(StreamKey.user(userId));
+            keys.add(StreamKey.BROADCAST);
+            keys.addAll(groups);
+            inOrder = history.inStreams(keys, streams -> {
                 if (!shared) {
                     register.run();
                 }
-                StreamPosition userHead = userStream.head();
-                StreamPosition broadcastHead = broadcastStream.head();
-                local[0] = Replay.plan(user, userHead, userStream.after(Replay.replayAfter(user, userHead)),
-                        broadcast, broadcastHead, broadcastStream.after(Replay.replayAfter(broadcast, broadcastHead)),
-                        replayBound);
+                List<Replay.Part> parts = new ArrayList<>(groups.size());
+                for (int i = 0; i < groups.size(); i++) {
+                    parts.add(part(groups.get(i), resume.groups().get(groups.get(i)), streams.get(i + 2)));
+                }
+                Replay.Part userPart = part(keys.get(0), user, streams.get(0));
+                Replay.Part broadcastPart = part(StreamKey.BROADCAST, broadcast, streams.get(1));
+                local[0] = Replay.plan(user, userPart.head(), userPart.held(), broadcast, broadcastPart.head(), broadcastPart.held(),
+                        parts, replayBound);
                 return connection.goLive(local[0]);
             });
             replay = local[0];
         }
         stats.recovery(replay.requested(), replay.recovered(), replay.replayed());
         return inOrder ? replay : null;
+    }
+
+    private static Replay.Part part(StreamKey key, StreamPosition given, History.Stream stream) {
+        StreamPosition head = stream.head();
+        return new Replay.Part(key, given, head, stream.after(Replay.replayAfter(given, head)));
+    }
+
+    /** @return the most a replay may send */
+    Replay.Bound replayBound() {
+        return replayBound;
     }
 
     /** Records the message in the in-memory stream and offers it to the stream's v1 sessions, under the stream's lock. */

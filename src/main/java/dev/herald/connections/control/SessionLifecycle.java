@@ -1,9 +1,11 @@
 package dev.herald.connections.control;
 
+import dev.herald.recovery.control.Resume;
 import dev.herald.recovery.control.StreamPosition;
 import dev.herald.recovery.control.V1Protocol;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
+import java.security.Principal;
 import java.util.Optional;
 
 /**
@@ -25,7 +27,21 @@ public interface SessionLifecycle {
      * @param broadcast the {@code bsince} position, or null when absent (v1 only)
      * @return the registration, or empty when the application is stopping
      */
-    Optional<Connection> reserve(long userId, boolean v1, StreamPosition user, StreamPosition broadcast);
+    default Optional<Connection> reserve(long userId, boolean v1, StreamPosition user, StreamPosition broadcast) {
+        return admit(userId, v1, null, Resume.of(user, broadcast));
+    }
+
+    /**
+     * As {@link #reserve(long, boolean, StreamPosition, StreamPosition)}, with the handshake's principal
+     * (the {@code GroupResolver} is asked with it) and the client's positions of its group streams too.
+     *
+     * @param userId    the user, from the handshake principal or ticket
+     * @param v1        true when the client asked for {@link V1Protocol#SUBPROTOCOL}
+     * @param principal the handshake's principal, or null (a connect ticket)
+     * @param resume    the client's positions ({@code since}, {@code bsince}, {@code gsince}; v1 only)
+     * @return the registration, or empty when the application is stopping
+     */
+    Optional<Connection> admit(long userId, boolean v1, Principal principal, Resume resume);
 
     /**
      * Attaches a session that has opened to the registration its handshake made ({@link #reserve}):

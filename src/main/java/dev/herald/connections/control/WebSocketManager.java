@@ -3,11 +3,14 @@ package dev.herald.connections.control;
 import dev.herald.connections.entity.DisconnectRequested;
 import dev.herald.connections.entity.MessageSent;
 import dev.herald.connections.entity.SessionOpened;
+import dev.herald.groups.control.GroupResolver;
+import dev.herald.groups.control.NoGroups;
 import dev.herald.messages.entity.OutboundMessage;
 import dev.herald.messages.entity.StreamKey;
 import dev.herald.recovery.control.History;
 import dev.herald.recovery.control.RecoveryConfig;
 import dev.herald.recovery.control.Relay;
+import dev.herald.recovery.control.Resume;
 import dev.herald.recovery.control.StreamPosition;
 import dev.herald.recovery.control.V1Protocol;
 import dev.herald.stats.control.HeraldStats;
@@ -21,6 +24,7 @@ import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
+import java.security.Principal;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,8 +39,8 @@ import java.util.function.Consumer;
  * message on each target's {@link SessionSender} (serialized once; no caller ever waits for a
  * client), the {@link Sequencer} keeps {@code herald.v1} streams in order, the {@link Watchdog}
  * pings and drops dead or slow sessions, the {@link ClosePolicy} settles every departure and the
- * {@link Drain} ends them on shutdown. A user may hold up to {@code herald.max-sessions-per-user}
- * sessions (tabs, devices). In cluster mode the {@link Relay} bean shares the v1 streams.
+ * {@link Drain} ends them on shutdown; groups, topics and lists of users are {@link #audiences()}. A user
+ * may hold {@code herald.max-sessions-per-user} sessions. In cluster mode the {@link Relay} shares the v1 streams.
  */
 @ApplicationScoped
 public class WebSocketManager implements NodeSessions, SessionQueries, SessionLifecycle {
@@ -57,6 +61,8 @@ public class WebSocketManager implements NodeSessions, SessionQueries, SessionLi
     Event<Object> cdiEvents;
     @Inject
     Relay relay;
+    @Inject
+    GroupResolver groupResolver = new NoGroups();
     @Resource
     ManagedExecutorService managedExecutor;
     @Resource
@@ -68,6 +74,7 @@ public class WebSocketManager implements NodeSessions, SessionQueries, SessionLi
     private Fanout fanout;
     private Watchdog watchdog;
     private Admissions admissions;
+    private Audiences audiences;
 
     /** Creates the bean; CDI injects its collaborators. */
     public WebSocketManager() {
@@ -88,12 +95,7 @@ public class WebSocketManager implements NodeSessions, SessionQueries, SessionLi
         this(codec, config, recovery, stats, closer, events, Relay.NONE);
     }
 
-    /**
-     * As {@link #WebSocketManager(MessageCodec, ConnectionsConfig, RecoveryConfig, HeraldStats, Executor, Consumer)},
-     * with shared streams.
-     *
-     * @param relay sequences the {@code herald.v1} streams while it is active
-     */
+    /** As the public constructor, with a {@code relay} that shares the {@code herald.v1} streams while it is active. */
     WebSocketManager(MessageCodec codec, ConnectionsConfig config, RecoveryConfig recovery, HeraldStats stats, Executor closer, Consumer<Object> events, Relay relay) {
         this.codec = codec;
         this.config = config;
@@ -110,7 +112,9 @@ public class WebSocketManager implements NodeSessions, SessionQueries, SessionLi
         sequencer = new Sequencer(registry, history, recovery.replayBound(config.sendBufferLimit()), stats);
         fanout = new Fanout(registry, sequencer, relay);
         watchdog = new Watchdog(registry, config, history, recovery.historyTtlMs(), this::unregister);
-        admissions = new Admissions(registry, sequencer, closes, events, config, stats, relay, this::isStopping);
+        admissions = new Admissions(registry, sequencer, closes, events, config, stats, relay, this::isStopping,
+                (userId, principal) -> groupResolver.groupsOf(userId, principal)); // read per admission: tests replace it
+        audiences = new Audiences(registry, fanout, sequencer, relay, codec, events);
     }
 
     @PostConstruct
@@ -122,6 +126,11 @@ public class WebSocketManager implements NodeSessions, SessionQueries, SessionLi
     /** @return this node's in-memory {@code herald.v1} history (in cluster mode: the fallback during Redis outages) */
     public History history() {
         return sequencer.history();
+    }
+
+    /** @return groups, topics and lists of users: one call reaches many sessions */
+    public Audiences audiences() {
+        return audiences;
     }
 
     /**
@@ -137,23 +146,18 @@ public class WebSocketManager implements NodeSessions, SessionQueries, SessionLi
     }
 
     /**
-     * Registers a {@code herald.v1} session: queues what the user missed after the client's positions
-     * (replay), then the {@code herald.welcome} frame, then live messages; none twice, none left out,
-     * each stream in sequence order. Limits and stopping as for {@link #connect(long, Session)}.
-     *
-     * @param userId    the user, taken from the handshake principal
-     * @param session   the open session, which negotiated {@link V1Protocol#SUBPROTOCOL}
-     * @param user      the {@code since} position, or null when absent
-     * @param broadcast the {@code bsince} position, or null when absent
-     * @return the registration, or empty when the application is stopping
+     * Registers a {@code herald.v1} session ({@link V1Protocol#SUBPROTOCOL}): queues what the user missed
+     * after the {@code since}/{@code bsince} positions (null: absent), then the {@code herald.welcome}
+     * frame, then live messages; none twice, none left out, each stream in sequence order. Limits,
+     * stopping and the answer as for {@link #connect(long, Session)}.
      */
     public Optional<Connection> connectV1(long userId, Session session, StreamPosition user, StreamPosition broadcast) {
         return admissions.connect(userId, true, session, user, broadcast);
     }
 
     @Override
-    public Optional<Connection> reserve(long userId, boolean v1, StreamPosition user, StreamPosition broadcast) {
-        return admissions.reserve(userId, v1, user, broadcast);
+    public Optional<Connection> admit(long userId, boolean v1, Principal principal, Resume resume) {
+        return admissions.reserve(userId, v1, principal, resume);
     }
 
     @Override
@@ -186,8 +190,6 @@ public class WebSocketManager implements NodeSessions, SessionQueries, SessionLi
     /**
      * Removes one session of a user, closing it with 4008 "disconnected"; never touches the user's others.
      *
-     * @param userId  the user
-     * @param session the session to remove
      * @return true when the session was registered
      */
     public boolean disconnect(long userId, Session session) {
@@ -288,11 +290,7 @@ public class WebSocketManager implements NodeSessions, SessionQueries, SessionLi
         return sequencer.relayed(streamKey, epoch, seq, data);
     }
 
-    /**
-     * One pass of the heartbeat and send-time watchdog ({@link Watchdog}).
-     *
-     * @param nowNanos the current {@link System#nanoTime()}
-     */
+    /** One pass of the heartbeat and send-time watchdog ({@link Watchdog}) at {@code nowNanos}, a {@link System#nanoTime()}. */
     public void sweep(long nowNanos) {
         watchdog.sweep(nowNanos);
     }

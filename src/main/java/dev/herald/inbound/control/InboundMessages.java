@@ -24,7 +24,8 @@ import java.util.logging.Level;
  * binary frame closes it with 1003. Every refusal is counted and logged through {@link RefusalLog}
  * (the first in full, repeats summarised); the session's registration is dropped through its
  * sender, so the user's other sessions are untouched. An accepted frame proves the client alive;
- * valid JSON is fired as an {@link InboundMessage} CDI event; malformed JSON (also JSON beyond
+ * valid JSON is fired as an {@link InboundMessage} CDI event, except a {@code herald.v1} session's topic
+ * frames, which {@link TopicFrames} answers; malformed JSON (also JSON beyond
  * {@link JsonLimits}' depth and number bounds) is counted and logged at WARN, and the socket stays open.
  */
 @ApplicationScoped
@@ -38,6 +39,8 @@ public class InboundMessages {
     InboundConfig config;
     @Inject
     Event<InboundMessage> events;
+    @Inject
+    TopicFrames topics;
 
     /** What became of a complete text message. */
     public enum Verdict {
@@ -100,7 +103,9 @@ public class InboundMessages {
                     () -> "Malformed JSON from " + connection + " (" + text.length() + " chars): " + malformed.getMessage());
             return Verdict.MALFORMED;
         }
-        events.fire(new InboundMessage(connection.userId(), connection.transport().id(), payload));
+        if (!topics.handle(connection, payload)) {
+            events.fire(new InboundMessage(connection.userId(), connection.transport().id(), payload));
+        }
         return Verdict.ACCEPTED;
     }
 

@@ -7,6 +7,8 @@ import dev.herald.connections.control.WebSocketManager;
 import dev.herald.messages.entity.OutboundMessage;
 import jakarta.ejb.Stateless;
 import jakarta.inject.Inject;
+import java.util.Collection;
+import java.util.LinkedHashSet;
 
 /**
  * The seed's {@code notify_frontend} as an enterprise bean: inject it anywhere in the application. In
@@ -71,6 +73,49 @@ public class NotificationService {
      */
     public boolean isConnected(long userId) {
         return manager.isConnected(userId) || presence.sessionsElsewhere(userId) > 0;
+    }
+
+    /**
+     * Sends JSON to every live session of every member of a group, each once (see
+     * {@link dev.herald.connections.control.Audiences#sendToGroup}).
+     *
+     * @param group    the group's name
+     * @param jsonData anything JSON-B serializes, or a JSON-P value
+     * @return the delivery on this node
+     * @throws IllegalArgumentException when the name is not a valid group name or the data cannot be serialized
+     */
+    public Delivery notifyGroup(String group, Object jsonData) {
+        return manager.audiences().sendToGroup(group, jsonData);
+    }
+
+    /**
+     * Sends JSON to every live session subscribed to a topic.
+     *
+     * @param topic    the topic's name
+     * @param jsonData anything JSON-B serializes, or a JSON-P value
+     * @return the delivery on this node
+     * @throws IllegalArgumentException when the name is not a valid topic name or the data cannot be serialized
+     */
+    public Delivery publish(String topic, Object jsonData) {
+        return manager.audiences().publish(topic, jsonData);
+    }
+
+    /**
+     * Sends JSON to every live session of each user, serialized once; in a cluster
+     * {@link Delivery#remoteSessions()} tells the users' sessions on other nodes (per cluster presence).
+     *
+     * @param users    the users, positive ids (each reached once, however often listed)
+     * @param jsonData anything JSON-B serializes, or a JSON-P value
+     * @return the delivery
+     * @throws IllegalArgumentException when an id is not positive or the data cannot be serialized
+     */
+    public Delivery notifyUsers(Collection<Long> users, Object jsonData) {
+        Delivery delivery = manager.audiences().sendToUsers(users, jsonData);
+        int elsewhere = 0;
+        for (long userId : new LinkedHashSet<>(users)) {
+            elsewhere += presence.sessionsElsewhere(userId);
+        }
+        return delivery.withRemoteSessions(elsewhere);
     }
 
     /**

@@ -9,7 +9,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 
@@ -25,12 +24,12 @@ import java.util.function.LongSupplier;
  * forgotten. A gap that lost messages to a bound is reported ({@code recovered:false}), never hidden.
  *
  * <p>Thread safety: each {@link Stream} is its own lock, and only this class takes it: a stream is
- * used inside {@link #inStream} (one stream) or {@link #inUserAndBroadcast} (a user stream, then the
- * broadcast stream: the one lock order of {@code herald.v1}, so a broadcast, which takes only the
- * latter, never deadlocks with a connecting session). Both retry with a fresh stream when the one they
- * locked {@linkplain Stream#isForgotten() was forgotten} meanwhile, and enforce the global bound once
- * the locks are released ({@link #enforceBound()} takes one stream lock at a time), so it may be
- * exceeded by at most one message per concurrently appending thread.
+ * used inside {@link #inStream} (one stream) or {@link #inStreams} (a user stream, then the
+ * broadcast stream, then group streams by name: the one lock order of {@code herald.v1}, so a send,
+ * or a subscribe, which take one stream's lock, never deadlocks with a connecting session). Both retry
+ * with a fresh stream when the one they locked {@linkplain Stream#isForgotten() was forgotten}, and
+ * enforce the global bound once the locks are released ({@link #enforceBound()} takes one stream lock
+ * at a time), so it may be exceeded by at most one message per concurrently appending thread.
  */
 public final class History {
 
@@ -82,17 +81,35 @@ public final class History {
     }
 
     /**
-     * Runs an action holding a user stream's lock, then the broadcast stream's (always in that
-     * order), then enforces the global bound: what a connecting {@code herald.v1} session reads and
-     * queues under both is neither missed nor sent twice by a concurrent send.
+     * Runs an action holding several streams' locks, in the order given (see {@link History}), then
+     * enforces the global bound: what a connecting session reads and queues under them is neither
+     * missed nor sent twice.
      *
-     * @param user   the user's stream
-     * @param action what to do with the user stream and the broadcast stream
-     * @param <T>    the action's result
+     * @param keys   the streams, in lock order, each once
+     * @param action what to do with the streams, in the same order
+     * @param <T>    the result
      * @return the action's result
      */
-    public <T> T inUserAndBroadcast(StreamKey.User user, BiFunction<Stream, Stream, T> action) {
-        return inStream(user, userStream -> locked(StreamKey.BROADCAST, broadcast -> action.apply(userStream, broadcast)));
+    public <T> T inStreams(List<? extends StreamKey> keys, Function<List<Stream>, T> action) {
+        try {
+            return lockAll(keys, new ArrayList<>(keys.size()), action);
+        } finally {
+            enforceBound();
+        }
+    }
+
+    private <T> T lockAll(List<? extends StreamKey> keys, List<Stream> held, Function<List<Stream>, T> action) {
+        if (held.size() == keys.size()) {
+            return action.apply(List.copyOf(held));
+        }
+        return locked(keys.get(held.size()), stream -> {
+            held.add(stream);
+            try {
+                return lockAll(keys, held, action);
+            } finally {
+                held.remove(held.size() - 1);
+            }
+        });
     }
 
     private <T> T locked(StreamKey key, Function<Stream, T> action) {
@@ -106,10 +123,7 @@ public final class History {
         }
     }
 
-    /**
-     * @param key the stream
-     * @return the stream, created with a new epoch if absent; lock it before use (tests)
-     */
+    /** @return the stream, created with a new epoch if absent; lock it before use (tests) */
     Stream stream(StreamKey key) {
         Stream stream = streams.get(key);
         return stream != null ? stream : streams.computeIfAbsent(key, k -> {

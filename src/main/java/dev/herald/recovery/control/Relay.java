@@ -39,6 +39,16 @@ public interface Relay {
     }
 
     /**
+     * @param streamKey a stream
+     * @return true when {@link #publish} carries this kind of stream to every node. The default: user
+     *         and broadcast streams only; group and topic streams are then sequenced and delivered on
+     *         the sending node alone (an adapter whose publications name any {@link StreamKey} says so)
+     */
+    default boolean routes(StreamKey streamKey) {
+        return !(streamKey instanceof StreamKey.Named);
+    }
+
+    /**
      * Assigns the message its sequence number in the shared stream, records it and publishes it to
      * the nodes that hold the stream's sessions, this one included when it does; each then queues it
      * on its {@code herald.v1} sessions of the stream, in sequence order.

@@ -1,8 +1,13 @@
 package dev.herald.recovery.control;
 
 import dev.herald.messages.entity.OutboundMessage;
+import dev.herald.messages.entity.StreamKey;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * What a connecting {@code herald.v1} session receives before it goes live: the messages it missed
@@ -29,9 +34,68 @@ import java.util.List;
  * @param recovered true when every given position was fully replayed
  * @param userHead  the user stream's epoch and head
  * @param broadcastHead the broadcast stream's epoch and head
+ * @param groupHeads the heads of the session's group streams (in memory; none from the cluster's relay)
  */
 public record Replay(List<OutboundMessage> frames, int replayed, boolean requested, boolean recovered,
-                     StreamPosition userHead, StreamPosition broadcastHead) {
+                     StreamPosition userHead, StreamPosition broadcastHead, Map<StreamKey.Group, StreamPosition> groupHeads) {
+
+    /**
+     * A replay of the user and broadcast streams only.
+     *
+     * @param frames        the replayed messages, then the welcome
+     * @param replayed      how many messages were replayed
+     * @param requested     true when the client gave at least one position
+     * @param recovered     true when every given position was fully replayed
+     * @param userHead      the user stream's epoch and head
+     * @param broadcastHead the broadcast stream's epoch and head
+     */
+    public Replay(List<OutboundMessage> frames, int replayed, boolean requested, boolean recovered,
+                  StreamPosition userHead, StreamPosition broadcastHead) {
+        this(frames, replayed, requested, recovered, userHead, broadcastHead, Map.of());
+    }
+
+    /**
+     * One more stream of a replay: a group's (or, on subscribing, a topic's).
+     *
+     * @param key   the stream
+     * @param given the client's position, or null
+     * @param head  the stream's epoch and head
+     * @param held  the stream's messages after {@code replayAfter(given, head)}, oldest first
+     */
+    public record Part(StreamKey key, StreamPosition given, StreamPosition head, List<Held> held) {
+    }
+
+    /**
+     * The same replay, but reported incomplete: the client gave positions of streams that cannot be
+     * replayed here (group streams while the cluster's relay holds them).
+     *
+     * @return the replay with {@code recovered:false} in its welcome
+     */
+    public Replay unrecovered() {
+        if (!recovered && requested) {
+            return this;
+        }
+        List<OutboundMessage> changed = new ArrayList<>(frames.subList(0, frames.size() - 1));
+        changed.add(V1Protocol.welcome(false, replayed, userHead, broadcastHead, names(groupHeads)));
+        return new Replay(List.copyOf(changed), replayed, true, false, userHead, broadcastHead, groupHeads);
+    }
+
+    /**
+     * What a session that subscribes to a topic gets before the {@code herald.subscribed} frame.
+     *
+     * @param part  the topic stream, the client's position and what it holds after it
+     * @param bound the most the replay may send
+     * @return the replayed frames, the newest that fit, oldest first; {@link #recovered()} tells whether
+     *         a position was given and all after it is among them
+     */
+    public static Replay topic(Part part, Bound bound) {
+        List<OutboundMessage> frames = new ArrayList<>();
+        part.held().forEach(held -> frames.add(held.frame()));
+        int fit = fitting(frames, bound);
+        boolean recovered = part.given() != null && complete(part.given(), part.head(), part.held()) && fit == frames.size();
+        List<OutboundMessage> sent = List.copyOf(frames.subList(frames.size() - fit, frames.size()));
+        return new Replay(sent, sent.size(), part.given() != null, recovered, part.head(), part.head(), Map.of());
+    }
 
     /**
      * One message a stream still holds.
@@ -113,26 +177,55 @@ public record Replay(List<OutboundMessage> frames, int replayed, boolean request
      */
     public static Replay plan(StreamPosition user, StreamPosition userHead, List<Held> userHeld,
                               StreamPosition broadcast, StreamPosition broadcastHead, List<Held> broadcastHeld, Bound bound) {
+        return plan(user, userHead, userHeld, broadcast, broadcastHead, broadcastHeld, List.of(), bound);
+    }
+
+    /**
+     * As {@link #plan(StreamPosition, StreamPosition, List, StreamPosition, StreamPosition, List, Bound)},
+     * with the session's group streams: their messages are merged in recording order too (the user
+     * stream first on ties, then the broadcast stream, then the groups in the given order), and the
+     * welcome tells each group's head.
+     *
+     * @param user           the client's user-stream position, or null
+     * @param userHead       the user stream's epoch and head
+     * @param userHeld       the user stream's messages after {@code replayAfter(user, userHead)}, oldest first
+     * @param broadcast      the client's broadcast-stream position, or null
+     * @param broadcastHead  the broadcast stream's epoch and head
+     * @param broadcastHeld  the broadcast stream's messages after {@code replayAfter(broadcast, broadcastHead)}
+     * @param groups         the group streams ({@link Part} keys are {@link StreamKey.Group}s)
+     * @param bound          the most the replay may send; older messages beyond it are left out
+     * @return the replay and welcome
+     */
+    public static Replay plan(StreamPosition user, StreamPosition userHead, List<Held> userHeld,
+                              StreamPosition broadcast, StreamPosition broadcastHead, List<Held> broadcastHeld,
+                              List<Part> groups, Bound bound) {
         boolean requested = user != null || broadcast != null;
-        boolean recovered = requested && complete(user, userHead, userHeld) && complete(broadcast, broadcastHead, broadcastHeld);
-        List<OutboundMessage> frames = new ArrayList<>(userHeld.size() + broadcastHeld.size() + 1);
-        int u = 0;
-        int b = 0;
-        while (u < userHeld.size() || b < broadcastHeld.size()) { // merge by recording order; the user stream first on ties
-            if (b == broadcastHeld.size() || u < userHeld.size() && userHeld.get(u).order() <= broadcastHeld.get(b).order()) {
-                frames.add(userHeld.get(u++).frame());
-            } else {
-                frames.add(broadcastHeld.get(b++).frame());
-            }
+        boolean recovered = complete(user, userHead, userHeld) && complete(broadcast, broadcastHead, broadcastHeld);
+        List<Held> all = new ArrayList<>(userHeld);
+        all.addAll(broadcastHeld);
+        Map<StreamKey.Group, StreamPosition> heads = new LinkedHashMap<>();
+        for (Part group : groups) {
+            requested |= group.given() != null;
+            recovered &= complete(group.given(), group.head(), group.held());
+            all.addAll(group.held());
+            heads.put((StreamKey.Group) group.key(), group.head());
         }
+        recovered &= requested;
+        all.sort(Comparator.comparingLong(Held::order)); // stable: seq order within a stream, the listed order on ties
+        List<OutboundMessage> frames = new ArrayList<>(all.size() + 1);
+        all.forEach(held -> frames.add(held.frame()));
         int fit = fitting(frames, bound);
-        if (fit < frames.size()) {
-            frames = new ArrayList<>(frames.subList(frames.size() - fit, frames.size())); // the newest, still in order
-            recovered = false;
-        }
-        int replayed = frames.size();
-        frames.add(V1Protocol.welcome(recovered, replayed, userHead, broadcastHead));
-        return new Replay(List.copyOf(frames), replayed, requested, recovered, userHead, broadcastHead);
+        List<OutboundMessage> sent = new ArrayList<>(frames.subList(frames.size() - fit, frames.size())); // the newest, in order
+        recovered &= fit == frames.size();
+        int replayed = sent.size();
+        sent.add(V1Protocol.welcome(recovered, replayed, userHead, broadcastHead, names(heads)));
+        return new Replay(List.copyOf(sent), replayed, requested, recovered, userHead, broadcastHead, Map.copyOf(heads));
+    }
+
+    private static Map<String, StreamPosition> names(Map<StreamKey.Group, StreamPosition> heads) {
+        Map<String, StreamPosition> names = new TreeMap<>();
+        heads.forEach((group, head) -> names.put(group.name(), head));
+        return names;
     }
 
     /** How many of the newest frames fit the bound. */

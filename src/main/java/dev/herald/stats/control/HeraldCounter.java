@@ -73,7 +73,11 @@ public enum HeraldCounter {
     /** {@code since} or {@code bsince} parameters that were not {@code <epoch>:<seq>}. */
     MALFORMED_POSITIONS("malformedPositions", "herald.positions.malformed", "Malformed recovery positions"),
     /** {@code herald.v1} sessions closed to resync after missed relayed messages. */
-    RESYNCS("resyncs", "herald.resyncs", "Sessions closed to resync");
+    RESYNCS("resyncs", "herald.resyncs", "Sessions closed to resync"),
+    /** Topic subscriptions made by {@code herald.subscribe} frames. */
+    TOPIC_SUBSCRIPTIONS("topicSubscriptions", "herald.topic.subscriptions", "Topic subscriptions made"),
+    /** {@code herald.subscribe} frames refused (policy, limit, name); each answered {@code herald.refused}. */
+    TOPIC_REFUSALS("topicRefusals", "herald.topic.refusals", "Topic subscriptions refused");
 
     private final String key;
     private final String metric;

@@ -225,6 +225,16 @@ public class HeraldStats {
         count(HeraldCounter.RESYNCS);
     }
 
+    /** A {@code herald.subscribe} frame subscribed its session to a topic. */
+    public void topicSubscribed() {
+        count(HeraldCounter.TOPIC_SUBSCRIPTIONS);
+    }
+
+    /** A {@code herald.subscribe} frame was refused (and answered). */
+    public void topicRefused() {
+        count(HeraldCounter.TOPIC_REFUSALS);
+    }
+
     /** @return recoveries asked for (v1 sessions that gave a position) since start */
     public long recoveriesRequested() {
         return get(HeraldCounter.RECOVERIES_REQUESTED);

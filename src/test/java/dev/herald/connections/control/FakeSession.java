@@ -38,6 +38,8 @@ final class FakeSession {
     volatile Executor executor;
     volatile boolean open = true;
     volatile CloseReason closeReason;
+    /** The handshake's principal the session reports (null: admitted by a ticket). */
+    volatile java.security.Principal principal;
 
     final RemoteEndpoint.Async remote = (RemoteEndpoint.Async) Proxy.newProxyInstance(
             getClass().getClassLoader(), new Class<?>[]{RemoteEndpoint.Async.class}, (proxy, method, args) -> {
@@ -71,6 +73,7 @@ final class FakeSession {
                 case "hashCode" -> System.identityHashCode(proxy);
                 case "equals" -> proxy == args[0];
                 case "toString" -> id;
+                case "getUserPrincipal" -> principal;
                 default -> throw new UnsupportedOperationException(method.getName());
             });
 

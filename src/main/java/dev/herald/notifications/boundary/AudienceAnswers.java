@@ -1,0 +1,96 @@
+package dev.herald.notifications.boundary;
+
+import dev.herald.connections.control.Audiences;
+import dev.herald.connections.control.Delivery;
+import dev.herald.connections.control.WebSocketManager;
+import dev.herald.messages.entity.StreamKey;
+import dev.herald.platform.ClusterStatus;
+import dev.herald.platform.JsonBodies;
+import dev.herald.recovery.control.Relay;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.ws.rs.BadRequestException;
+
+/**
+ * What {@link GroupsResource} and {@link TopicsResource} answer: a send to a group or topic, or its
+ * presence on this node. In a cluster whose relay routes group and topic streams, the other nodes'
+ * sessions are {@code "otherNodes":"unknown"} (no node counts another's members); while it does not,
+ * the message stays on this node ({@code "otherNodes":0}).
+ */
+@ApplicationScoped
+public class AudienceAnswers {
+
+    @Inject
+    NotificationService notifications;
+    @Inject
+    WebSocketManager manager;
+    @Inject
+    ClusterStatus cluster;
+    @Inject
+    Relay relay;
+
+    /** Creates the bean. */
+    public AudienceAnswers() {
+    }
+
+    /**
+     * @param stream the group or topic
+     * @param body   any JSON
+     * @return {@code {"group"|"topic":name,"sessions":n}} and, in a cluster, {@code "otherNodes"}
+     */
+    JsonObject send(StreamKey.Named stream, String body) {
+        Delivery delivery = stream instanceof StreamKey.Group ? notifications.notifyGroup(stream.name(), JsonBodies.parse(body))
+                : notifications.publish(stream.name(), JsonBodies.parse(body));
+        JsonObjectBuilder answer = Json.createObjectBuilder().add(stream.wireName(), stream.name()).add("sessions", delivery.sessions());
+        if (cluster.isEnabled()) {
+            if (relay.routes(stream)) {
+                answer.add("otherNodes", "unknown");
+            } else {
+                answer.add("otherNodes", 0);
+            }
+        }
+        return answer.build();
+    }
+
+    /**
+     * @return {@code {"group"|"topic":name,"users":u,"sessions":s,"offset":o,"page":[ids]}}, this node only
+     */
+    JsonObject presence(StreamKey.Named stream, int offset, int limit) {
+        if (offset < 0 || limit < 0 || limit > Audiences.MAX_PAGE) {
+            throw new BadRequestException("offset must be at least 0 and limit 0 to " + Audiences.MAX_PAGE);
+        }
+        Audiences.Presence presence = manager.audiences().presence(stream, offset, limit);
+        JsonArrayBuilder page = Json.createArrayBuilder();
+        presence.page().forEach(page::add);
+        return Json.createObjectBuilder().add(stream.wireName(), stream.name()).add("users", presence.users())
+                .add("sessions", presence.sessions()).add("offset", offset).add("page", page).build();
+    }
+
+    /**
+     * @param group a path parameter
+     * @return the group
+     * @throws BadRequestException when it is not a valid name
+     */
+    static StreamKey.Group group(String group) {
+        if (!StreamKey.Named.isValidName(group)) {
+            throw new BadRequestException("Group names are 1 to " + StreamKey.MAX_NAME_LENGTH + " letters, digits, '.', '_', ':', '-' or '/'");
+        }
+        return new StreamKey.Group(group);
+    }
+
+    /**
+     * @param topic a path parameter
+     * @return the topic
+     * @throws BadRequestException when it is not a valid name
+     */
+    static StreamKey.Topic topic(String topic) {
+        if (!StreamKey.Named.isValidName(topic)) {
+            throw new BadRequestException("Topic names are 1 to " + StreamKey.MAX_NAME_LENGTH + " letters, digits, '.', '_', ':', '-' or '/'");
+        }
+        return new StreamKey.Topic(topic);
+    }
+}
