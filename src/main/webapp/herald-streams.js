@@ -63,6 +63,17 @@ export class NamedStreams {
     return JSON.stringify(p ? { type: 'herald.subscribe', topic, since: `${p.epoch}:${p.seq}` } : { type: 'herald.subscribe', topic });
   }
 
+  /**
+   * @returns {string | null} one `herald.subscribe` frame for every wanted topic, each with its position when
+   *   known (after a welcome: one frame, so re-subscribing costs one frame of the server's inbound rate limit);
+   *   null when no topic is wanted
+   */
+  resubscribeFrame() {
+    if (this.topics.size === 0) return null;
+    const topics = [...this.topics].map(([topic, p]) => (p ? { topic, since: `${p.epoch}:${p.seq}` } : { topic }));
+    return JSON.stringify({ type: 'herald.subscribe', topics });
+  }
+
   /** A `herald.subscribed`: its head becomes the topic's position. */
   subscribed(frame) {
     const p = position(frame);

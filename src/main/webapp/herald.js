@@ -587,7 +587,8 @@ export class Herald {
     else if (session.asked || session.after) this.#emit('missed', { replayed, protocol: V1 });
     this.#named.welcome(frame);
     if (ws === this.#ws) this.#becomeReady(ws, { protocol: V1, reconnect: session.after, recovered, replayed });
-    if (ws === this.#ws && this.#ready) for (const topic of this.#named.topics.keys()) ws.send(this.#named.subscribeFrame(topic));
+    const again = this.#named.resubscribeFrame();
+    if (ws === this.#ws && this.#ready && again) ws.send(again);
   }
 
   #setPositions(positions) {

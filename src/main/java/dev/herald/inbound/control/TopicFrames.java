@@ -12,6 +12,7 @@ import dev.herald.recovery.control.StreamPosition;
 import dev.herald.stats.control.HeraldStats;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
@@ -20,7 +21,10 @@ import java.util.logging.Level;
 
 /**
  * The {@code herald.v1} client's topic frames: {@code {"type":"herald.subscribe","topic":…[,"since":"<epoch>:<seq>"]}}
- * and {@code {"type":"herald.unsubscribe","topic":…}}. A subscribe is answered {@code herald.subscribed}
+ * and {@code {"type":"herald.unsubscribe","topic":…}}. A subscribe may name several topics in one frame,
+ * {@code "topics":[{"topic":…[,"since":…]},…]} (what a client sends after a reconnect, so that re-subscribing
+ * costs one frame of the inbound rate limit, not one per topic); at most {@code herald.topics.per-session}
+ * entries are read, each answered on its own. A subscribe is answered {@code herald.subscribed}
  * (after what the session missed since {@code since}) or {@code herald.refused} with a reason:
  * {@code invalid} (no topic, or a name beyond the charset or {@code herald.topics.max-name-length}),
  * the {@link TopicPolicy}'s (deny by default: {@code forbidden}), or {@code limit} (the session holds
@@ -79,22 +83,54 @@ public class TopicFrames {
         if (!subscribe && !UNSUBSCRIBE.equals(type.getString())) {
             return false;
         }
+        if (subscribe && frame.get("topics") instanceof JsonArray batch) {
+            int read = 0;
+            for (JsonValue entry : batch) {
+                if (read++ == config.perSession()) {
+                    refuse(connection, null, "limit", "a subscribe frame of more than " + config.perSession() + " topics");
+                    break;
+                }
+                if (entry instanceof JsonObject one) {
+                    subscribeOne(connection, one);
+                } else {
+                    refuse(connection, null, "invalid", "a subscribe frame's entry that is not an object");
+                }
+            }
+            return true;
+        }
+        if (subscribe) {
+            subscribeOne(connection, frame);
+            return true;
+        }
+        String topic = validName(connection, frame);
+        if (topic != null) {
+            manager.audiences().unsubscribe(connection, new StreamKey.Topic(topic));
+        }
+        return true;
+    }
+
+    /** @return the frame's topic name, or null when it is missing or invalid (then refused) */
+    private String validName(Connection connection, JsonObject frame) {
         String topic = frame.get("topic") instanceof JsonString name ? name.getString() : null;
         if (topic == null || topic.length() > config.maxNameLength() || !StreamKey.Named.isValidName(topic)) {
             refuse(connection, null, "invalid", "a topic name that is missing, longer than " + config.maxNameLength()
                     + " or outside letters, digits and . _ : - /");
-            return true;
+            return null;
+        }
+        return topic;
+    }
+
+    private void subscribeOne(Connection connection, JsonObject frame) {
+        String topic = validName(connection, frame);
+        if (topic == null) {
+            return;
         }
         Audiences audiences = manager.audiences();
-        if (!subscribe) {
-            audiences.unsubscribe(connection, new StreamKey.Topic(topic));
-            return true;
-        }
         Principal principal = connection.session() == null ? null : connection.session().getUserPrincipal();
         TopicDecision decision = decide(connection, principal, topic);
         if (!decision.allowed()) {
             refuse(connection, topic, decision.reason(), "topic " + topic + ", refused by the policy (" + decision.reason() + ")");
-            return true;
+            return;
         }
         StreamPosition since = frame.get("since") instanceof JsonString position ? StreamPosition.parse(position.getString()) : null;
         switch (audiences.subscribe(connection, new StreamKey.Topic(topic), since, config.perSession())) {
@@ -104,7 +140,6 @@ public class TopicFrames {
                 // answered again, or the session is going away
             }
         }
-        return true;
     }
 
     private TopicDecision decide(Connection connection, Principal principal, String topic) {

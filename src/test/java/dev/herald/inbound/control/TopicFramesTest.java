@@ -64,6 +64,25 @@ class TopicFramesTest {
     }
 
     @Test
+    void oneFrameSubscribesToSeveralTopicsEachAnsweredAndReadsAtMostTheLimit() {
+        TopicFrames frames = new TopicFrames(manager, (userId, principal, topic) -> topic.startsWith("ok")
+                ? TopicDecision.allow() : TopicDecision.deny("not-yours"), new TopicsConfig(3, 10), stats);
+        assertTrue(frames.handle(v1, JsonLimits.parse("{\"type\":\"herald.subscribe\",\"topics\":[{\"topic\":\"ok1\"},"
+                + "{\"topic\":\"ok2\",\"since\":\"E1:4\"},{\"topic\":\"no\"},7]}")));
+        assertEquals(2, stats.get(HeraldCounter.TOPIC_SUBSCRIPTIONS));
+        assertEquals(2, stats.get(HeraldCounter.TOPIC_REFUSALS), "the policy's refusal and the entry that is not an object");
+        StringBuilder many = new StringBuilder("{\"type\":\"herald.subscribe\",\"topics\":[");
+        for (int i = 0; i < 50; i++) {
+            many.append(i == 0 ? "" : ",").append("{\"topic\":\"ok-").append(i).append("\"}");
+        }
+        assertTrue(frames.handle(v1, JsonLimits.parse(many.append("]}").toString())));
+        assertEquals(3, stats.get(HeraldCounter.TOPIC_SUBSCRIPTIONS), "up to the per-session limit");
+        assertEquals(2 + 2 + 1, stats.get(HeraldCounter.TOPIC_REFUSALS), "two over the limit, then one for the entries never read");
+        assertEquals(3, manager.audiences().topicsOf(v1).size());
+        assertFalse(v1.sender().isTerminated());
+    }
+
+    @Test
     void plainSessionsAndOtherFramesAreApplicationMessages() {
         TopicFrames frames = new TopicFrames(manager, new DenyAllTopics(), new TopicsConfig(10, 100), stats);
         Connection plain = manager.admit(2, false, null, dev.herald.recovery.control.Resume.NONE).orElseThrow();
