@@ -129,7 +129,7 @@ final class P4CrossNode {
 
     private Run once(ServerControl sender, int users, long durationMs, int rate) throws Exception {
         long run = nextRun++;
-        JsonObject result = sender.p4(users, run, durationMs, rate, settings.messageSize());
+        JsonObject result = sender.p4(users, run, durationMs, rate, settings.messageSize(), 1);
         long reached = result.getJsonNumber("reached").longValue();
         Inbox.Run receipts = inbox.run(run);
         Inbox.await(() -> receipts.count() >= reached, 30_000);
