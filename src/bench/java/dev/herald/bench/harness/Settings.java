@@ -30,7 +30,7 @@ record Settings(boolean smoke, ServerKind kind, List<ServerKind> servers, Path w
                 Path.of(System.getProperty("bench.war", "target/herald-bench.war")),
                 Path.of(System.getProperty("bench.micro.jar", "target/payara-micro.jar")),
                 Path.of(System.getProperty("bench.out", "target/bench")),
-                List.of(System.getProperty("bench.server.jvm", smoke ? "-Xmx768m" : "-Xmx3g").trim().split("\\s+")),
+                List.of(System.getProperty("bench.server.jvm", smoke ? "-Xmx768m -XX:TieredStopAtLevel=1" : "-Xmx3g").trim().split("\\s+")),
                 Boolean.getBoolean("bench.jfr"),
                 Set.of(System.getProperty("bench.scenarios", "P1,P2,P3,P4").toUpperCase().split(",")),
                 integer("bench.connect-concurrency", 200),
