@@ -7,13 +7,16 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * The benchmark harness: starts Payara Micro with the benchmark WAR (Herald plus the raw and naive
- * peers), runs P1–P3 against it from this process over loopback (and P4 against two cluster nodes on
- * a Redis of its own), prints the table and writes
+ * The benchmark harness: starts each server of {@code bench.servers} (Payara Micro, WildFly, Open
+ * Liberty) in turn with the benchmark WAR (Herald plus the raw and naive peers), runs P1–P3 against it
+ * from this process over loopback (then P4 against two Payara Micro cluster nodes on a Redis of its
+ * own), prints the table and writes
  * {@code results.json}. Exits with 1 when Herald failed functionally (lost messages, an incomplete
- * round); figures themselves are never asserted. See docs/performance-snippet.md.
+ * round); figures themselves are never asserted. See docs/performance.md.
  */
 public final class Bench {
 
@@ -25,6 +28,9 @@ public final class Bench {
      * @throws Exception when the server cannot be started or a scenario cannot run
      */
     public static void main(String[] args) throws Exception {
+        // the servers close HTTP connections idle for 30 s; a POST sent on one the server just closed fails
+        // with EOF and is not retried (P2's fill after minutes of connecting under load): close them first
+        System.setProperty("jdk.httpclient.keepalive.timeout", System.getProperty("jdk.httpclient.keepalive.timeout", "10"));
         Settings settings = Settings.fromSystemProperties();
         Report report = new Report();
         Inbox inbox = new Inbox();
@@ -33,33 +39,32 @@ public final class Bench {
         report.environment("mode", settings.smoke() ? "smoke" : "full");
         report.environment("machine", Machine.facts());
         report.environment("client", ProcessFacts.jvm().add("openFilesLimit", ProcessFacts.maxOpenFiles()).build());
-        try (Servers servers = new Servers(settings); WsClients clients = new WsClients(inbox, 2)) {
-            ServerControl server = servers.fresh("server");
-            report.environment("server", server.info());
-            report.environment("clock", Machine.clockCheck(server));
-            report.environment("serverLimits", server.memory(false));
-            if (settings.runs("P1")) {
-                System.out.println("P1: targeted throughput ...");
-                new P1Targeted(settings, server, inbox).run(clients, report);
-                inbox.clear();
-            }
-            if (settings.runs("P2")) {
-                System.out.println("P2: fan-out with stalled clients ...");
-                new P2FanOut(settings, server, inbox).run(clients, report);
-            }
-            if (settings.runs("P3")) {
-                System.out.println("P3: capacity ...");
-                new P3Capacity(settings, servers).run(clients, report);
+        try (WsClients clients = new WsClients(inbox, 2)) {
+            List<String> commands = new ArrayList<>();
+            for (ServerKind kind : settings.runs("P1") || settings.runs("P2") || settings.runs("P3") ? settings.servers() : List.<ServerKind>of()) {
+                report.server(kind.label());
+                try (ServerLock lock = kind.fixedPorts() ? ServerLock.acquire(settings.lock()) : null;
+                     Servers servers = new Servers(settings.onServer(kind))) {
+                    try {
+                        p1ToP3(settings.onServer(kind), servers, clients, inbox, report);
+                    } catch (Exception failed) { // the other servers still run
+                        failed.printStackTrace();
+                        report.problem(kind.label() + ": " + failed);
+                        clients.closeAll();
+                        inbox.clear();
+                    }
+                    commands.addAll(servers.commands());
+                }
             }
             if (settings.runs("P4")) {
+                report.server("Payara Micro, 2 nodes");
                 System.out.println("P4: cross-node notify through Redis ...");
-                servers.close(); // two cluster nodes of its own
                 inbox.clear();
                 new P4CrossNode(settings, inbox).run(clients, report);
             }
-            var commands = jakarta.json.Json.createArrayBuilder();
-            servers.commands().forEach(commands::add);
-            report.environment("serverCommands", commands.build());
+            var commandList = jakarta.json.Json.createArrayBuilder();
+            commands.forEach(commandList::add);
+            report.environment("serverCommands", commandList.build());
             report.environment("loadAverageAtEnd", Machine.loadAverage());
             report.environment("elapsedSeconds", Long.toString((System.nanoTime() - started) / 1_000_000_000L));
         }
@@ -71,6 +76,29 @@ public final class Bench {
         if (!report.problems().isEmpty()) {
             report.problems().forEach(problem -> System.out.println("PROBLEM: " + problem));
             System.exit(1);
+        }
+    }
+
+    private static void p1ToP3(Settings settings, Servers servers, WsClients clients, Inbox inbox, Report report) throws Exception {
+        String key = settings.kind().key();
+        ServerControl server = servers.fresh(key);
+        report.environment(key, server.info());
+        report.environment(key + "Clock", Machine.clockCheck(server));
+        report.environment(key + "Limits", server.memory(false));
+        if (settings.runs("P1")) {
+            System.out.println("P1 on " + settings.kind().label() + ": targeted throughput ...");
+            new P1Targeted(settings, server, inbox).run(clients, report);
+            inbox.clear();
+        }
+        if (settings.runs("P2")) {
+            System.out.println("P2 on " + settings.kind().label() + ": fan-out with stalled clients ...");
+            new P2FanOut(settings, server, inbox).run(clients, report);
+            inbox.clear();
+        }
+        if (settings.runs("P3")) {
+            System.out.println("P3 on " + settings.kind().label() + ": capacity ...");
+            new P3Capacity(settings, servers).run(clients, report);
+            inbox.clear();
         }
     }
 

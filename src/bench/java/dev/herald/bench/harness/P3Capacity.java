@@ -63,7 +63,7 @@ final class P3Capacity {
 
     private Climb climb(WsClients clients, boolean herald, int target) throws Exception {
         if (server == null || settings.p3FreshServer()) {
-            server = settings.p3FreshServer() ? servers.fresh(herald ? "server-p3-herald" : "server-p3-raw") : servers.control();
+            server = settings.p3FreshServer() ? servers.fresh(settings.kind().key() + (herald ? "-p3-herald" : "-p3-raw")) : servers.control();
         }
         int addresses = Math.max(1, (target + PER_ADDRESS - 1) / PER_ADDRESS);
         JsonObject base = server.memory(true);

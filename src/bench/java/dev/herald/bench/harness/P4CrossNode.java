@@ -2,38 +2,33 @@ package dev.herald.bench.harness;
 
 import dev.herald.bench.peers.entity.BenchMessage;
 import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.HdrHistogram.Histogram;
 
 /**
- * P4, cross-node notify: a redis-server of its own and two Payara Micro nodes in cluster mode on it.
+ * P4, cross-node notify: a Redis of its own ({@code bench.p4.redis}: {@code single}, or {@code cluster}
+ * for a Redis Cluster of 3 primaries and 3 replicas) and two Payara Micro nodes in cluster mode on it.
  * {@code p4Users} users connect to node B; node A's {@code NotificationService.notify} sends to random
  * users, so every message goes A → Redis → B → client.
  *
  * <ul>
- * <li>Throughput: one thread on A notifies as fast as the calls return; delivered messages per second
- * (receipts over the time from the first send to the last receipt), compared with
- * {@code redis-benchmark}'s PUBLISH rate of a same-size envelope from one client (one synchronous round
- * trip at a time, as one sending thread does) on the same machine, just before.</li>
- * <li>Latency at {@code p4Rate} messages/s (5,000): p99 from A's send call to the client's receipt,
- * against the same rate sent by B to its own clients (local delivery); the difference is what the hop
- * through Redis adds.</li>
+ * <li>Throughput, for each count of {@code bench.p4.senders} (1 and 16): that many threads on A notify
+ * as fast as the calls return; delivered messages per second (receipts over the time from the first
+ * send to the last receipt), compared with {@code redis-benchmark} sending the envelope Herald publishes
+ * (seen with {@code MONITOR} during the warm-up) from as many clients, on the same Redis, just before.</li>
+ * <li>Latency at {@code p4Rate} messages/s (5,000) from one thread: p99 from A's send call to the
+ * client's receipt, against the same rate sent by B to its own clients (local delivery); the difference
+ * is what the hop through Redis adds.</li>
  * </ul>
  */
 final class P4CrossNode {
-
-    private static final Pattern RPS = Pattern.compile("([0-9]+(?:\\.[0-9]+)?) requests per second");
 
     private final Settings settings;
     private final Inbox inbox;
@@ -53,37 +48,26 @@ final class P4CrossNode {
     }
 
     void run(WsClients clients, Report report) throws Exception {
-        int redisPort = freePort();
-        Path redisLog = settings.out().resolve("p4-redis.log");
-        Files.createDirectories(settings.out());
-        Process redis = new ProcessBuilder("redis-server", "--port", Integer.toString(redisPort), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no")
-                .redirectErrorStream(true).redirectOutput(redisLog.toFile()).start();
-        Runtime.getRuntime().addShutdownHook(new Thread(redis::destroyForcibly));
-        try {
-            String envelope = "bench-a\n1\n" + BenchMessage.now(0, 1, settings.messageSize()).json();
-            awaitRedis(redisPort);
-            double publishOneClient = redisBenchmark(redisPort, 1, envelope);
-            double publishFiftyClients = redisBenchmark(redisPort, 50, envelope);
-            String uri = "-Dherald.redis.uri=redis://127.0.0.1:" + redisPort;
+        try (RedisUnderTest redis = RedisUnderTest.start(settings.p4RedisCluster(), settings.out())) {
+            List<String> a = new ArrayList<>(redis.nodeProperties());
+            a.add("-Dherald.cluster.node-id=bench-a");
+            List<String> b = new ArrayList<>(redis.nodeProperties());
+            b.add("-Dherald.cluster.node-id=bench-b");
             int portA = freePort();
             int portB = freePort();
-            try (ServerProcess a = ServerProcess.start(settings.forServer(portA, List.of(uri, "-Dherald.cluster.node-id=bench-a")), "p4-node-a");
-                 ServerProcess b = ServerProcess.start(settings.forServer(portB, List.of(uri, "-Dherald.cluster.node-id=bench-b")), "p4-node-b")) {
+            try (ServerProcess nodeProcessA = ServerProcess.start(settings.forServer(portA, a), "p4-node-a");
+                 ServerProcess nodeProcessB = ServerProcess.start(settings.forServer(portB, b), "p4-node-b")) {
                 ServerControl nodeA = new ServerControl(portA);
                 ServerControl nodeB = new ServerControl(portB);
-                nodeA.awaitReady(a, 300_000);
-                nodeB.awaitReady(b, 300_000);
-                measure(clients, report, nodeA, nodeB, portB, publishOneClient, publishFiftyClients);
+                nodeA.awaitReady(nodeProcessA, 300_000);
+                nodeB.awaitReady(nodeProcessB, 300_000);
+                measure(clients, report, redis, nodeA, nodeB, portB);
             }
-        } finally {
-            redis.destroy();
-            redis.waitFor(10, TimeUnit.SECONDS);
         }
     }
 
-    private void measure(WsClients clients, Report report, ServerControl nodeA, ServerControl nodeB, int portB,
-                         double publishOneClient, double publishFiftyClients) throws Exception {
+    private void measure(WsClients clients, Report report, RedisUnderTest redis, ServerControl nodeA, ServerControl nodeB,
+                         int portB) throws Exception {
         int users = settings.p4Users();
         URI ws = URI.create("ws://127.0.0.1:" + portB + "/herald/ws");
         WsClients.Opened opened = clients.open(users, i -> new WsClients.Target(ws, Map.of("X-Bench-User", Long.toString(i + 1))),
@@ -94,30 +78,49 @@ final class P4CrossNode {
                 return;
             }
             Inbox.await(() -> heraldUsers(nodeB) >= users, 30_000);
-            once(nodeA, users, settings.p4WarmupMs(), 0);
-            Run throughput = once(nodeA, users, settings.p4DurationMs(), 0);
-            Run remote = once(nodeA, users, settings.p4DurationMs(), settings.p4Rate());
-            Run local = once(nodeB, users, settings.p4DurationMs(), settings.p4Rate());
-            for (Run run : List.of(throughput, remote, local)) {
+            RedisUnderTest.Envelope synthetic = new RedisUnderTest.Envelope("PUBLISH", "herald:deliver",
+                    "bench-a\n1\n" + BenchMessage.now(0, 1, settings.messageSize()).json(), false);
+            RedisUnderTest.Envelope envelope = redis.capture(() -> once(nodeA, users, settings.p4WarmupMs(), 0, 1), synthetic);
+            int requests = settings.smoke() ? 10_000 : 50_000;
+            List<Run> throughput = new ArrayList<>();
+            List<Double> publish = new ArrayList<>();
+            for (int senders : settings.p4Senders()) {
+                publish.add(redis.publishRate(senders, requests, envelope));
+                throughput.add(once(nodeA, users, settings.p4DurationMs(), 0, senders));
+            }
+            Run remote = once(nodeA, users, settings.p4DurationMs(), settings.p4Rate(), 1);
+            Run local = once(nodeB, users, settings.p4DurationMs(), settings.p4Rate(), 1);
+            List<Run> all = new ArrayList<>(throughput);
+            all.addAll(List.of(remote, local));
+            for (Run run : all) {
                 if (run.received() < run.reached() || run.reached() == 0) {
                     report.problem("P4: " + run.reached() + " notifications found their user, clients received " + run.received());
                 }
             }
-            String vs = "P4 cross-node notify, " + users + " users on node B (peer: redis-benchmark PUBLISH, 1 client)";
-            report.row(vs, "delivered messages/s", Report.number(throughput.perSecond()), Report.number(publishOneClient),
-                    Report.ratio(throughput.perSecond(), publishOneClient));
-            String at = "P4 at " + settings.p4Rate() + " messages/s (peer: the same sent to local sessions)";
+            String vs = "P4 cross-node notify, " + users + " users on node B, " + redis.describe()
+                    + " (peer: redis-benchmark " + envelope.command() + " of Herald's " + envelope.payload().length()
+                    + "-character envelope, as many clients as sending threads)";
+            JsonArrayBuilder runs = Json.createArrayBuilder();
+            for (int i = 0; i < throughput.size(); i++) {
+                int senders = settings.p4Senders().get(i);
+                Run run = throughput.get(i);
+                report.row(vs, "delivered messages/s, " + senders + (senders == 1 ? " sending thread" : " sending threads"),
+                        Report.number(run.perSecond()), Report.number(publish.get(i)), Report.ratio(run.perSecond(), publish.get(i)));
+                runs.add(Json.createObjectBuilder().add("senders", senders).add("run", run.json())
+                        .add("redisBenchmarkPerSecond", publish.get(i))
+                        .add("ratio", publish.get(i) > 0 ? run.perSecond() / publish.get(i) : 0));
+            }
+            String at = "P4 at " + settings.p4Rate() + " messages/s, one sending thread (peer: the same sent to local sessions)";
             report.row(at, "latency p99, ms", Report.number(remote.p99Ms()), Report.number(local.p99Ms()),
                     Report.ratio(remote.p99Ms(), local.p99Ms()));
             report.row(at, "p99 added by Redis, ms", Report.number(remote.p99Ms() - local.p99Ms()), "–", "–");
             report.scenario("P4", Json.createObjectBuilder()
                     .add("users", users).add("messageBytes", settings.messageSize()).add("rate", settings.p4Rate())
-                    .add("durationMs", settings.p4DurationMs())
-                    .add("redisBenchmarkPublishPerSecond", Json.createObjectBuilder()
-                            .add("clients1", publishOneClient).add("clients50", publishFiftyClients))
-                    .add("throughput", throughput.json())
-                    .add("ratioToPublishOneClient", publishOneClient > 0 ? throughput.perSecond() / publishOneClient : 0)
-                    .add("ratioToPublishFiftyClients", publishFiftyClients > 0 ? throughput.perSecond() / publishFiftyClients : 0)
+                    .add("durationMs", settings.p4DurationMs()).add("redis", redis.describe())
+                    .add("envelope", Json.createObjectBuilder().add("command", envelope.command()).add("channel", envelope.channel())
+                            .add("characters", envelope.payload().length()).add("capturedFromHerald", envelope.captured()))
+                    .add("redisBenchmarkRequests", requests)
+                    .add("throughput", runs)
                     .add("crossNodeAtRate", remote.json())
                     .add("localAtRate", local.json())
                     .add("p99AddedMs", remote.p99Ms() - local.p99Ms())
@@ -127,9 +130,9 @@ final class P4CrossNode {
         }
     }
 
-    private Run once(ServerControl sender, int users, long durationMs, int rate) throws Exception {
+    private Run once(ServerControl sender, int users, long durationMs, int rate, int senders) throws Exception {
         long run = nextRun++;
-        JsonObject result = sender.p4(users, run, durationMs, rate, settings.messageSize());
+        JsonObject result = sender.p4(users, run, durationMs, rate, settings.messageSize(), senders);
         long reached = result.getJsonNumber("reached").longValue();
         Inbox.Run receipts = inbox.run(run);
         Inbox.await(() -> receipts.count() >= reached, 30_000);
@@ -153,33 +156,5 @@ final class P4CrossNode {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
-    }
-
-    private static void awaitRedis(int port) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (System.nanoTime() < deadline) {
-            Process ping = new ProcessBuilder("redis-cli", "-p", Integer.toString(port), "ping").redirectErrorStream(true).start();
-            String answer = new String(ping.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            if (ping.waitFor() == 0 && "PONG".equals(answer)) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        throw new IOException("redis-server on port " + port + " did not answer");
-    }
-
-    /** @return PUBLISH requests per second that redis-benchmark measured with this many clients */
-    private static double redisBenchmark(int port, int clients, String message) throws Exception {
-        Process benchmark = new ProcessBuilder("redis-benchmark", "-p", Integer.toString(port), "-c", Integer.toString(clients),
-                "-n", "50000", "-q", "publish", "herald:deliver", message)
-                .redirectErrorStream(true).start();
-        String output = new String(benchmark.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        benchmark.waitFor();
-        Matcher matcher = RPS.matcher(output);
-        double rate = Double.NaN;
-        while (matcher.find()) {
-            rate = Double.parseDouble(matcher.group(1));
-        }
-        return rate;
     }
 }

@@ -23,11 +23,12 @@ import java.util.Map;
 final class Report {
 
     /** One line of the table. */
-    record Row(String scenario, String metric, String herald, String peer, String ratio) {
+    record Row(String server, String scenario, String metric, String herald, String peer, String ratio) {
     }
 
     private final JsonObjectBuilder environment = Json.createObjectBuilder();
-    private final JsonObjectBuilder scenarios = Json.createObjectBuilder();
+    private final Map<String, JsonObjectBuilder> scenarios = new java.util.LinkedHashMap<>();
+    private String server = "Payara Micro";
     private final List<Row> rows = new ArrayList<>();
     private final List<String> problems = new ArrayList<>();
 
@@ -39,12 +40,17 @@ final class Report {
         environment.add(key, value);
     }
 
+    /** @param name the server the rows and scenarios that follow were measured on */
+    void server(String name) {
+        server = name;
+    }
+
     void scenario(String name, JsonObject details) {
-        scenarios.add(name, details);
+        scenarios.computeIfAbsent(server, s -> Json.createObjectBuilder()).add(name, details);
     }
 
     void row(String scenario, String metric, String herald, String peer, String ratio) {
-        rows.add(new Row(scenario, metric, herald, peer, ratio));
+        rows.add(new Row(server, scenario, metric, herald, peer, ratio));
     }
 
     void problem(String text) {
@@ -57,23 +63,25 @@ final class Report {
 
     /** @return the table as Markdown, the same text printed and pasted into docs/performance.md */
     String table() {
-        StringBuilder table = new StringBuilder("| scenario | figure | Herald | peer | ratio |\n|---|---|---:|---:|---:|\n");
+        StringBuilder table = new StringBuilder("| server | scenario | figure | Herald | peer | ratio |\n|---|---|---|---:|---:|---:|\n");
         for (Row row : rows) {
-            table.append("| ").append(String.join(" | ", row.scenario(), row.metric(), row.herald(), row.peer(), row.ratio())).append(" |\n");
+            table.append("| ").append(String.join(" | ", row.server(), row.scenario(), row.metric(), row.herald(), row.peer(), row.ratio())).append(" |\n");
         }
         return table.toString();
     }
 
     void write(Path file) throws IOException {
         JsonArrayBuilder table = Json.createArrayBuilder();
-        rows.forEach(row -> table.add(Json.createObjectBuilder().add("scenario", row.scenario()).add("figure", row.metric())
+        rows.forEach(row -> table.add(Json.createObjectBuilder().add("server", row.server()).add("scenario", row.scenario()).add("figure", row.metric())
                 .add("herald", row.herald()).add("peer", row.peer()).add("ratio", row.ratio())));
         JsonArrayBuilder problemList = Json.createArrayBuilder();
         problems.forEach(problemList::add);
+        JsonObjectBuilder byServer = Json.createObjectBuilder();
+        scenarios.forEach(byServer::add);
         JsonObject results = Json.createObjectBuilder()
                 .add("environment", environment)
                 .add("table", table)
-                .add("scenarios", scenarios)
+                .add("scenarios", byServer)
                 .add("problems", problemList)
                 .build();
         Files.createDirectories(file.getParent());

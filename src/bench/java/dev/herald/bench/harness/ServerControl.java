@@ -73,8 +73,9 @@ final class ServerControl {
     }
 
     /** @return the P4 run's counts, once the run is over ({@code rate} 0: as fast as possible) */
-    JsonObject p4(int users, long run, long durationMs, int rate, int size) throws IOException, InterruptedException {
-        return call("POST", "p4?users=" + users + "&run=" + run + "&durationMs=" + durationMs + "&rate=" + rate + "&size=" + size);
+    JsonObject p4(int users, long run, long durationMs, int rate, int size, int senders) throws IOException, InterruptedException {
+        return call("POST", "p4?users=" + users + "&run=" + run + "&durationMs=" + durationMs + "&rate=" + rate + "&size=" + size
+                + "&senders=" + senders);
     }
 
     /** @return false when the previous broadcast is still running */

@@ -9,21 +9,24 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The Payara Micro process under test (the same runtime as the demo), started by the harness with the
- * benchmark WAR and stopped at the end, also when the harness is interrupted.
+ * The server process under test (Payara Micro, WildFly or Open Liberty, {@link ServerLaunch}), started
+ * by the harness with the benchmark WAR and stopped at the end with every process it started, also when
+ * the harness is interrupted.
  */
 final class ServerProcess implements AutoCloseable {
 
     private final Process process;
     private final List<String> command;
     private final Path log;
+    private final Settings settings;
     private final Thread hook;
 
-    private ServerProcess(Process process, List<String> command, Path log) {
+    private ServerProcess(Process process, List<String> command, Path log, Settings settings) {
         this.process = process;
         this.command = command;
         this.log = log;
-        this.hook = new Thread(process::destroy, "bench-server-stop");
+        this.settings = settings;
+        this.hook = new Thread(this::destroyTree, "bench-server-stop");
         Runtime.getRuntime().addShutdownHook(hook);
     }
 
@@ -38,30 +41,33 @@ final class ServerProcess implements AutoCloseable {
             probe.setReuseAddress(true); // as the server will: connections of an earlier run may linger in TIME_WAIT
             probe.bind(new java.net.InetSocketAddress(settings.port()));
         } catch (IOException taken) {
-            throw new IOException("port " + settings.port() + " is in use: pass -Dbench.port=<free port>", taken);
+            throw new IOException("port " + settings.port() + " is in use: pass -Dbench."
+                    + (settings.kind() == ServerKind.PAYARA ? "" : settings.kind().key() + ".") + "port=<free port>", taken);
         }
-        for (Path required : List.of(settings.microJar(), settings.war())) {
-            if (!Files.isRegularFile(required)) {
-                throw new IOException(required + " is missing: build with mvn package -Pbench");
+        List<Path> required = settings.kind() == ServerKind.PAYARA ? List.of(settings.microJar(), settings.war()) : List.of(settings.war());
+        for (Path file : required) {
+            if (!Files.isRegularFile(file)) {
+                throw new IOException(file + " is missing: build with mvn package -Pbench");
             }
         }
         Files.createDirectories(settings.out());
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(settings.serverJvm());
-        if (settings.jfr()) {
-            command.add("-XX:StartFlightRecording=filename=" + settings.out().resolve(name + ".jfr").toAbsolutePath()
-                    + ",settings=profile,dumponexit=true");
+        ProcessBuilder builder;
+        try {
+            builder = ServerLaunch.of(settings, name);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while preparing " + settings.kind().label(), e);
         }
-        command.addAll(List.of("-jar", settings.microJar().toAbsolutePath().toString(),
-                "--nocluster", "--port", Integer.toString(settings.port()),
-                "--contextroot", "herald", "--deploy", settings.war().toAbsolutePath().toString()));
         Path log = settings.out().resolve(name + ".log");
-        Process process = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
-        return new ServerProcess(process, command, log);
+        Process process = builder.redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        List<String> command = new ArrayList<>();
+        for (String variable : List.of("JAVA_OPTS", "JVM_ARGS", "HTTP_PORT")) {
+            if (builder.environment().containsKey(variable)) {
+                command.add(variable + "='" + builder.environment().get(variable) + "'");
+            }
+        }
+        command.addAll(builder.command());
+        return new ServerProcess(process, command, log, settings);
     }
 
     /** @return the exact command line */
@@ -76,11 +82,7 @@ final class ServerProcess implements AutoCloseable {
 
     /** @return true when the server log reports that the WAR did not deploy */
     boolean deploymentFailed() {
-        try {
-            return Files.readString(log).contains("Exception while deploying");
-        } catch (IOException | java.io.UncheckedIOException unreadable) {
-            return false;
-        }
+        return ServerLaunch.deploymentFailed(settings, log);
     }
 
     /** @return true while the process runs */
@@ -88,10 +90,27 @@ final class ServerProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** Asks the server and every process it started (WildFly's and Liberty's scripts start the JVM) to stop. */
+    private List<ProcessHandle> destroyTree() {
+        List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
+        tree.add(process.toHandle());
+        tree.forEach(ProcessHandle::destroy);
+        return tree;
+    }
+
     @Override
     public void close() throws InterruptedException {
-        process.destroy();
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+        List<ProcessHandle> tree = destroyTree();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        for (ProcessHandle member : tree) {
+            while (member.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            if (member.isAlive()) {
+                member.destroyForcibly();
+            }
+        }
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             process.waitFor(10, TimeUnit.SECONDS);
         }

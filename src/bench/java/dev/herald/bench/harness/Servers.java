@@ -5,8 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The server under test across the run: one Payara Micro process for P1 and P2, and a fresh one for
- * each P3 climb, so that heap and RSS growth are measured from a server that has served nothing.
+ * One server under test (Payara Micro, WildFly or Open Liberty) across its part of the run: one process
+ * for P1 and P2, and a fresh one for each P3 climb, so that heap and RSS growth are measured from a
+ * server that has served nothing.
  */
 final class Servers implements AutoCloseable {
 
@@ -32,7 +33,7 @@ final class Servers implements AutoCloseable {
         current = ServerProcess.start(settings, name);
         String command = String.join(" ", current.command());
         commands.add(name + ": " + command);
-        System.out.println("Starting Payara Micro (" + name + ") on port " + settings.port() + ": " + command);
+        System.out.println("Starting " + settings.kind().label() + " (" + name + ") on port " + settings.port() + ": " + command);
         control.awaitReady(current, 300_000);
         return control;
     }

@@ -135,12 +135,15 @@ public class BenchResource {
      * @param durationMs how long
      * @param rate       messages per second, 0 for as fast as possible
      * @param size       message bytes
+     * @param senders    sending threads
      * @return the run's counts
+     * @throws InterruptedException when interrupted
      */
     @POST
     @Path("p4")
     public JsonObject p4(@QueryParam("users") int users, @QueryParam("run") long run, @QueryParam("durationMs") long durationMs,
-                         @QueryParam("rate") int rate, @QueryParam("size") int size) {
-        return notify.run(users, run, durationMs, rate, size);
+                         @QueryParam("rate") int rate, @QueryParam("size") int size,
+                         @QueryParam("senders") @DefaultValue("1") int senders) throws InterruptedException {
+        return notify.run(users, run, durationMs, rate, size, senders);
     }
 }

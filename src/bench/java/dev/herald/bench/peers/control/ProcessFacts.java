@@ -50,10 +50,28 @@ public final class ProcessFacts {
                 .add("cpuTimeNanos", cpuTimeNanos());
     }
 
-    /** @return CPU time this process has used so far, or -1 where the JVM cannot tell */
+    /**
+     * @return CPU time this process has used so far, or -1 where the JVM cannot tell ({@code /proc/self/stat}
+     *         where WildFly's modules hide {@code com.sun.management} from the deployment)
+     */
     public static long cpuTimeNanos() {
-        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
-                ? os.getProcessCpuTime() : -1;
+        try {
+            return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                    ? os.getProcessCpuTime() : -1;
+        } catch (LinkageError hidden) {
+            return procCpuTimeNanos();
+        }
+    }
+
+    private static long procCpuTimeNanos() {
+        try {
+            String stat = Files.readString(Path.of("/proc/self/stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime (fields 14, 15)
+            return ticks * 10_000_000L; // USER_HZ is 100 on Linux
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     /** @return this process's resident set size, or -1 where /proc is missing */
