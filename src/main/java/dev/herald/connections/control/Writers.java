@@ -23,7 +23,9 @@ import java.util.logging.Logger;
  * threads come from the container's {@code ManagedThreadFactory}, started when the first message
  * arrives, and end with the application: a handoff is a queue insert, where a
  * {@code ManagedExecutorService} submission would capture the container's context for every message
- * (docs/performance.md). With 0 threads, and after {@link #stop}, tasks run on their caller.
+ * (on Payara Micro 30–64 µs of the handing thread's CPU against 0.2 µs or less, measured by the
+ * benchmark WAR's {@code HandoffCostServlet}). With 0 threads, and after {@link #stop}, tasks run on
+ * their caller.
  */
 @ApplicationScoped
 @Typed(Writers.class)
