@@ -532,14 +532,20 @@ class ClusterIT {
     void theApplicationStopLeavesNoThreadNorConnection(@ArquillianResource @OperateOnDeployment(A) URL a) throws Exception {
         awaitSubscribed(a);
         try (RedisClient redis = REDIS.client();
-             WsClient alice = WsClient.connect(a, "alice")) {
+             WsClient alice = WsClient.connect(a, "alice");
+             WsClient bob = WsClient.connect(a, "ws", "bob", Map.of(), List.of("herald.v1"))) {
             waitFor(() -> "1".equals(presenceOf(redis, "node-a", 1)), 30_000);
             assertTrue(clients(redis).contains("name=herald-node-a-sub"), clients(redis));
+            assertEquals("herald.welcome", json(bob.next(10_000)).getString("type"));
+            deliver(a, 2, "{\"message\":\"back from the subscriber\"}"); // v1: written by A's writer threads
+            assertEquals("back from the subscriber", json(bob.next(10_000)).getJsonObject("data").getString("message"));
             JsonObject stopped = hookPost(a, "cluster/stop");
             assertTrue(stopped.getBoolean("subscriberThreadBefore"));
+            assertEquals(2, stopped.getInt("writerThreadsBefore"), "herald.delivery.writer-threads' default");
             assertFalse(stopped.getBoolean("enabled"));
-            // the thread has returned from run(); it terminates right after
+            // the threads have returned from run(); they terminate right after
             waitFor(() -> hookGet(a, "cluster/threads").getInt("subscriberThreads") == 0, 5_000);
+            waitFor(() -> hookGet(a, "cluster/threads").getInt("writerThreads") == 0, 5_000);
             assertEquals(Set.of(), presenceOf(redis, "node-a"), "deleted at once (A's TTL is 60 s)");
             waitFor(() -> !clients(redis).contains("name=herald-node-a"), 10_000); // pool and subscriber closed, JVM running
         } finally {

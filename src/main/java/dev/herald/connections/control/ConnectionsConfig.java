@@ -25,6 +25,7 @@ public class ConnectionsConfig {
     private static final String D_SHUTDOWN_DRAIN_MS = "5000";
     private static final String D_MAX_SESSIONS_PER_USER = "16";
     private static final String D_OPEN_TIMEOUT_MS = "10000";
+    private static final String D_WRITER_THREADS = "2";
 
     @Inject
     @ConfigProperty(name = "herald.send.buffer-limit", defaultValue = D_SEND_BUFFER_LIMIT)
@@ -55,12 +56,17 @@ public class ConnectionsConfig {
     @ConfigProperty(name = "herald.handshake.open-timeout-ms", defaultValue = D_OPEN_TIMEOUT_MS)
     long openTimeoutMs = Long.parseLong(D_OPEN_TIMEOUT_MS);
 
+    @Inject
+    @ConfigProperty(name = "herald.delivery.writer-threads", defaultValue = D_WRITER_THREADS)
+    int writerThreads = Integer.parseInt(D_WRITER_THREADS);
+
     /** Creates the bean; CDI fills the fields. */
     public ConnectionsConfig() {
     }
 
     /**
-     * Settings for code that runs without CDI (unit tests, benchmarks); the open timeout keeps its default.
+     * Settings for code that runs without CDI (unit tests, benchmarks); the open timeout and the writer
+     * threads keep their defaults.
      *
      * @param sendBufferLimit     bytes a session may have queued before it counts as a slow consumer
      * @param sendTimeLimitMs     how long one write may take before the session counts as a slow consumer
@@ -94,6 +100,7 @@ public class ConnectionsConfig {
         atLeast("herald.shutdown.drain-ms", shutdownDrainMs, 0);
         atLeast("herald.max-sessions-per-user", maxSessionsPerUser, 1);
         atLeast("herald.handshake.open-timeout-ms", openTimeoutMs, 1);
+        atLeast("herald.delivery.writer-threads", writerThreads, 0);
     }
 
     /**
@@ -141,5 +148,13 @@ public class ConnectionsConfig {
      */
     public long openTimeoutMs() {
         return openTimeoutMs;
+    }
+
+    /**
+     * @return {@code herald.delivery.writer-threads}: threads that write what the cluster's subscriber
+     *         received ({@link Writers}; default 2; 0: the subscriber writes itself)
+     */
+    public int writerThreads() {
+        return writerThreads;
     }
 }

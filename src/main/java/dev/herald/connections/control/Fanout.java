@@ -5,13 +5,16 @@ import dev.herald.messages.entity.StreamKey;
 import dev.herald.recovery.control.Relay;
 import java.util.List;
 import java.util.OptionalInt;
+import java.util.concurrent.Executor;
 
 /**
  * Queues one serialized message on its stream's sessions of this node: plain sessions get the bare
  * JSON at once, lock-free; {@code herald.v1} sessions get it sequenced, through the cluster's
  * {@link Relay} when it takes the message (it comes back from the subscriber) and otherwise from
  * the in-memory history ({@link Sequencer}). Group and topic streams go through the relay only when
- * it {@linkplain Relay#routes routes} them. No caller waits for a client.
+ * it {@linkplain Relay#routes routes} them. No caller waits for a client. What the application
+ * sends is written on the sending thread; what the cluster's subscriber hands over is written by
+ * the {@link Writers} (why: see there).
  */
 final class Fanout {
 
@@ -43,7 +46,7 @@ final class Fanout {
     Delivery send(List<? extends StreamKey> streamKeys, OutboundMessage message) {
         Delivery delivery = new Delivery();
         for (StreamKey streamKey : streamKeys) {
-            plain(streamKey, message, delivery);
+            plain(streamKey, message, delivery, Runnable::run);
             OptionalInt elsewhere = relay.isActive() && relay.routes(streamKey) ? relay.publishCounted(streamKey, message) : OptionalInt.empty();
             if (elsewhere.isPresent()) {
                 delivery.withRemoteSessions(elsewhere.getAsInt());
@@ -62,19 +65,21 @@ final class Fanout {
     /**
      * @param streamKey the stream
      * @param message   the bare JSON another node published
+     * @param writers   write it (the caller, the cluster's subscriber, only queues)
      * @return how many plain sessions it was queued on
      */
-    Delivery plainOnly(StreamKey streamKey, OutboundMessage message) {
+    Delivery plainOnly(StreamKey streamKey, OutboundMessage message, Executor writers) {
         Delivery delivery = new Delivery();
-        plain(streamKey, message, delivery);
+        plain(streamKey, message, delivery, writers);
         return delivery.seal();
     }
 
-    private void plain(StreamKey streamKey, OutboundMessage message, Delivery delivery) {
+    private void plain(StreamKey streamKey, OutboundMessage message, Delivery delivery, Executor writers) {
         registry.forEachTarget(streamKey, connection -> {
             if (!connection.isV1() && connection.isLive()) {
                 delivery.expect();
-                connection.sender().enqueue(message, delivery);
+                connection.sender().offer(message, delivery);
+                connection.sender().flushOn(writers);
             }
         });
     }

@@ -11,6 +11,7 @@ import dev.herald.recovery.control.V1Protocol;
 import dev.herald.stats.control.HeraldStats;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.logging.Logger;
 
 /**
@@ -127,16 +128,17 @@ final class Sequencer {
 
     /**
      * Queues a message the relay sequenced on this node's v1 sessions of its stream, in sequence
-     * order; a session that sees a gap (this node missed publications) is closed to resync.
+     * order, written by the {@code writers} (the caller, the cluster's subscriber, only queues); a
+     * session that sees a gap (this node missed publications) is closed to resync.
      */
-    Delivery relayed(StreamKey streamKey, String epoch, long seq, String data) {
+    Delivery relayed(StreamKey streamKey, String epoch, long seq, String data, Executor writers) {
         OutboundMessage frame = V1Protocol.message(streamKey, epoch, seq, data);
         Delivery delivery = new Delivery();
         registry.forEachTarget(streamKey, connection -> {
             if (connection.isV1() && connection.isLive()) {
                 delivery.expect();
                 boolean inOrder = connection.offerSequenced(streamKey, epoch, seq, frame, delivery, true);
-                connection.sender().flush();
+                connection.sender().flushOn(writers);
                 if (!inOrder) {
                     stats.resync();
                     LOG.info(() -> "Closing " + connection + " to resync: it missed relayed messages of its "

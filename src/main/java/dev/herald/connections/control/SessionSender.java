@@ -8,6 +8,7 @@ import jakarta.websocket.SendResult;
 import java.nio.ByteBuffer;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -46,6 +47,7 @@ public final class SessionSender implements SendHandler {
     private final AtomicBoolean writing = new AtomicBoolean();
     private final AtomicBoolean terminated = new AtomicBoolean();
     private final AtomicBoolean pingQueued = new AtomicBoolean();
+    private final AtomicBoolean scheduled = new AtomicBoolean(); // handed to the writers, drain not started
     private volatile Frame inFlight;
     private volatile long inFlightSince;
     private volatile Thread drainingThread;
@@ -106,18 +108,30 @@ public final class SessionSender implements SendHandler {
 
     /**
      * After {@link #offer}: closes the session as a slow consumer when its backlog passed the buffer
-     * limit, otherwise writes what is queued (the container's send may complete on this thread).
+     * limit, otherwise writes what is queued on this thread (the container's send may complete on it),
+     * unless a writer thread's drain ({@link #flushOn}) is about to.
      */
     public void flush() {
+        flushOn(Runnable::run);
+    }
+
+    /**
+     * As {@link #flush()}, but a writer thread writes, never the caller: the sender is handed to the
+     * writers at most once until that drain starts, so the caller only queues and the order is kept.
+     *
+     * @param writers runs the drain ({@link Writers}); {@link #flush()} runs it on the caller
+     */
+    public void flushOn(Executor writers) {
         if (queuedBytes.get() + probes.unconfirmedBytes() > bufferLimit) {
             terminate(HeraldCloseCodes.SLOW_CONSUMER, null);
-            return;
-        }
-        if (terminated.get()) {
+        } else if (terminated.get()) {
             failQueued(); // lost a race with terminate(): settle what it may not have seen
-            return;
+        } else if (scheduled.compareAndSet(false, true)) {
+            writers.execute(() -> {
+                scheduled.set(false); // first: what is offered from now on hands the sender over again
+                drain();
+            });
         }
-        drain();
     }
 
     /** Queues a ping (a delivery probe) unless one is already waiting, and writes it in its turn. */

@@ -31,6 +31,7 @@ import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 /**
  * The live WebSocket sessions by user id, and the way to send them JSON: the seed's
@@ -40,7 +41,8 @@ import java.util.function.Consumer;
  * client), the {@link Sequencer} keeps {@code herald.v1} streams in order, the {@link Watchdog}
  * pings and drops dead or slow sessions, the {@link ClosePolicy} settles every departure and the
  * {@link Drain} ends them on shutdown; groups, topics and lists of users are {@link #audiences()}. A user
- * may hold {@code herald.max-sessions-per-user} sessions. In cluster mode the {@link Relay} shares the v1 streams.
+ * may hold {@code herald.max-sessions-per-user} sessions. In cluster mode the {@link Relay} shares the v1
+ * streams, and what the cluster's subscriber hands over is written by the {@link Writers}.
  */
 @ApplicationScoped
 public class WebSocketManager implements NodeSessions, SessionQueries, SessionLifecycle {
@@ -63,6 +65,8 @@ public class WebSocketManager implements NodeSessions, SessionQueries, SessionLi
     Relay relay;
     @Inject
     GroupResolver groupResolver = new NoGroups();
+    @Inject
+    Writers writers = new Writers(Thread::new, 0); // outside a container the cluster's caller writes
     @Resource
     ManagedExecutorService managedExecutor;
     @Resource
@@ -193,13 +197,9 @@ public class WebSocketManager implements NodeSessions, SessionQueries, SessionLi
      * @return true when the session was registered
      */
     public boolean disconnect(long userId, Session session) {
-        for (Connection connection : registry.of(userId)) {
-            if (connection.session() == session) {
-                connection.sender().terminate(HeraldCloseCodes.DISCONNECTED, null);
-                return true;
-            }
-        }
-        return false;
+        Optional<Connection> match = Stream.of(registry.of(userId)).filter(c -> c.session() == session).findFirst();
+        match.ifPresent(connection -> connection.sender().terminate(HeraldCloseCodes.DISCONNECTED, null));
+        return match.isPresent();
     }
 
     @Override
@@ -282,12 +282,12 @@ public class WebSocketManager implements NodeSessions, SessionQueries, SessionLi
 
     @Override
     public Delivery sendPlainLocal(StreamKey streamKey, OutboundMessage message) {
-        return fanout.plainOnly(streamKey, message);
+        return fanout.plainOnly(streamKey, message, writers);
     }
 
     @Override
     public Delivery deliverRelayed(StreamKey streamKey, String epoch, long seq, String data) {
-        return sequencer.relayed(streamKey, epoch, seq, data);
+        return sequencer.relayed(streamKey, epoch, seq, data, writers);
     }
 
     /** One pass of the heartbeat and send-time watchdog ({@link Watchdog}) at {@code nowNanos}, a {@link System#nanoTime()}. */

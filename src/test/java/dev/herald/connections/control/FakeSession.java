@@ -10,6 +10,8 @@ import java.nio.ByteBuffer;
 import java.nio.ReadOnlyBufferException;
 import java.util.List;
 import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.ArrayList;
@@ -34,6 +36,7 @@ final class FakeSession {
     final AtomicInteger concurrentWrites = new AtomicInteger();
     final AtomicInteger maxConcurrentWrites = new AtomicInteger();
     final Queue<SendHandler> pending = new ConcurrentLinkedQueue<>();
+    final Set<Thread> writingThreads = ConcurrentHashMap.newKeySet(); // the threads that called sendText
     volatile Mode mode;
     volatile Executor executor;
     volatile boolean open = true;
@@ -82,6 +85,7 @@ final class FakeSession {
     }
 
     private void write(String text, SendHandler handler) {
+        writingThreads.add(Thread.currentThread());
         int now = concurrentWrites.incrementAndGet();
         maxConcurrentWrites.accumulateAndGet(now, Math::max);
         switch (mode) {

@@ -1,6 +1,7 @@
 package dev.herald.it.hooks;
 
 import dev.herald.cluster.control.Cluster;
+import dev.herald.connections.control.Writers;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -9,6 +10,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import java.util.function.Predicate;
 
 /** Runs the cluster's application-stop path inside a running server and reports what it left. */
 @Path("cluster")
@@ -16,35 +18,46 @@ import jakarta.ws.rs.core.MediaType;
 public class ClusterHooks {
 
     private static final String SUBSCRIBER_THREAD = "herald-redis-subscriber";
+    private static final String WRITER_THREAD = "herald-writer-";
 
     @Inject
     Cluster cluster;
+    @Inject
+    Writers writers;
 
     /**
-     * @return {@code {"subscriberThreadBefore":true,"enabled":false}} when the stop ended the cluster mode
-     *         (its thread ends right after: see {@link #threads()})
+     * Stops the cluster, then the writer threads, as the application's stop does.
+     *
+     * @return {@code {"subscriberThreadBefore":true,"writerThreadsBefore":2,"enabled":false}} when the
+     *         stop ended the cluster mode (the threads end right after: see {@link #threads()})
      */
     @POST
     @Path("stop")
     public JsonObject stop() {
-        boolean before = subscriberThreads() > 0;
+        boolean before = threads(SUBSCRIBER_THREAD::equals) > 0;
+        long writersBefore = threads(name -> name.startsWith(WRITER_THREAD));
         cluster.stop();
+        writers.stop();
         return Json.createObjectBuilder()
                 .add("subscriberThreadBefore", before)
+                .add("writerThreadsBefore", writersBefore)
                 .add("enabled", cluster.isEnabled())
                 .build();
     }
 
-    /** @return {@code {"subscriberThreads":n}}: live threads named as the cluster's subscriber */
+    /** @return {@code {"subscriberThreads":n,"writerThreads":m}}: live threads named as the cluster's subscriber, and as the writers */
     @GET
     @Path("threads")
     public JsonObject threads() {
-        return Json.createObjectBuilder().add("subscriberThreads", subscriberThreads()).build();
+        return Json.createObjectBuilder()
+                .add("subscriberThreads", threads(SUBSCRIBER_THREAD::equals))
+                .add("writerThreads", threads(name -> name.startsWith(WRITER_THREAD)))
+                .build();
     }
 
-    private static long subscriberThreads() {
+    private static long threads(Predicate<String> name) {
         return Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.isAlive() && SUBSCRIBER_THREAD.equals(t.getName()))
+                .filter(t -> t.isAlive() && name.test(t.getName()))
                 .count();
     }
 }
