@@ -459,7 +459,7 @@ class ClusterIT {
         try (RedisClient redis = REDIS.client();
              WsClient alice = WsClient.connect(a, "alice")) {
             waitFor(() -> "1".equals(presenceOf(redis, "node-a", 1)), 30_000);
-            assertTrue(clients(redis).contains("name=herald-node-a-sub"), clients(redis));
+            assertTrue(clients(redis).contains("name=herald-node-a-ssub"), clients(redis));
             JsonObject stopped = hookPost(a, "cluster/stop");
             assertTrue(stopped.getBoolean("subscriberThreadBefore"));
             assertFalse(stopped.getBoolean("enabled"));

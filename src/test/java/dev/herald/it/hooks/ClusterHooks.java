@@ -15,7 +15,7 @@ import jakarta.ws.rs.core.MediaType;
 @Produces(MediaType.APPLICATION_JSON)
 public class ClusterHooks {
 
-    private static final String SUBSCRIBER_THREAD = "herald-redis-subscriber";
+    private static final String SUBSCRIBER_THREAD = "herald-redis-shard-"; // one per Redis (per primary of a Redis Cluster)
 
     @Inject
     Cluster cluster;
@@ -44,7 +44,7 @@ public class ClusterHooks {
 
     private static long subscriberThreads() {
         return Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.isAlive() && SUBSCRIBER_THREAD.equals(t.getName()))
+                .filter(t -> t.isAlive() && t.getName().startsWith(SUBSCRIBER_THREAD))
                 .count();
     }
 }
