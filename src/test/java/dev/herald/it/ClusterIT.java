@@ -11,7 +11,6 @@ import static dev.herald.it.ItSupport.ticket;
 import static dev.herald.it.ItSupport.waitFor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.json.JsonObject;
@@ -152,7 +151,7 @@ class ClusterIT {
         return node;
     }
 
-    private static String uncheckedStats(URL node) {
+    static String uncheckedStats(URL node) {
         try {
             return stats(node).toString();
         } catch (Exception e) {
@@ -238,22 +237,7 @@ class ClusterIT {
 
     @Test
     void theMfaCheckOnASeesAUserConnectedOnlyToB(@ArquillianResource @OperateOnDeployment(A) URL a) throws Exception {
-        URL b = b(a);
-        try (WsClient bob = WsClient.connect(b, "bob")) {
-            awaitSessions(a, 2, 1);
-            JsonObject result = deliver(a, 2, "{\"message\":\"MFA_REQUIRED\",\"challenge\":\"c1\"}");
-            assertTrue(result.getBoolean("delivered"), "notifyFrontend is true: bob is connected, on B");
-            String text = bob.next(10_000);
-            assertNotNull(text, () -> "nothing on B; bob closed " + bob.closed().getNow(null) + "; A " + uncheckedStats(a) + "; B " + uncheckedStats(b));
-            JsonObject received = json(text);
-            assertEquals("MFA_REQUIRED", received.getString("message"));
-            assertEquals("c1", received.getString("challenge"));
-        }
-        awaitSessions(a, 3, 0);
-        HttpResponse<String> nowhere = Rest.post(a, "ops", "notifications/3", "{\"message\":\"MFA_REQUIRED\"}");
-        assertEquals(400, nowhere.statusCode(), nowhere.body());
-        assertEquals("application/problem+json", nowhere.headers().firstValue("Content-Type").orElse(""));
-        assertEquals("MFA_REQUIRED", json(nowhere.body()).getString("code"));
+        CrossNodeChecks.mfaCheckOnASeesAUserConnectedOnlyToB(a, b(a));
     }
 
     @Test
@@ -274,19 +258,7 @@ class ClusterIT {
 
     @Test
     void aTicketIssuedOnAOpensASessionOnceOnB(@ArquillianResource @OperateOnDeployment(A) URL a) throws Exception {
-        URL b = b(a);
-        HttpResponse<String> issued = Rest.post(a, "alice", "ws/ticket", "");
-        assertEquals(201, issued.statusCode(), issued.body());
-        String ticket = json(issued.body()).getString("ticket");
-        try (WsClient alice = WsClient.connect(b, "ws?ticket=" + ticket, null, Map.of())) {
-            deliver(b, 1, "{\"message\":\"ticket holder\"}");
-            assertEquals("ticket holder", json(alice.next(10_000)).getString("message"), "the session on B is alice's");
-        }
-        for (URL node : new URL[]{b, a}) {
-            try (WsClient replay = WsClient.connect(node, "ws?ticket=" + ticket, null, Map.of())) {
-                assertEquals(new WsClient.Close(4004, "invalid or expired ticket"), replay.closed().get(), "used once, on any node");
-            }
-        }
+        CrossNodeChecks.ticketIssuedOnAOpensASessionOnceOnB(a, b(a));
     }
 
     @Test
@@ -308,54 +280,7 @@ class ClusterIT {
 
     @Test
     void aV1ClientThatReconnectsToTheOtherNodeRecoversWhatItMissed(@ArquillianResource @OperateOnDeployment(A) URL a) throws Exception {
-        URL b = b(a);
-        RecoveryIT.Positions bob = new RecoveryIT.Positions();
-        try (WsClient onA = WsClient.connect(a, "ws", "bob", Map.of(), List.of("herald.v1"))) {
-            JsonObject welcome = json(onA.next(10_000));
-            assertEquals("herald.welcome", welcome.getString("type"), welcome.toString());
-            bob.welcome(welcome);
-            awaitSessions(b, 2, 1);
-            deliver(b, 2, "{\"message\":\"from b, live on a\"}");
-            JsonObject live = json(onA.next(10_000));
-            assertEquals("from b, live on a", live.getJsonObject("data").getString("message"));
-            assertEquals(welcome.getJsonObject("user").getInt("seq") + 1, live.getInt("seq"), "one sequence across nodes");
-            bob.read(live);
-        }
-        awaitSessions(a, 2, 0);
-        String[] sent = {"t1", "t2", "b1", "t3", "t4", "b2", "t5"};
-        for (int n = 0; n < sent.length; n++) {
-            URL sender = n % 2 == 0 ? a : b;
-            if (sent[n].startsWith("b")) {
-                assertEquals(200, Rest.post(sender, "ops", "notifications", "{\"message\":\"" + sent[n] + "\"}").statusCode());
-            } else {
-                deliver(sender, 2, "{\"message\":\"" + sent[n] + "\"}");
-            }
-        }
-        try (WsClient onB = WsClient.connect(b, "ws" + bob.query(), "bob", Map.of(), List.of("herald.v1"))) {
-            List<String> user = new ArrayList<>();
-            List<String> broadcasts = new ArrayList<>();
-            for (int n = 0; n < sent.length; n++) {
-                JsonObject message = json(onB.next(10_000));
-                assertEquals("herald.message", message.getString("type"), message.toString());
-                String[] before = ("user".equals(message.getString("stream")) ? bob.since : bob.bsince).split(":");
-                assertEquals(before[0], message.getString("epoch"));
-                assertEquals(Long.parseLong(before[1]) + 1, message.getJsonNumber("seq").longValue(), "no gap, no duplicate");
-                bob.read(message);
-                ("user".equals(message.getString("stream")) ? user : broadcasts).add(message.getJsonObject("data").getString("message"));
-            }
-            assertEquals(List.of("t1", "t2", "t3", "t4", "t5"), user);
-            assertEquals(List.of("b1", "b2"), broadcasts);
-            JsonObject welcome = json(onB.next(10_000));
-            assertEquals("herald.welcome", welcome.getString("type"), welcome.toString());
-            assertTrue(welcome.getBoolean("recovered"), "recovered on the other node");
-            assertEquals(7, welcome.getInt("replayed"));
-            awaitSessions(a, 2, 1);
-            deliver(a, 2, "{\"message\":\"live from a\"}");
-            JsonObject live = json(onB.next(10_000));
-            assertEquals("live from a", live.getJsonObject("data").getString("message"));
-            assertEquals(welcome.getJsonObject("user").getInt("seq") + 1, live.getInt("seq"));
-            assertEquals(null, onB.next(500), "nothing twice");
-        }
+        CrossNodeChecks.v1ClientThatReconnectsToTheOtherNodeRecoversWhatItMissed(a, b(a));
     }
 
     /** C, started again if a clean stop ended it: the routing tests need three nodes. */
@@ -535,7 +460,7 @@ class ClusterIT {
              WsClient alice = WsClient.connect(a, "alice");
              WsClient bob = WsClient.connect(a, "ws", "bob", Map.of(), List.of("herald.v1"))) {
             waitFor(() -> "1".equals(presenceOf(redis, "node-a", 1)), 30_000);
-            assertTrue(clients(redis).contains("name=herald-node-a-sub"), clients(redis));
+            assertTrue(clients(redis).contains("name=herald-node-a-ssub"), clients(redis));
             assertEquals("herald.welcome", json(bob.next(10_000)).getString("type"));
             deliver(a, 2, "{\"message\":\"back from the subscriber\"}"); // v1: written by A's writer threads
             assertEquals("back from the subscriber", json(bob.next(10_000)).getJsonObject("data").getString("message"));

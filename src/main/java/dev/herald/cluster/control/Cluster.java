@@ -46,11 +46,12 @@ import java.util.logging.Logger;
  * one included when it does), anything else to every node ({@link KeyLayout}). Other nodes deliver
  * it to their plain sessions; every receiving node, this one included, to its v1 sessions from the
  * subscriber, so they see each stream in seq order whichever node sent. Publishes from one thread
- * reach Redis in order and are read by one subscriber thread, so per-session order holds. Plain
+ * reach Redis in order and each channel is read by one subscriber thread, so per-session order holds. Plain
  * sessions: at most once across nodes; v1 sessions: a gap closes the session to resync (1012).</li>
  * <li><b>Presence.</b> Which users have live sessions on which node, per shard ({@link RedisPresence}),
  * kept by a {@link PresenceBook} and a heartbeat every third of {@code herald.cluster.presence-ttl-ms};
- * the heartbeat also publishes the subscription's own liveness message ({@link Subscriber#HEARTBEAT}).</li>
+ * the heartbeat also publishes the subscriptions' liveness message on each of their connections
+ * ({@link ShardedSubscriptions#HEARTBEAT}).</li>
  * <li><b>Tickets.</b> Connect tickets in Redis ({@link RedisTickets}).</li>
  * <li><b>Outages.</b> Callers never wait for Redis beyond {@code herald.redis.timeout-ms}, and not at
  * all while it is known to be down ({@link RedisLink}); local delivery and presence go on.</li>
@@ -91,7 +92,7 @@ public class Cluster implements ClusterStatus {
     private RedisTickets tickets;
     private RedisHistory history;
     private RedisControl control;
-    private Subscriber subscriber;
+    private ShardedSubscriptions subscriber;
     private ScheduledFuture<?> heartbeat;
 
     /** Creates the bean; CDI injects its collaborators. */
@@ -117,7 +118,7 @@ public class Cluster implements ClusterStatus {
                 recovery.replayBound(connections.sendBufferLimit()));
         control = new RedisControl(link, keys, nodeId);
         subscriber = subscriber(keys.channelsOf(nodeId));
-        threads.newThread(subscriber).start();
+        subscriber.start();
         long beatMs = config.presenceTtlMs() / 3;
         heartbeat = scheduler.scheduleAtFixedRate(this::beat, 0, beatMs, TimeUnit.MILLISECONDS);
         enabled = true;
@@ -126,10 +127,13 @@ public class Cluster implements ClusterStatus {
                 + ", presence expires " + config.presenceTtlMs() + " ms after the last heartbeat");
     }
 
-    /** The seam of the subscription: the channels this node reads ({@link KeyLayout#channelsOf}) and their receiver. */
-    private Subscriber subscriber(List<String> channels) {
+    /**
+     * The seam of the subscriptions: the channels this node reads ({@link KeyLayout#channelsOf}) and
+     * their receiver; one connection on a standalone Redis, one per primary on a Redis Cluster.
+     */
+    private ShardedSubscriptions subscriber(List<String> channels) {
         Inbox inbox = new Inbox(manager, nodeId, keys.channel(0, nodeId) + " …", stats);
-        return new Subscriber(link, channels, inbox, config.redisRetryMs());
+        return new ShardedSubscriptions(link, link.clients(), channels, inbox, config.redisRetryMs(), threads);
     }
 
     private static String randomNodeId() {
@@ -266,7 +270,7 @@ public class Cluster implements ClusterStatus {
             } else {
                 book.flush();
                 presence.refresh(false);
-                control.heartbeat();
+                control.heartbeat(subscriber.heartbeatChannels());
             }
             subscriber.check(TimeUnit.MILLISECONDS.toNanos(Math.max(MIN_SILENCE_MS, config.presenceTtlMs())));
         } catch (RuntimeException e) {

@@ -5,7 +5,8 @@ import java.util.List;
 /**
  * Requests from one node to others, for what is not a message: "close this user's sessions"
  * ({@link Envelope#disconnect}) on the broadcast channel, which every node reads, and the
- * subscription's heartbeat ({@link Subscriber#HEARTBEAT}) on one of this node's own channels. Both
+ * subscriptions' heartbeat ({@link ShardedSubscriptions#HEARTBEAT}) on one channel of each of this
+ * node's connections. Both
  * by {@code SPUBLISH} in a script whose one key is the channel, so they route on Redis Cluster too.
  * Not a CDI bean, so that nothing CDI scans refers to Jedis types (single-node and drop-in
  * applications run without Jedis).
@@ -39,11 +40,17 @@ final class RedisControl {
     }
 
     /**
-     * Publishes the heartbeat on this node's channel of shard 0, which its subscriber reads.
+     * Publishes the heartbeat on each of the given channels (one per connection the node reads,
+     * {@link ShardedSubscriptions#heartbeatChannels}).
      *
-     * @return false when Redis was skipped or failed
+     * @param channels where
+     * @return false when Redis was skipped or failed for one of them
      */
-    boolean heartbeat() {
-        return link.call(redis -> SPUBLISH.eval(redis, List.of(keys.channel(0, nodeId)), List.of(Subscriber.HEARTBEAT))).isPresent();
+    boolean heartbeat(List<String> channels) {
+        boolean sent = true;
+        for (String channel : channels) {
+            sent &= link.call(redis -> SPUBLISH.eval(redis, List.of(channel), List.of(ShardedSubscriptions.HEARTBEAT))).isPresent();
+        }
+        return sent;
     }
 }

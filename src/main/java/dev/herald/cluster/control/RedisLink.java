@@ -5,18 +5,15 @@ import java.util.Optional;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import redis.clients.jedis.Connection;
-import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
-import redis.clients.jedis.JedisClientConfig;
-import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
- * Herald's one Redis client (Jedis {@link RedisClient}, a connection pool), built from
+ * Herald's one Redis client ({@link RedisClients#client()}: a pooled client of a standalone Redis, or
+ * with {@code herald.redis.cluster=true} a Redis Cluster client, one pool per node), built from
  * {@code herald.redis.uri}, and the rule that no caller waits for Redis: every connect, read and
  * pool wait is limited to {@code herald.redis.timeout-ms}, and while an {@link Outage} lasts,
  * foreground calls skip Redis at once. Background calls (heartbeat, subscriber) find out when it is
@@ -29,9 +26,8 @@ final class RedisLink implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(RedisLink.class.getName());
 
     private final HostAndPort address;
-    private final JedisClientConfig clientConfig;
-    private final String clientName;
-    private final RedisClient client;
+    private final RedisClients clients;
+    private final UnifiedJedis client;
     private final Outage outage;
     private final HeraldStats stats;
 
@@ -41,16 +37,15 @@ final class RedisLink implements AutoCloseable {
      * @param stats       counters
      * @param onRecovered runs when Redis is reachable again after an outage
      * @throws IllegalArgumentException when the URI is not a {@code redis://} or {@code rediss://} URI
+     * @throws JedisException           for a Redis Cluster none of whose seed answers with a slot map
      */
     RedisLink(ClusterConfig config, String clientName, HeraldStats stats, Runnable onRecovered) {
-        RedisClients clients = new RedisClients(config, clientName);
+        this.clients = new RedisClients(config, clientName);
         this.address = clients.seed();
-        this.clientName = clientName;
         this.stats = stats;
-        this.clientConfig = clients.clientConfig();
-        this.client = clients.standalone();
+        this.client = clients.client();
         this.outage = new Outage(address.toString(), stats, () -> {
-            client.getPool().clear(); // idle connections from before a failure are likely broken
+            RedisClients.clearIdle(client); // idle connections from before a failure are likely broken
             if (!isDown()) {
                 onRecovered.run();
             }
@@ -127,7 +122,7 @@ final class RedisLink implements AutoCloseable {
         }
     }
 
-    /** Records that a background connection (the subscriber's) works. */
+    /** Records that a background connection (a subscription's) works. */
     void reached() {
         outage.recovered();
     }
@@ -141,13 +136,9 @@ final class RedisLink implements AutoCloseable {
         return false;
     }
 
-    /**
-     * @param suffix added to the client name
-     * @return a new connection of its own, outside the pool (for the subscriber's blocking read)
-     * @throws JedisConnectionException when Redis cannot be reached within the timeout
-     */
-    Connection connect(String suffix) {
-        return new Connection(address, DefaultJedisClientConfig.builder().from(clientConfig).clientName(clientName + suffix).build());
+    /** @return how to reach Redis: standalone or cluster, connections of their own (for the subscriptions) */
+    RedisClients clients() {
+        return clients;
     }
 
     /** Closes the pool and its connections. */

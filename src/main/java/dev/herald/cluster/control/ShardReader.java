@@ -148,14 +148,13 @@ final class ShardReader implements Runnable {
     }
 
     /**
-     * Drops the connection when it is subscribed to one of the heartbeat channels and received nothing
-     * for longer than the limit, so that the thread reconnects.
+     * Drops the connection when it is subscribed and received nothing for longer than the limit, so
+     * that the thread reconnects.
      *
-     * @param heartbeats      channels that carry a message at least once per heartbeat
-     * @param maxSilenceNanos how long such a connection may stay silent
+     * @param maxSilenceNanos how long the connection may stay silent
      */
-    void check(Set<String> heartbeats, long maxSilenceNanos) {
-        if (listener == null || heartbeats.stream().noneMatch(subscribed::contains)) {
+    void check(long maxSilenceNanos) {
+        if (listener == null) {
             return;
         }
         if (System.nanoTime() - lastMessageNanos > maxSilenceNanos) {

@@ -21,17 +21,23 @@ import redis.clients.jedis.exceptions.JedisException;
  * slots. The subscriptions follow the topology: when a slot moves, a primary fails over or dies, the
  * reader that notices refreshes the slot map ({@link ShardPlan}) and every reader is re-assigned, a
  * reader for a new primary started and one for a node that serves none of the channels retired.
- * Outages are reported through {@link RedisLink#failed} and {@link RedisLink#reached}. The plan is
- * guarded by this object's monitor, held only to compare and hand out channels.
+ * Outages are reported through {@link RedisLink#failed} and {@link RedisLink#reached}. Liveness is a
+ * message, not a ping: the node publishes {@link #HEARTBEAT} on one channel of every connection
+ * ({@link #heartbeatChannels}) at each heartbeat, and {@link #check} drops a connection that received
+ * nothing for too long (no FIN, e.g. a frozen node), so its reader reconnects. The plan is guarded by
+ * this object's monitor, held only to compare and hand out channels.
  */
 final class ShardedSubscriptions {
+
+    /** The heartbeat's text; never an envelope (an envelope starts with a node id, never with '!'). */
+    static final String HEARTBEAT = "!heartbeat";
 
     private static final Logger LOG = Logger.getLogger(ShardedSubscriptions.class.getName());
 
     private final RedisLink link;
     private final RedisClients clients;
     private final Set<String> channels;
-    private final Set<String> heartbeats;
+    private final List<String> preference;
     private final Consumer<String> receiver;
     private final long retryMs;
     private final ThreadFactory threads;
@@ -42,18 +48,18 @@ final class ShardedSubscriptions {
     /**
      * @param link       outage reporting
      * @param clients    how to reach Redis (standalone or cluster, connections)
-     * @param channels   the shard channels to read, heartbeat channels included
-     * @param heartbeats those of the channels that carry a message each heartbeat (see {@link #check})
-     * @param receiver   gets every message, on a reader thread; must not block
+     * @param channels   the shard channels to read, in the order preferred for a connection's heartbeat
+     *                   (the node's own channels before the broadcast channel, which every node reads)
+     * @param receiver   gets every message but the heartbeat, on a reader thread; must not block
      * @param retryMs    longest wait between two attempts ({@code herald.redis.retry-ms})
      * @param threads    makes the reader threads
      */
-    ShardedSubscriptions(RedisLink link, RedisClients clients, Set<String> channels, Set<String> heartbeats,
+    ShardedSubscriptions(RedisLink link, RedisClients clients, List<String> channels,
             Consumer<String> receiver, long retryMs, ThreadFactory threads) {
         this.link = link;
         this.clients = clients;
         this.channels = Set.copyOf(channels);
-        this.heartbeats = Set.copyOf(heartbeats);
+        this.preference = List.copyOf(channels);
         this.receiver = receiver;
         this.retryMs = retryMs;
         this.threads = threads;
@@ -152,6 +158,9 @@ final class ShardedSubscriptions {
      * @param message the text
      */
     void deliver(String message) {
+        if (HEARTBEAT.equals(message)) {
+            return;
+        }
         try {
             receiver.accept(message);
         } catch (RuntimeException e) {
@@ -170,18 +179,31 @@ final class ShardedSubscriptions {
     }
 
     /**
-     * Drops every connection subscribed to a heartbeat channel that received nothing for longer than
-     * the limit, so its reader reconnects (a silently dead connection, e.g. a frozen node). Connections
-     * without a heartbeat channel are left to TCP.
+     * @return one channel per connection, where the node publishes {@link #HEARTBEAT} so that each
+     *         connection hears from Redis at every heartbeat: the first of the reader's channels in
+     *         the order given
+     */
+    synchronized List<String> heartbeatChannels() {
+        List<String> chosen = new ArrayList<>(readers.size());
+        for (ShardReader reader : readers.values()) {
+            Set<String> assigned = reader.assigned();
+            preference.stream().filter(assigned::contains).findFirst().ifPresent(chosen::add);
+        }
+        return chosen;
+    }
+
+    /**
+     * Drops every subscribed connection that received nothing, heartbeat included, for longer than the
+     * limit, so its reader reconnects (a silently dead connection, e.g. a frozen node).
      *
-     * @param maxSilenceNanos how long such a connection may stay silent
+     * @param maxSilenceNanos how long a connection may stay silent
      */
     void check(long maxSilenceNanos) {
         List<ShardReader> current;
         synchronized (this) {
             current = List.copyOf(readers.values());
         }
-        current.forEach(reader -> reader.check(heartbeats, maxSilenceNanos));
+        current.forEach(reader -> reader.check(maxSilenceNanos));
     }
 
     /**

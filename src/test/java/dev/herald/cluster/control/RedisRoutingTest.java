@@ -29,25 +29,27 @@ class RedisRoutingTest extends RedisFixture {
 
     private static final String MARKER = "{\"marker\":true}";
 
-    private final List<Subscriber> subscribers = new ArrayList<>();
+    private final List<ShardedSubscriptions> subscribers = new ArrayList<>();
 
     /** One node: its presence, and its subscription reading into a queue. */
-    private record Node(String id, RedisPresence presence, Subscriber subscriber, BlockingQueue<String> received) {
+    private record Node(String id, RedisPresence presence, ShardedSubscriptions subscriber, BlockingQueue<String> received) {
     }
 
     private Node node(String id) {
         BlockingQueue<String> received = new LinkedBlockingQueue<>();
-        Subscriber subscriber = new Subscriber(link, keys.channelsOf(id), received::add, 200);
+        ShardedSubscriptions subscriber = new ShardedSubscriptions(link, link.clients(), keys.channelsOf(id), received::add, 200, task -> {
+            Thread thread = new Thread(task);
+            thread.setDaemon(true);
+            return thread;
+        });
         subscribers.add(subscriber);
-        Thread thread = new Thread(subscriber);
-        thread.setDaemon(true);
-        thread.start();
+        subscriber.start();
         return new Node(id, new RedisPresence(link, keys, id, 60_000), subscriber, received);
     }
 
     @AfterEach
     void stopSubscribers() throws InterruptedException {
-        for (Subscriber subscriber : subscribers) {
+        for (ShardedSubscriptions subscriber : subscribers) {
             subscriber.stop(2000);
         }
     }
@@ -150,7 +152,8 @@ class RedisRoutingTest extends RedisFixture {
         Node a = node("a");
         awaitSubscribed(a);
         RedisControl control = new RedisControl(link, keys, "a");
-        assertTrue(control.heartbeat());
+        assertEquals(List.of(keys.channel(0, "a")), a.subscriber().heartbeatChannels(), "one connection: its first own channel");
+        assertTrue(control.heartbeat(a.subscriber().heartbeatChannels()));
         assertTrue(new RedisControl(link, keys, "b").disconnect(7));
         new RedisHistory(link, keys, "b", 100, 60_000, stats).publish(StreamKey.BROADCAST, OutboundMessage.of(MARKER));
         assertEquals(List.of("!disconnect"), untilMarker(a), "the heartbeat is not handed on; a disconnect reaches every node");
@@ -166,7 +169,7 @@ class RedisRoutingTest extends RedisFixture {
     /** @return the id of the newest subscriber connection in {@code CLIENT LIST} (ids only grow), or -1 */
     private static long subscriberId() {
         String clients = new String((byte[]) redis.sendCommand(Protocol.Command.CLIENT, "LIST"), StandardCharsets.UTF_8);
-        Matcher id = Pattern.compile("id=(\\d+) [^\\n]*name=herald-test-sub ").matcher(clients);
+        Matcher id = Pattern.compile("id=(\\d+) [^\\n]*name=herald-test-ssub ").matcher(clients);
         long newest = -1;
         while (id.find()) {
             newest = Math.max(newest, Long.parseLong(id.group(1)));

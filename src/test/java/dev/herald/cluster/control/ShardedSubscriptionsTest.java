@@ -62,6 +62,8 @@ class ShardedSubscriptionsTest {
         try (RedisLink link = link(cluster.seedUri(), true); RedisClusterClient publisher = publisher(cluster)) {
             ShardedSubscriptions subscriptions = start(link, cluster.seedUri(), true, channels);
             assertEquals(3, subscriptions.readerCount(), "one reader per primary");
+            assertEquals(3, subscriptions.heartbeatChannels().stream().map(c -> cluster.primaryOf(JedisClusterCRC16.getSlot(c))).distinct().count(),
+                    "a heartbeat channel on each connection");
             for (String channel : channels) {
                 awaitDelivery(publisher::spublish, channel);
             }
@@ -154,8 +156,8 @@ class ShardedSubscriptionsTest {
     void dropsASilentHeartbeatConnection() throws Exception {
         List<String> channels = onePerPrimary(cluster);
         try (RedisLink link = link(cluster.seedUri(), true); RedisClusterClient publisher = publisher(cluster)) {
-            ShardedSubscriptions subscriptions = new ShardedSubscriptions(link, clients(cluster.seedUri(), true), Set.copyOf(channels),
-                    Set.of(channels.get(0)), received::add, 200, factory);
+            ShardedSubscriptions subscriptions = new ShardedSubscriptions(link, clients(cluster.seedUri(), true), channels,
+                    received::add, 200, factory);
             subscriptions.start();
             await().atMost(RESUMED).until(subscriptions::isSubscribed);
             int before = threads.size();
@@ -190,7 +192,7 @@ class ShardedSubscriptionsTest {
     }
 
     private ShardedSubscriptions start(RedisLink link, String uri, boolean isCluster, List<String> channels) {
-        ShardedSubscriptions subscriptions = new ShardedSubscriptions(link, clients(uri, isCluster), Set.copyOf(channels), Set.of(),
+        ShardedSubscriptions subscriptions = new ShardedSubscriptions(link, clients(uri, isCluster), channels,
                 received::add, 1000, factory);
         subscriptions.start();
         await().atMost(RESUMED).until(subscriptions::isSubscribed);

@@ -17,7 +17,7 @@ import java.util.function.Predicate;
 @Produces(MediaType.APPLICATION_JSON)
 public class ClusterHooks {
 
-    private static final String SUBSCRIBER_THREAD = "herald-redis-subscriber";
+    private static final String SUBSCRIBER_THREAD = "herald-redis-shard-"; // one per Redis (per primary of a Redis Cluster)
     private static final String WRITER_THREAD = "herald-writer-";
 
     @Inject
@@ -50,7 +50,7 @@ public class ClusterHooks {
     @Path("threads")
     public JsonObject threads() {
         return Json.createObjectBuilder()
-                .add("subscriberThreads", threads(SUBSCRIBER_THREAD::equals))
+                .add("subscriberThreads", threads(name -> name.startsWith(SUBSCRIBER_THREAD)))
                 .add("writerThreads", threads(name -> name.startsWith(WRITER_THREAD)))
                 .build();
     }
