@@ -11,8 +11,10 @@ import static dev.herald.it.ItSupport.ticket;
 import static dev.herald.it.ItSupport.waitFor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.herald.it.groups.GroupHooks;
 import jakarta.json.JsonObject;
 import java.net.URL;
 import java.net.http.HttpClient;
@@ -88,7 +90,8 @@ class ClusterIT {
                 "herald.cluster.presence-ttl-ms", "60000",
                 "herald.redis.retry-ms", "500",
                 // a GC pause of a loaded test node must not look like an outage (a timed-out publish is lost)
-                "herald.redis.timeout-ms", "3000"));
+                "herald.redis.timeout-ms", "3000"))
+                .addPackage(GroupHooks.class.getPackage()); // alice and bob in team:a, topics open.* allowed
     }
 
     @BeforeAll
@@ -498,5 +501,146 @@ class ClusterIT {
         awaitSubscribed(b(a));
         waitFor(() -> Health.get(a, "ready").statusCode() == 200, 30_000);
         assertEquals("UP", Health.heraldCheck(a, "ready").orElseThrow().getString("status"));
+    }
+
+    // ---- issue 18 across nodes: groups and topics (GroupHooks' resolver: alice 1 and bob 2 in team:a) ----------
+
+    private static final HttpClient GROUP_HOOKS = HttpClient.newHttpClient();
+
+    private static void groupHook(URL node, String action, long user, String group) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(node.toURI().resolve("test-groups/" + action + "?user=" + user + "&group=" + group))
+                .POST(HttpRequest.BodyPublishers.noBody()).build();
+        HttpResponse<String> response = GROUP_HOOKS.send(request, HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), response.body());
+    }
+
+    private static JsonObject toStream(URL node, String path, String message) throws Exception {
+        HttpResponse<String> response = Rest.post(node, "ops", path, "{\"message\":\"" + message + "\"}");
+        assertEquals(200, response.statusCode(), response.body());
+        return json(response.body());
+    }
+
+    private static int groupUsers(URL node, String group) throws Exception {
+        return json(Rest.get(node, "ops", "groups/" + group).body()).getInt("users");
+    }
+
+    private static JsonObject frame(WsClient client) throws Exception {
+        String text = client.next(10_000);
+        assertNotNull(text, "a frame within 10 s");
+        return json(text);
+    }
+
+    /** The next v1 frame is the group's or topic's message, then a marker of the user's stream: nothing came twice. */
+    private static void v1ReceivesOnce(WsClient client, String stream, String expected, URL markerFrom, long userId) throws Exception {
+        JsonObject message = frame(client);
+        assertEquals(stream, message.getString("stream"), message.toString());
+        assertEquals(expected, message.getJsonObject("data").getString("message"));
+        deliver(markerFrom, userId, "{\"message\":\"marker\"}");
+        assertEquals("marker", frame(client).getJsonObject("data").getString("message"), "nothing came twice before the marker");
+    }
+
+    @Test
+    void aGroupMessageFromAReachesEveryMembersSessionOnBothNodesOnce(@ArquillianResource @OperateOnDeployment(A) URL a) throws Exception {
+        URL b = b(a);
+        try (WsClient aliceV1OnA = WsClient.connect(a, "ws", "alice", Map.of(), List.of("herald.v1"));
+             WsClient aliceOnB = WsClient.connect(b, "alice"); WsClient bobV1OnB = WsClient.connect(b, "ws", "bob", Map.of(), List.of("herald.v1"));
+             WsClient carolOnB = WsClient.connect(b, "carol")) {
+            JsonObject welcome = frame(aliceV1OnA);
+            assertTrue(welcome.getJsonObject("groups").containsKey("team:a"), welcome.toString());
+            assertTrue(frame(bobV1OnB).getJsonObject("groups").containsKey("team:a"));
+            awaitSessions(a, 1, 2);
+            awaitSessions(a, 2, 1);
+            awaitSessions(a, 3, 1);
+            JsonObject answer = toStream(a, "groups/team:a", "g1");
+            assertEquals(1, answer.getInt("sessions"), "A's own session: " + answer);
+            assertEquals("unknown", answer.getString("otherNodes"));
+            v1ReceivesOnce(aliceV1OnA, "group", "g1", a, 1);
+            JsonObject onB = frame(bobV1OnB);
+            assertEquals(welcome.getJsonObject("groups").getJsonObject("team:a").getInt("seq") + 1, onB.getInt("seq"),
+                    "one sequence across nodes, from Redis: " + onB);
+            assertEquals("g1", onB.getJsonObject("data").getString("message"));
+            deliver(a, 2, "{\"message\":\"marker\"}");
+            assertEquals("marker", frame(bobV1OnB).getJsonObject("data").getString("message"), "nothing came twice");
+            receivesOnce(aliceOnB, "g1", "marker"); // the marker v1ReceivesOnce sent alice
+            deliver(a, 3, "{\"message\":\"carol-got-nothing\"}");
+            assertEquals("carol-got-nothing", json(carolOnB.next(10_000)).getString("message"), "a non-member gets nothing");
+        }
+        awaitSessions(a, 1, 0);
+    }
+
+    @Test
+    void joinAndLeaveCalledOnATakeEffectOnTheUsersSessionsOnB(@ArquillianResource @OperateOnDeployment(A) URL a) throws Exception {
+        URL b = b(a);
+        try (WsClient carolV1OnB = WsClient.connect(b, "ws", "carol", Map.of(), List.of("herald.v1"))) {
+            frame(carolV1OnB);
+            awaitSessions(a, 3, 1);
+            groupHook(a, "join", 3, "team:c");
+            waitFor(() -> groupUsers(b, "team:c") == 1, 10_000);
+            toStream(a, "groups/team:c", "joined");
+            v1ReceivesOnce(carolV1OnB, "group", "joined", a, 3);
+
+            groupHook(a, "leave", 3, "team:c");
+            waitFor(() -> groupUsers(b, "team:c") == 0, 10_000);
+            toStream(a, "groups/team:c", "left");
+            deliver(a, 3, "{\"message\":\"after-leave\"}");
+            assertEquals("after-leave", frame(carolV1OnB).getJsonObject("data").getString("message"), "nothing of the group after the leave");
+        }
+        awaitSessions(a, 3, 0);
+    }
+
+    @Test
+    void aTopicSubscribedOnBGetsAPublishFromA(@ArquillianResource @OperateOnDeployment(A) URL a) throws Exception {
+        URL b = b(a);
+        try (WsClient carolV1OnB = WsClient.connect(b, "ws", "carol", Map.of(), List.of("herald.v1"))) {
+            frame(carolV1OnB);
+            toStream(a, "topics/open.cluster", "before");
+            carolV1OnB.send("{\"type\":\"herald.subscribe\",\"topic\":\"open.cluster\"}");
+            JsonObject subscribed = frame(carolV1OnB);
+            assertEquals("herald.subscribed", subscribed.getString("type"), subscribed.toString());
+            assertTrue(subscribed.getJsonNumber("seq").longValue() >= 1, "the head read from Redis: " + subscribed);
+            JsonObject answer = toStream(a, "topics/open.cluster", "t1");
+            assertEquals("unknown", answer.getString("otherNodes"), answer.toString());
+            JsonObject message = frame(carolV1OnB);
+            assertEquals(subscribed.getJsonNumber("seq").longValue() + 1, message.getJsonNumber("seq").longValue(), message.toString());
+            assertEquals(subscribed.getString("epoch"), message.getString("epoch"));
+            assertEquals("t1", message.getJsonObject("data").getString("message"));
+            deliver(a, 3, "{\"message\":\"marker\"}");
+            assertEquals("marker", frame(carolV1OnB).getJsonObject("data").getString("message"), "nothing came twice");
+        }
+        awaitSessions(a, 3, 0);
+    }
+
+    @Test
+    void aV1ClientThatMissedGroupMessagesRecoversThemOnTheOtherNode(@ArquillianResource @OperateOnDeployment(A) URL a) throws Exception {
+        URL b = b(a);
+        RecoveryIT.Positions alice = new RecoveryIT.Positions();
+        String group;
+        try (WsClient onA = WsClient.connect(a, "ws", "alice", Map.of(), List.of("herald.v1"))) {
+            JsonObject welcome = frame(onA);
+            alice.welcome(welcome);
+            group = RecoveryIT.position(welcome.getJsonObject("groups").getJsonObject("team:a"));
+        }
+        awaitSessions(a, 1, 0);
+        toStream(a, "groups/team:a", "missed-1");
+        toStream(b, "groups/team:a", "missed-2");
+        try (WsClient onB = WsClient.connect(b, "ws" + alice.query() + "&gsince=team:a@" + group, "alice", Map.of(), List.of("herald.v1"))) {
+            String[] before = group.split(":");
+            for (int n = 1; n <= 2; n++) {
+                JsonObject message = frame(onB);
+                assertEquals("group", message.getString("stream"), message.toString());
+                assertEquals(before[0], message.getString("epoch"));
+                assertEquals(Long.parseLong(before[1]) + n, message.getJsonNumber("seq").longValue(), "no gap, no duplicate");
+                assertEquals("missed-" + n, message.getJsonObject("data").getString("message"));
+            }
+            JsonObject welcome = frame(onB);
+            assertEquals("herald.welcome", welcome.getString("type"), welcome.toString());
+            assertTrue(welcome.getBoolean("recovered"), "recovered on the other node: " + welcome);
+            assertEquals(2, welcome.getInt("replayed"));
+            assertEquals(Long.parseLong(before[1]) + 2, welcome.getJsonObject("groups").getJsonObject("team:a").getJsonNumber("seq").longValue());
+            awaitSessions(a, 1, 1);
+            toStream(a, "groups/team:a", "live");
+            v1ReceivesOnce(onB, "group", "live", a, 1);
+        }
+        awaitSessions(a, 1, 0);
     }
 }

@@ -16,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.herald.it.groups.GroupHooks;
 import jakarta.json.JsonObject;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -56,7 +57,8 @@ class SseIT {
                 "herald.max-sessions-per-user", "3",
                 "herald.inbound.max-bytes", "2048",
                 "herald.inbound.rate", "5",
-                "herald.inbound.burst", "10"));
+                "herald.inbound.burst", "10"))
+                .addPackage(GroupHooks.class.getPackage()); // alice and bob in team:a, topics open.* allowed
     }
 
     @ArquillianResource
@@ -229,6 +231,40 @@ class SseIT {
         }
         awaitSessions(base, 3, 0);
         assertEquals(400, send(base, 3, "{\"message\":\"MFA_REQUIRED\"}").statusCode(), "gone is gone");
+    }
+
+    /** Issue 18 over SSE: the resolver sees the stream's principal, a group message reaches it, a topic posted for is answered on it. */
+    @Test
+    void aStreamGetsItsGroupsMessagesAndSubscribesToTopicsThroughItsPosts() throws Exception {
+        awaitSessions(base, 1, 0);
+        try (SseClient alice = SseClient.open(base, "", "alice", Map.of())) {
+            String id = streamId(alice);
+            JsonObject welcome = data(alice.next(WAIT));
+            assertEquals("herald.welcome", welcome.getString("type"));
+            assertTrue(welcome.getJsonObject("groups").containsKey("team:a"), "the resolver's group: " + welcome);
+            HttpResponse<String> sent = Rest.post(base, "ops", "groups/team:a", "{\"message\":\"to the team\"}");
+            assertEquals(200, sent.statusCode(), sent.body());
+            assertEquals(1, json(sent.body()).getInt("sessions"));
+            JsonObject group = data(alice.next(WAIT));
+            assertEquals("group", group.getString("stream"), group.toString());
+            assertEquals("team:a", group.getString("name"));
+            assertEquals(welcome.getJsonObject("groups").getJsonObject("team:a").getInt("seq") + 1, group.getInt("seq"));
+            assertEquals("to the team", group.getJsonObject("data").getString("message"));
+
+            assertEquals(202, post(id, null, "application/json", "{\"type\":\"herald.subscribe\",\"topic\":\"open.sse\"}").statusCode());
+            JsonObject subscribed = data(alice.next(WAIT));
+            assertEquals("herald.subscribed", subscribed.getString("type"), subscribed.toString());
+            assertEquals(202, post(id, null, "application/json", "{\"type\":\"herald.subscribe\",\"topic\":\"closed\"}").statusCode());
+            assertEquals("herald.refused", data(alice.next(WAIT)).getString("type"));
+            HttpResponse<String> published = Rest.post(base, "ops", "topics/open.sse", "{\"message\":\"news\"}");
+            assertEquals(1, json(published.body()).getInt("sessions"), published.body());
+            JsonObject topic = data(alice.next(WAIT));
+            assertEquals("topic", topic.getString("stream"), topic.toString());
+            assertEquals("news", topic.getJsonObject("data").getString("message"));
+            deliver(base, 1, "{\"message\":\"marker\"}");
+            assertEquals("marker", data(alice.next(WAIT)).getJsonObject("data").getString("message"), "nothing came twice");
+        }
+        awaitSessions(base, 1, 0);
     }
 
     @Test

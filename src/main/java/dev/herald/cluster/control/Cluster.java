@@ -4,12 +4,13 @@ import dev.herald.connections.control.ConnectionsConfig;
 import dev.herald.connections.control.NodeSessions;
 import dev.herald.connections.entity.DisconnectRequested;
 import dev.herald.connections.entity.PresenceChanged;
-import dev.herald.messages.entity.OutboundMessage;
+import dev.herald.connections.entity.GroupMembershipChanged;
 import dev.herald.messages.entity.StreamKey;
 import dev.herald.platform.ClusterStatus;
 import dev.herald.recovery.control.RecoveryConfig;
 import dev.herald.recovery.control.Replay;
-import dev.herald.recovery.control.StreamPosition;
+import dev.herald.recovery.control.Relay;
+import dev.herald.recovery.control.Resume;
 import dev.herald.stats.control.HeraldStats;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -26,8 +27,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
-import java.util.OptionalLong;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -190,29 +189,9 @@ public class Cluster implements ClusterStatus {
         return sessions.get();
     }
 
-    /**
-     * Stores a connect ticket where every node finds it.
-     *
-     * @param ticket     the ticket
-     * @param userId     its user
-     * @param ttlSeconds     its lifetime
-     * @param maxOutstanding unused, unexpired tickets the user may hold on all nodes together (0: no cap)
-     * @param perMinute      tickets the user may be issued per minute on all nodes together (0: no limit)
-     * @return 0 when stored in Redis; the seconds until the user may ask again when a limit refused it;
-     *         empty on a single node or when Redis is unreachable
-     */
-    public OptionalLong storeTicket(String ticket, long userId, long ttlSeconds, int maxOutstanding, int perMinute) {
-        return enabled ? tickets.store(ticket, userId, ttlSeconds, maxOutstanding, perMinute) : OptionalLong.empty();
-    }
-
-    /**
-     * Uses up a connect ticket stored by any node.
-     *
-     * @param ticket the ticket
-     * @return its user; empty when unknown, expired, used, on a single node or when Redis is unreachable
-     */
-    public OptionalLong takeTicket(String ticket) {
-        return enabled ? tickets.take(ticket) : OptionalLong.empty();
+    /** @return connect tickets in Redis, shared by every node; empty on a single node (and once the node left) */
+    Optional<RedisTickets> tickets() {
+        return enabled ? Optional.of(tickets) : Optional.empty();
     }
 
     /** A registration came or went: written before the handshake's 101, so other nodes count it as soon as its client may. */
@@ -230,9 +209,16 @@ public class Cluster implements ClusterStatus {
         }
     }
 
-    /** @return the user's sessions elsewhere when sequenced in Redis and published; empty: the caller sequences it in memory */
-    OptionalInt publish(StreamKey streamKey, OutboundMessage message) {
-        return enabled ? history.publishCounted(streamKey, message) : OptionalInt.empty();
+    /** The application changed a user's groups here (issue 18): every other node changes the user's sessions there too. */
+    void onMembership(@Observes GroupMembershipChanged changed) {
+        if (enabled && !control.membership(changed.userId(), changed.group(), changed.joined())) {
+            LOG.warning(() -> "Could not tell the other nodes of user " + changed.userId() + "'s group " + changed.group() + ": Redis is unreachable");
+        }
+    }
+
+    /** @return the streams in Redis (publishes, topic reads) while this node is in the cluster; empty: sequence in memory */
+    Optional<Relay> streams() {
+        return enabled ? Optional.of(history) : Optional.empty();
     }
 
     /**
@@ -241,13 +227,13 @@ public class Cluster implements ClusterStatus {
      *
      * @return the replay; empty on a single node or when Redis cannot be read
      */
-    Optional<Replay> replay(long userId, StreamPosition user, StreamPosition broadcast) {
+    Optional<Replay> resume(long userId, Resume resume, List<StreamKey.Group> groups) {
         if (!enabled) {
             return Optional.empty();
         }
         book.changed(userId); // and the book writes it again with the count it reads then
         presence.write(Map.of(userId, localSessions(userId)), false);
-        return history.replay(userId, user, broadcast);
+        return history.resume(userId, resume, groups);
     }
 
     private int localSessions(long userId) {
@@ -323,5 +309,4 @@ public class Cluster implements ClusterStatus {
         link.close();
         LOG.info(() -> "Herald cluster node " + nodeId + " left the cluster");
     }
-
 }

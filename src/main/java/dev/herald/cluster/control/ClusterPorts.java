@@ -5,11 +5,13 @@ import dev.herald.messages.entity.OutboundMessage;
 import dev.herald.messages.entity.StreamKey;
 import dev.herald.recovery.control.Relay;
 import dev.herald.recovery.control.Replay;
+import dev.herald.recovery.control.Resume;
 import dev.herald.recovery.control.StreamPosition;
 import dev.herald.tickets.control.SharedTickets;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
@@ -39,18 +41,33 @@ public class ClusterPorts {
             }
 
             @Override
+            public boolean routes(StreamKey streamKey) {
+                return true; // group and topic streams too: on the broadcast channel, each node picks its sessions
+            }
+
+            @Override
             public boolean publish(StreamKey streamKey, OutboundMessage message) {
-                return cluster.publish(streamKey, message).isPresent();
+                return publishCounted(streamKey, message).isPresent();
             }
 
             @Override
             public OptionalInt publishCounted(StreamKey streamKey, OutboundMessage message) {
-                return cluster.publish(streamKey, message);
+                return cluster.streams().map(streams -> streams.publishCounted(streamKey, message)).orElse(OptionalInt.empty());
             }
 
             @Override
             public Optional<Replay> replay(long userId, StreamPosition user, StreamPosition broadcast) {
-                return cluster.replay(userId, user, broadcast);
+                return resume(userId, Resume.of(user, broadcast), List.of());
+            }
+
+            @Override
+            public Optional<Replay> resume(long userId, Resume resume, List<StreamKey.Group> groups) {
+                return cluster.resume(userId, resume, groups);
+            }
+
+            @Override
+            public Optional<Replay.Part> read(StreamKey stream, StreamPosition given) {
+                return cluster.streams().flatMap(streams -> streams.read(stream, given));
             }
         };
     }
@@ -69,12 +86,12 @@ public class ClusterPorts {
         return new SharedTickets() {
             @Override
             public OptionalLong store(String ticket, long userId, long ttlSeconds, int maxOutstanding, int perMinute) {
-                return cluster.storeTicket(ticket, userId, ttlSeconds, maxOutstanding, perMinute);
+                return cluster.tickets().map(shared -> shared.store(ticket, userId, ttlSeconds, maxOutstanding, perMinute)).orElse(OptionalLong.empty());
             }
 
             @Override
             public OptionalLong take(String ticket) {
-                return cluster.takeTicket(ticket);
+                return cluster.tickets().map(shared -> shared.take(ticket)).orElse(OptionalLong.empty());
             }
         };
     }

@@ -21,6 +21,8 @@ import java.util.regex.Pattern;
 record Envelope(String origin, StreamKey stream, String epoch, long seq, String json) {
 
     private static final String DISCONNECT = "!disconnect"; // never JSON: JSON never starts with '!'
+    private static final String JOIN = "!join ";
+    private static final String LEAVE = "!leave ";
     private static final Pattern SEQUENCE = Pattern.compile("@([A-Za-z0-9]{1,64}):([1-9][0-9]{0,17})");
 
     /**
@@ -48,6 +50,39 @@ record Envelope(String origin, StreamKey stream, String epoch, long seq, String 
     /** @return the user whose sessions to close, for a request to close them ({@link #disconnect}) */
     Optional<Long> disconnectedUser() {
         return !isSequenced() && stream instanceof StreamKey.User user && DISCONNECT.equals(json) ? Optional.of(user.id()) : Optional.empty();
+    }
+
+    /**
+     * A request to every other node to add a user's sessions there to a group, or remove them.
+     *
+     * @param origin the publishing node's id
+     * @param userId the user
+     * @param group  the group
+     * @param joined true for a join, false for a leave
+     * @return the envelope
+     */
+    static Envelope membership(String origin, long userId, StreamKey.Group group, boolean joined) {
+        return new Envelope(origin, StreamKey.user(userId), (joined ? JOIN : LEAVE) + group.name());
+    }
+
+    /** @return the group change asked for, for a {@link #membership} request */
+    Optional<Membership> membershipChange() {
+        if (isSequenced() || !(stream instanceof StreamKey.User user)) {
+            return Optional.empty();
+        }
+        boolean joined = json.startsWith(JOIN);
+        String name = joined ? json.substring(JOIN.length()) : json.startsWith(LEAVE) ? json.substring(LEAVE.length()) : null;
+        return StreamKey.Named.isValidName(name) ? Optional.of(new Membership(user.id(), new StreamKey.Group(name), joined)) : Optional.empty();
+    }
+
+    /**
+     * A group change another node asked for.
+     *
+     * @param userId the user
+     * @param group  the group
+     * @param joined true for a join, false for a leave
+     */
+    record Membership(long userId, StreamKey.Group group, boolean joined) {
     }
 
     /** @return true when Redis gave the message its place in a {@code herald.v1} stream */

@@ -11,7 +11,7 @@ import java.util.logging.Logger;
 /**
  * What the subscriber thread reads on this node's channels, handed to this node's sessions: another
  * node's publication to the plain sessions; every sequenced one, from any node, to the v1 sessions;
- * another node's disconnect to the user's sessions here. A stream that is neither a user's nor the
+ * another node's disconnect, or a user's group join or leave, to the user's sessions here. A stream that is neither a user's nor the
  * broadcast comes on the broadcast channel; the sessions pick their targets locally. Every publication is sequenced since
  * {@code herald.v1}: an envelope without a position (and without a disconnect) is not Herald's.
  */
@@ -39,7 +39,8 @@ final class Inbox implements Consumer<String> {
 
     @Override
     public void accept(String wire) {
-        Optional<Envelope> decoded = Envelope.decode(wire).filter(e -> e.isSequenced() || e.disconnectedUser().isPresent());
+        Optional<Envelope> decoded = Envelope.decode(wire).filter(e -> e.isSequenced() || e.disconnectedUser().isPresent()
+                || e.membershipChange().isPresent());
         if (decoded.isEmpty()) {
             stats.clusterMalformed();
             LOG.warning(() -> "Ignored a message on " + channels + " that is not a Herald envelope (" + wire.length() + " chars)");
@@ -51,6 +52,14 @@ final class Inbox implements Consumer<String> {
         if (disconnected.isPresent()) {
             if (!own) {
                 sessions.disconnectLocal(disconnected.get());
+            }
+            return;
+        }
+        Optional<Envelope.Membership> membership = envelope.membershipChange();
+        if (membership.isPresent()) {
+            if (!own) {
+                Envelope.Membership change = membership.get();
+                sessions.audiences().changedElsewhere(change.userId(), change.group(), change.joined());
             }
             return;
         }

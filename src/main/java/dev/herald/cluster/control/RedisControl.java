@@ -1,12 +1,13 @@
 package dev.herald.cluster.control;
 
+import dev.herald.messages.entity.StreamKey;
 import java.util.List;
 
 /**
  * Requests from one node to others, for what is not a message: "close this user's sessions"
- * ({@link Envelope#disconnect}) on the broadcast channel, which every node reads, and the
- * subscriptions' heartbeat ({@link ShardedSubscriptions#HEARTBEAT}) on one channel of each of this
- * node's connections. Both
+ * ({@link Envelope#disconnect}) and "this user joined or left a group" ({@link Envelope#membership})
+ * on the broadcast channel, which every node reads, and the subscriptions' heartbeat
+ * ({@link ShardedSubscriptions#HEARTBEAT}) on one channel of each of this node's connections. Both
  * by {@code SPUBLISH} in a script whose one key is the channel, so they route on Redis Cluster too.
  * Not a CDI bean, so that nothing CDI scans refers to Jedis types (single-node and drop-in
  * applications run without Jedis).
@@ -36,6 +37,17 @@ final class RedisControl {
      */
     boolean disconnect(long userId) {
         String wire = Envelope.disconnect(nodeId, userId).encode();
+        return link.call(redis -> SPUBLISH.eval(redis, List.of(keys.broadcastChannel()), List.of(wire))).isPresent();
+    }
+
+    /**
+     * @param userId the user whose sessions on every other node join or leave the group
+     * @param group  the group's name
+     * @param joined true for a join
+     * @return false when Redis could not be reached
+     */
+    boolean membership(long userId, String group, boolean joined) {
+        String wire = Envelope.membership(nodeId, userId, new StreamKey.Group(group), joined).encode();
         return link.call(redis -> SPUBLISH.eval(redis, List.of(keys.broadcastChannel()), List.of(wire))).isPresent();
     }
 

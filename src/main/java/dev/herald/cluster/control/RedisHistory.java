@@ -4,6 +4,7 @@ import dev.herald.messages.entity.OutboundMessage;
 import dev.herald.messages.entity.StreamKey;
 import dev.herald.recovery.control.Relay;
 import dev.herald.recovery.control.Replay;
+import dev.herald.recovery.control.Resume;
 import dev.herald.recovery.control.StreamPosition;
 import dev.herald.recovery.control.V1Protocol;
 import dev.herald.stats.control.HeraldStats;
@@ -202,20 +203,39 @@ final class RedisHistory implements Relay {
 
     @Override
     public Optional<Replay> replay(long userId, StreamPosition user, StreamPosition broadcast) {
-        StreamKey userKey = StreamKey.user(userId);
-        Optional<List<?>> userRead = read(userKey, user);
-        Optional<List<?>> broadcastRead = userRead.isEmpty() ? Optional.empty() : read(StreamKey.BROADCAST, broadcast);
-        if (broadcastRead.isEmpty()) {
+        return resume(userId, Resume.of(user, broadcast), List.of());
+    }
+
+    @Override
+    public Optional<Replay> resume(long userId, Resume resume, List<StreamKey.Group> groups) {
+        Optional<Replay.Part> userPart = read(StreamKey.user(userId), resume.user());
+        Optional<Replay.Part> broadcastPart = userPart.isEmpty() ? Optional.empty() : read(StreamKey.BROADCAST, resume.broadcast());
+        if (broadcastPart.isEmpty()) {
             return Optional.empty();
         }
-        StreamPosition userHead = head(userRead.get());
-        StreamPosition broadcastHead = head(broadcastRead.get());
-        return Optional.of(Replay.plan(user, userHead, held(userKey, userHead, userRead.get().get(2)),
-                broadcast, broadcastHead, held(StreamKey.BROADCAST, broadcastHead, broadcastRead.get().get(2)), bound));
+        List<Replay.Part> groupParts = new ArrayList<>(groups.size());
+        for (StreamKey.Group group : groups) { // each its own script: groups need not share a slot
+            Optional<Replay.Part> part = read(group, resume.groups().get(group));
+            if (part.isEmpty()) {
+                return Optional.empty();
+            }
+            groupParts.add(part.get());
+        }
+        Replay.Part u = userPart.get();
+        Replay.Part b = broadcastPart.get();
+        return Optional.of(Replay.plan(u.given(), u.head(), u.held(), b.given(), b.head(), b.held(), groupParts, bound));
+    }
+
+    @Override
+    public Optional<Replay.Part> read(StreamKey streamKey, StreamPosition given) {
+        return readScript(streamKey, given).map(reply -> {
+            StreamPosition head = head(reply);
+            return new Replay.Part(streamKey, given, head, held(streamKey, head, reply.get(2)));
+        });
     }
 
     /** One stream's head and what it holds after the position (the streams are in different slots: one script each). */
-    private Optional<List<?>> read(StreamKey streamKey, StreamPosition given) {
+    private Optional<List<?>> readScript(StreamKey streamKey, StreamPosition given) {
         List<String> scriptKeys = List.of(keys.history(streamKey), keys.meta(streamKey), keys.generation(streamKey));
         List<String> args = List.of(Long.toString(ttlMs), Integer.toString(size),
                 given == null ? "-" : given.isMalformed() ? "" : given.epoch(),

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Reaching many sessions with one call on this node: groups (membership decided by the server: the
@@ -20,8 +21,9 @@ import java.util.List;
  * by {@code herald.v1} clients, {@link #subscribe}) and lists of users. Each message is serialized
  * once and reaches every live session it targets once; each group and topic is a {@code herald.v1}
  * stream of its own. Get it from {@link WebSocketManager#audiences()}. In cluster mode a group's or
- * topic's message goes through the {@link Relay} once it {@linkplain Relay#routes routes} such
- * streams; until then it reaches this node's sessions only.
+ * topic's message goes through the {@link Relay} when it {@linkplain Relay#routes routes} such
+ * streams (Redis: to every node, each picks its members' and subscribers' sessions), and a topic's
+ * replay on subscribing is read from it; otherwise it reaches this node's sessions only.
  */
 public final class Audiences {
 
@@ -126,10 +128,30 @@ public final class Audiences {
      * @throws IllegalArgumentException when the id is not positive or the name is not a valid group name
      */
     public boolean join(long userId, String group) {
-        StreamKey.user(userId);
-        new StreamKey.Group(group);
-        boolean here = memberships.join(userId, group);
+        boolean here = changedElsewhere(userId, new StreamKey.Group(group), true);
         events.fire(new GroupMembershipChanged(userId, group, true));
+        return here;
+    }
+
+    /**
+     * Applies a join or leave to the user's sessions on this node without firing
+     * {@link GroupMembershipChanged}: another node's {@link #join} or {@link #leave}, relayed by the cluster.
+     *
+     * @param userId the user
+     * @param group  the group
+     * @param joined true for a join, false for a leave
+     * @return true when the user has sessions on this node
+     * @throws IllegalArgumentException when the id is not positive
+     */
+    public boolean changedElsewhere(long userId, StreamKey.Group group, boolean joined) {
+        StreamKey.user(userId);
+        if (joined) {
+            return memberships.join(userId, group.name());
+        }
+        boolean here = memberships.leave(userId, group.name());
+        for (Connection connection : registry.of(userId)) {
+            connection.forget(group);
+        }
         return here;
     }
 
@@ -143,12 +165,7 @@ public final class Audiences {
      * @throws IllegalArgumentException when the id is not positive or the name is not a valid group name
      */
     public boolean leave(long userId, String group) {
-        StreamKey.user(userId);
-        StreamKey.Group key = new StreamKey.Group(group);
-        boolean here = memberships.leave(userId, group);
-        for (Connection connection : registry.of(userId)) {
-            connection.forget(key);
-        }
+        boolean here = changedElsewhere(userId, new StreamKey.Group(group), false);
         events.fire(new GroupMembershipChanged(userId, group, false));
         return here;
     }
@@ -197,9 +214,24 @@ public final class Audiences {
     public Subscription subscribe(Connection connection, StreamKey.Topic topic, StreamPosition since, int limit) {
         Subscription[] outcome = {Subscription.CLOSED};
         if (relay.isActive() && relay.routes(topic)) {
+            connection.hold(topic); // relayed messages of the topic wait for the replay read below
             outcome[0] = added(memberships.subscribe(connection, topic.name(), limit));
-            if (outcome[0] != Subscription.LIMIT) { // the relay holds the stream: no replay here
-                connection.started(topic, List.of(V1Protocol.subscribed(topic.name(), null, false, 0)), null);
+            List<OutboundMessage> frames = new ArrayList<>();
+            StreamPosition head = null;
+            if (outcome[0] == Subscription.SUBSCRIBED) {
+                Optional<Replay.Part> part = relay.read(topic, since); // empty while Redis is unreachable
+                if (part.isPresent()) {
+                    head = part.get().head();
+                    Replay replay = Replay.topic(part.get(), sequencer.replayBound());
+                    frames.addAll(replay.frames());
+                    frames.add(V1Protocol.subscribed(topic.name(), head, replay.recovered(), replay.replayed()));
+                }
+            }
+            if (frames.isEmpty() && outcome[0] != Subscription.LIMIT) {
+                frames.add(V1Protocol.subscribed(topic.name(), null, false, 0));
+            }
+            if (!connection.started(topic, frames, head)) {
+                connection.sender().terminate(HeraldCloseCodes.RESYNC, null); // a held message showed a gap
             }
         } else {
             History history = sequencer.history();

@@ -47,6 +47,7 @@ public final class Connection {
     private final long[] seqs = new long[2];
     private final Map<StreamKey, StreamPosition> named = new HashMap<>(); // guarded by this: group and topic streams
     private List<Waiting> waiting; // guarded by this; null once live
+    private final Map<StreamKey, List<Waiting>> holding = new HashMap<>(); // guarded by this: topics being subscribed through the relay
     private final AtomicBoolean claimed = new AtomicBoolean();
 
     /** A sequenced message that arrived before the session went live. */
@@ -203,8 +204,9 @@ public final class Connection {
      * @return false when a strict message shows a gap: the session must resync
      */
     synchronized boolean offerSequenced(StreamKey streamKey, String epoch, long seq, OutboundMessage frame, Delivery delivery, boolean strict) {
-        if (waiting != null) {
-            waiting.add(new Waiting(streamKey, epoch, seq, frame, delivery, strict));
+        List<Waiting> held = waiting != null ? waiting : holding.get(streamKey);
+        if (held != null) {
+            held.add(new Waiting(streamKey, epoch, seq, frame, delivery, strict));
             return true;
         }
         return offerInOrder(streamKey, epoch, seq, frame, delivery, strict);
@@ -249,20 +251,38 @@ public final class Connection {
     }
 
     /**
+     * Keeps the stream's relayed messages until {@link #started}: a topic subscribed to through the
+     * cluster's relay, whose replay is read after the subscription is registered.
+     *
+     * @param stream the topic stream
+     */
+    synchronized void hold(StreamKey.Named stream) {
+        holding.putIfAbsent(stream, new ArrayList<>());
+    }
+
+    /**
      * Queues a topic's replay on this live v1 session and takes the stream's head as its position, so
-     * what follows is queued once (the caller holds the stream's lock, then flushes the sender).
+     * what follows is queued once (in memory the caller holds the stream's lock; through the relay the
+     * messages {@link #hold held} meanwhile follow, those in the replay dropped). The caller flushes the sender.
      *
      * @param stream the topic stream
      * @param frames the replayed frames, then the {@code herald.subscribed} frame
-     * @param head   the stream's head; null when unknown (the cluster's relay sequences it)
+     * @param head   the stream's head; null when unknown
+     * @return false when a held message shows a gap: the session must resync
      */
-    synchronized void started(StreamKey.Named stream, List<OutboundMessage> frames, StreamPosition head) {
+    synchronized boolean started(StreamKey.Named stream, List<OutboundMessage> frames, StreamPosition head) {
         for (OutboundMessage frame : frames) {
             sender.offer(frame, new Delivery());
         }
         if (head != null) {
             named.put(stream, head);
         }
+        boolean inOrder = true;
+        for (Waiting w : holding.getOrDefault(stream, List.of())) {
+            inOrder &= offerInOrder(w.stream(), w.epoch(), w.seq(), w.frame(), w.delivery(), w.strict());
+        }
+        holding.remove(stream);
+        return inOrder;
     }
 
     /** Forgets the position of a group or topic stream the session left, so a later join starts afresh. */

@@ -50,4 +50,7 @@ public interface NodeSessions {
      * @return how many sessions it was queued on
      */
     Delivery deliverRelayed(StreamKey streamKey, String epoch, long seq, String data);
+
+    /** @return groups and topics on this node (where another node's join or leave of a user is applied) */
+    Audiences audiences();
 }

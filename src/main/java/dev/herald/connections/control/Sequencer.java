@@ -50,8 +50,9 @@ final class Sequencer {
      * @param resume   the client's positions
      * @param groups   the session's groups, sorted by name: their streams are locked after the user's
      *                 and the broadcast stream, replayed from the positions {@code resume} gives, and
-     *                 their heads told in the welcome (in memory only: while the relay is active, a
-     *                 group position makes the replay {@code recovered:false})
+     *                 their heads told in the welcome (from the relay when it routes group
+     *                 streams; from memory otherwise, and then, while the relay is active, a group
+     *                 position makes the replay {@code recovered:false})
      * @param register adds the registration to the registry (called once)
      * @return the replay; null when a relayed message that arrived meanwhile shows a gap
      */
@@ -63,9 +64,13 @@ final class Sequencer {
         Replay replay = null;
         if (shared) {
             register.run(); // relayed messages wait in the connection until it goes live
-            replay = relay.replay(userId, user, broadcast).orElse(null);
-            boolean groupPositions = groups.stream().anyMatch(resume.groups()::containsKey);
-            replay = replay != null && groupPositions ? replay.unrecovered() : replay;
+            if (groups.isEmpty() || relay.routes(groups.get(0))) {
+                replay = relay.resume(userId, resume, groups).orElse(null); // the group streams from the relay too
+            } else {
+                replay = relay.replay(userId, user, broadcast).orElse(null);
+                boolean groupPositions = groups.stream().anyMatch(resume.groups()::containsKey);
+                replay = replay != null && groupPositions ? replay.unrecovered() : replay;
+            }
         }
         boolean inOrder;
         if (replay != null) {

@@ -2,6 +2,7 @@ package dev.herald.recovery.control;
 
 import dev.herald.messages.entity.OutboundMessage;
 import dev.herald.messages.entity.StreamKey;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 
@@ -40,9 +41,10 @@ public interface Relay {
 
     /**
      * @param streamKey a stream
-     * @return true when {@link #publish} carries this kind of stream to every node. The default: user
-     *         and broadcast streams only; group and topic streams are then sequenced and delivered on
-     *         the sending node alone (an adapter whose publications name any {@link StreamKey} says so)
+     * @return true when {@link #publish} carries this kind of stream to every node, and {@link #resume}
+     *         and {@link #read} read it. The default: user and broadcast streams only; group and topic
+     *         streams are then sequenced and delivered on the sending node alone (an adapter whose
+     *         publications name any {@link StreamKey} says so)
      */
     default boolean routes(StreamKey streamKey) {
         return !(streamKey instanceof StreamKey.Named);
@@ -81,4 +83,31 @@ public interface Relay {
      * @return the replay and welcome; empty when the shared history cannot be read now
      */
     Optional<Replay> replay(long userId, StreamPosition user, StreamPosition broadcast);
+
+    /**
+     * Reads the shared streams for a connecting {@code herald.v1} session, its group streams included
+     * (only called when the relay {@linkplain #routes routes} group streams).
+     *
+     * @param userId the user
+     * @param resume the client's positions
+     * @param groups the session's group streams, in the order their messages break ties
+     * @return the replay and welcome with every group's head; empty when the shared history cannot be
+     *         read now. The default reads no group stream: empty when there are groups
+     */
+    default Optional<Replay> resume(long userId, Resume resume, List<StreamKey.Group> groups) {
+        return groups.isEmpty() ? replay(userId, resume.user(), resume.broadcast()) : Optional.empty();
+    }
+
+    /**
+     * Reads one shared stream (a topic's, when a session subscribes; only called when the relay
+     * {@linkplain #routes routes} it).
+     *
+     * @param stream the stream
+     * @param given  the client's position, or null
+     * @return the stream's head and what it holds after {@code Replay.replayAfter(given, head)}; empty
+     *         when it cannot be read now
+     */
+    default Optional<Replay.Part> read(StreamKey stream, StreamPosition given) {
+        return Optional.empty();
+    }
 }

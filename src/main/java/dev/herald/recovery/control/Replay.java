@@ -34,7 +34,7 @@ import java.util.TreeMap;
  * @param recovered true when every given position was fully replayed
  * @param userHead  the user stream's epoch and head
  * @param broadcastHead the broadcast stream's epoch and head
- * @param groupHeads the heads of the session's group streams (in memory; none from the cluster's relay)
+ * @param groupHeads the heads of the session's group streams
  */
 public record Replay(List<OutboundMessage> frames, int replayed, boolean requested, boolean recovered,
                      StreamPosition userHead, StreamPosition broadcastHead, Map<StreamKey.Group, StreamPosition> groupHeads) {

@@ -9,6 +9,7 @@ import dev.herald.handshake.control.OriginPolicy;
 import dev.herald.inbound.control.InboundMessages;
 import dev.herald.inbound.control.TokenBucket;
 import dev.herald.platform.RefusalLog;
+import dev.herald.recovery.control.Resume;
 import dev.herald.recovery.control.StreamPosition;
 import dev.herald.stats.control.HeraldStats;
 import jakarta.annotation.Resource;
@@ -30,10 +31,12 @@ import java.util.logging.Level;
 /**
  * Opens Server-Sent Events sessions exactly as the WebSocket handshake admits sockets: the same origin
  * policy, the same identity (the container's principal, or a single-use {@code ticket} consumed here),
- * then a {@code herald.v1} registration in the same registry ({@link SessionLifecycle#reserve}: counted
- * by every count, the MFA check and the session limit included, its replay and welcome queued) bound
- * to the stream ({@link SseTransport}). The positions come from {@code Last-Event-ID} when the client
- * sends one, else from the {@code since} and {@code bsince} query parameters. Refusals before the stream
+ * then a {@code herald.v1} registration in the same registry ({@link SessionLifecycle#admit}: counted
+ * by every count, the MFA check and the session limit included, its groups resolved with the request's
+ * principal, its replay and welcome queued) bound to the stream ({@link SseTransport}). The user and
+ * broadcast positions come from {@code Last-Event-ID} when the client sends one, else from the
+ * {@code since} and {@code bsince} query parameters; group positions from {@code gsince} parameters
+ * ({@code <group>@<epoch>:<seq>}, repeated), as on the WebSocket handshake. Refusals before the stream
  * starts are problem+json ({@link StreamRefusedException}), counted as the handshake's are. The first
  * event, {@code herald.stream}, gives the stream's id: 128 random bits that name it for the client's
  * messages ({@link SseMessages}); this node keeps the open streams by id.
@@ -77,7 +80,7 @@ public class SseStreams {
      * What the stream's request carries.
      *
      * @param principal   the principal the container authenticated, or null
-     * @param parameters  the query parameters ({@code ticket}, {@code since}, {@code bsince})
+     * @param parameters  the query parameters ({@code ticket}, {@code since}, {@code bsince}, {@code gsince})
      * @param origin      the {@code Origin} header, or null
      * @param host        the {@code Host} header
      * @param lastEventId the {@code Last-Event-ID} header, or null
@@ -112,7 +115,9 @@ public class SseStreams {
         EventId start = request.lastEventId() != null && !request.lastEventId().isBlank()
                 ? EventId.parse(request.lastEventId())
                 : new EventId(position(request.parameters(), "since"), position(request.parameters(), "bsince"));
-        Optional<Connection> reserved = sessions.reserve(who.userId(), true, start.user(), start.broadcast());
+        Resume groups = Resume.parse(null, null, request.parameters().get("gsince"));
+        Optional<Connection> reserved = sessions.admit(who.userId(), true, request.principal(),
+                new Resume(start.user(), start.broadcast(), groups.groups(), groups.malformed()));
         if (reserved.isEmpty()) {
             throw new StreamRefusedException(503, "The application is stopping", "STOPPING");
         }

@@ -17,7 +17,7 @@ final class StreamIds {
             "\\{\"type\":\"herald\\.message\",\"stream\":\"([a-z]+)\",\"epoch\":\"([A-Za-z0-9]+)\",\"seq\":([0-9]+),");
     private static final Pattern WELCOME = Pattern.compile(
             "\\{\"type\":\"herald\\.welcome\",.*\"user\":\\{\"epoch\":\"([A-Za-z0-9]+)\",\"seq\":([0-9]+)\\},"
-                    + "\"broadcast\":\\{\"epoch\":\"([A-Za-z0-9]+)\",\"seq\":([0-9]+)\\}\\}");
+                    + "\"broadcast\":\\{\"epoch\":\"([A-Za-z0-9]+)\",\"seq\":([0-9]+)\\}(?:,\"groups\":\\{.*\\})?\\}"); // groups: their heads follow
 
     private static final String WELCOME_TYPE = "{\"type\":\"herald.welcome\"";
 

@@ -53,4 +53,16 @@ class EnvelopeTest {
         assertEquals(Optional.empty(), new Envelope("n1", StreamKey.user(42), "{\"message\":\"!disconnect\"}").disconnectedUser());
         assertEquals(Optional.empty(), Envelope.decode("n1\nb\n!disconnect").orElseThrow().disconnectedUser(), "never for everyone");
     }
+
+    @Test
+    void aMembershipRequestRoundTripsAndIsNoMessage() {
+        Envelope joined = Envelope.decode(Envelope.membership("n1", 42, new StreamKey.Group("team:a"), true).encode()).orElseThrow();
+        assertEquals(Optional.of(new Envelope.Membership(42, new StreamKey.Group("team:a"), true)), joined.membershipChange());
+        assertEquals(Optional.empty(), joined.disconnectedUser());
+        Envelope left = Envelope.decode(Envelope.membership("n1", 42, new StreamKey.Group("team:a"), false).encode()).orElseThrow();
+        assertEquals(Optional.of(new Envelope.Membership(42, new StreamKey.Group("team:a"), false)), left.membershipChange());
+        assertEquals(Optional.empty(), new Envelope("n1", StreamKey.user(42), "{\"m\":1}").membershipChange());
+        assertEquals(Optional.empty(), Envelope.decode("n1\nu42\n!join bad name").orElseThrow().membershipChange(), "no valid group");
+        assertEquals(Optional.empty(), Envelope.decode("n1\nb\n!join team:a").orElseThrow().membershipChange(), "never for everyone");
+    }
 }

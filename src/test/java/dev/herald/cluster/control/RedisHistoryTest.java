@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.herald.messages.entity.OutboundMessage;
 import dev.herald.messages.entity.StreamKey;
 import dev.herald.recovery.control.Replay;
+import dev.herald.recovery.control.Resume;
 import dev.herald.recovery.control.StreamPosition;
 import dev.herald.recovery.control.V1Protocol;
 import java.time.Duration;
@@ -125,5 +126,34 @@ class RedisHistoryTest extends RedisFixture {
         assertNotEquals(before.broadcastHead().epoch(), after.broadcastHead().epoch());
         assertEquals(1, after.userHead().seq(), "the new epoch counts from 1");
         assertFalse(after.recovered());
+    }
+
+    @Test
+    void groupStreamsAreReplayedFromTheirGsinceAndTopicsRead() {
+        RedisHistory history = history(100, 60_000);
+        StreamKey.Group team = new StreamKey.Group("team:a");
+        Replay first = history.resume(1, Resume.NONE, List.of(team)).orElseThrow();
+        StreamPosition head = first.groupHeads().get(team);
+        assertEquals(0, head.seq(), "the group's head is Redis's: " + first);
+        assertTrue(history.publish(team, OutboundMessage.of("\"g1\"")));
+        assertTrue(history.publish(StreamKey.user(1), OutboundMessage.of("\"u1\"")));
+        assertTrue(history.publish(team, OutboundMessage.of("\"g2\"")));
+        Resume resume = new Resume(first.userHead(), first.broadcastHead(), java.util.Map.of(team, head), 0);
+        Replay replay = history.resume(1, resume, List.of(team)).orElseThrow();
+        assertTrue(replay.recovered());
+        assertEquals(3, replay.replayed());
+        assertEquals(List.of(V1Protocol.message(team, head.epoch(), 1, "\"g1\"").json(), V1Protocol.message(team, head.epoch(), 2, "\"g2\"").json()),
+                data(replay).stream().filter(f -> f.contains("\"group\"")).toList());
+        assertEquals(new StreamPosition(head.epoch(), 2), replay.groupHeads().get(team));
+        Replay other = history.resume(1, new Resume(null, null, java.util.Map.of(team, new StreamPosition("gone", 1)), 0), List.of(team)).orElseThrow();
+        assertFalse(other.recovered(), "another epoch");
+        assertEquals(2, other.replayed());
+
+        StreamKey.Topic news = new StreamKey.Topic("news");
+        assertTrue(history.publish(news, OutboundMessage.of("\"n1\"")));
+        Replay.Part topic = history.read(news, null).orElseThrow();
+        assertEquals(1, topic.head().seq());
+        assertEquals(List.of(), topic.held(), "no position: nothing replayed");
+        assertEquals(1, history.read(news, new StreamPosition(topic.head().epoch(), 0)).orElseThrow().held().size());
     }
 }

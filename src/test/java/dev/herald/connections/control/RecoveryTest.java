@@ -336,4 +336,48 @@ class RecoveryTest {
             assertEquals(expected, seen.stream().sorted().toList(), "every message exactly once");
         }
     }
+
+    /**
+     * Cluster mode with a relay that routes topics: a subscribe reads the topic's stream from the
+     * relay; messages relayed while it reads wait, those in the replay are dropped, the rest follow.
+     */
+    @Test
+    void aTopicSubscribedThroughTheRelayGetsItsReplayThenWhatArrivedDuringTheRead() {
+        StreamKey.Topic news = new StreamKey.Topic("news");
+        manager = new WebSocketManager(new MessageCodec(), config, recovery, stats, Runnable::run, e -> { }, new Relay() {
+            @Override
+            public boolean routes(StreamKey streamKey) {
+                return true;
+            }
+
+            @Override
+            public boolean publish(StreamKey streamKey, OutboundMessage message) {
+                return true;
+            }
+
+            @Override
+            public Optional<Replay> replay(long userId, StreamPosition user, StreamPosition broadcast) {
+                return Optional.of(Replay.plan(user, new StreamPosition("U", 0), List.of(), broadcast, new StreamPosition("B", 0), List.of()));
+            }
+
+            @Override
+            public Optional<Replay.Part> read(StreamKey stream, StreamPosition given) {
+                manager.deliverRelayed(news, "T", 3, "{\"n\":3}"); // recorded before the read: replayed
+                manager.deliverRelayed(news, "T", 4, "{\"n\":4}"); // after it
+                return Optional.of(new Replay.Part(stream, given, new StreamPosition("T", 3),
+                        List.of(new Replay.Held(3, 0, V1Protocol.message(news, "T", 3, "{\"n\":3}")))));
+            }
+        });
+        Client client = new Client();
+        Connection connection = manager.connectV1(1, client.fake.session, null, null).orElseThrow();
+        client.read();
+        assertEquals(Audiences.Subscription.SUBSCRIBED, manager.audiences().subscribe(connection, news, StreamPosition.parse("T:2"), 5));
+        manager.deliverRelayed(news, "T", 5, "{\"n\":5}");
+        List<JsonObject> frames = client.read();
+        assertEquals(List.of("herald.message", "herald.subscribed", "herald.message", "herald.message"),
+                frames.stream().map(f -> f.getString("type")).toList());
+        assertTrue(frames.get(1).getBoolean("recovered"), frames.get(1).toString());
+        assertEquals(List.of(3, 4, 5), List.of(frames.get(0).getInt("seq"), frames.get(2).getInt("seq"), frames.get(3).getInt("seq")));
+        assertEquals(null, client.fake.closeReason, "no resync");
+    }
 }

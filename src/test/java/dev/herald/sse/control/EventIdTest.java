@@ -52,5 +52,10 @@ class EventIdTest {
 
         StreamIds fresh = new StreamIds(EventId.NONE);
         assertEquals("U2:0/B2:9", fresh.after(V1Protocol.welcome(false, 0, new StreamPosition("U2", 0), new StreamPosition("B2", 9)).json()).format());
+        String withGroups = V1Protocol.welcome(false, 0, new StreamPosition("U3", 1), new StreamPosition("B3", 2),
+                java.util.Map.of("team:a", new StreamPosition("G1", 7))).json();
+        assertEquals("U3:1/B3:2", fresh.after(withGroups).format(), "a welcome that names group heads sets both too");
+        assertEquals("U3:1/B3:2", fresh.after(V1Protocol.message(new StreamKey.Group("team:a"), "G1", 8, "1").json()).format(),
+                "a group message keeps the id");
     }
 }
