@@ -34,7 +34,7 @@ public class ClusterHooks {
     @POST
     @Path("stop")
     public JsonObject stop() {
-        boolean before = threads(SUBSCRIBER_THREAD::equals) > 0;
+        boolean before = threads(name -> name.startsWith(SUBSCRIBER_THREAD)) > 0;
         long writersBefore = threads(name -> name.startsWith(WRITER_THREAD));
         cluster.stop();
         writers.stop();
