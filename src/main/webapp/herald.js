@@ -440,8 +440,10 @@ export class Herald {
       if (this.#o.transport === 'auto' && !SSE_REMEMBERED.has(this.#o.sseUrl)) this.#sseNext = false; // back to WebSocket
       return;
     }
-    if (this.#wsFailed()) return;
-    if (this.#askedV1) this.#v1Failed();
+    // The plain fallback gets its try first (an older server speaks neither herald.v1 nor SSE); a plain
+    // WebSocket that fails as well counts towards the SSE fallback like every other failed upgrade.
+    if (this.#askedV1 && this.#v1Failed()) return;
+    this.#wsFailed();
   }
 
   /**
@@ -464,13 +466,18 @@ export class Herald {
     return transport === 'sse' || this.#sseNext || SSE_REMEMBERED.has(sseUrl);
   }
 
-  /** A herald.v1 attempt failed before opening: maybe a server that does not speak it (docs/client.md, Plain fallback). */
+  /**
+   * A herald.v1 attempt failed before opening: maybe a server that does not speak it (docs/client.md, Plain fallback).
+   * @returns {boolean} true when the next attempt is a plain WebSocket
+   */
   #v1Failed() {
     // Browsers fail the handshake when a server answers no subprotocol (an older Herald), like an unreachable server.
     if (!this.#v1Seen && ++this.#v1Fails >= this.#o.plainFallbackAfter) {
       this.#v1Fails = 0;
       this.#plainNext = true;
+      return true;
     }
+    return false;
   }
 
   /** A server close of the current socket: classify, tell, then retry or stop. */

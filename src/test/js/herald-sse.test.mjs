@@ -131,7 +131,7 @@ describe("transport: 'sse'", () => {
 });
 
 describe('automatic fallback', () => {
-  test('two upgrades that fail before opening while the ticket comes: SSE next, remembered for the page', async () => {
+  test('upgrades that fail before opening while the ticket comes: herald.v1 twice, plain once, then SSE, remembered for the page', async () => {
     const { h, sockets, sources, timers, sseUrl, named } = sseSetup({ ticketUrl: TICKET_URL });
     await flush();
     sockets[0].serverClose(1006);
@@ -141,7 +141,13 @@ describe('automatic fallback', () => {
     sockets[1].serverClose(1006);
     timers.advance(1000);
     await flush();
-    assert.equal(sockets.length, 2, 'no third upgrade');
+    assert.equal(sources.length, 0, 'two failed herald.v1 upgrades: the plain fallback has its try first (an older server)');
+    assert.equal(sockets.length, 3);
+    assert.deepEqual(sockets[2].protocols ?? [], [], 'the third upgrade is plain');
+    sockets[2].serverClose(1006);
+    timers.advance(4000);
+    await flush();
+    assert.equal(sockets.length, 3, 'no fourth upgrade');
     assert.equal(sources.length, 1);
     assert.ok(sources[0].url.startsWith(sseUrl));
     sources[0].serverOpen();

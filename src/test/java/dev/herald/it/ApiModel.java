@@ -5,6 +5,8 @@ import dev.herald.api.control.ApiAccess;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.HttpMethod;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
 import java.lang.reflect.Parameter;
@@ -15,7 +17,10 @@ import java.util.List;
 
 /**
  * Every resource method of Herald's REST application, read from the application's own model
- * ({@link HeraldApi#getClasses()} and the Jakarta REST annotations), never from a hand-kept list.
+ * ({@link HeraldApi#getClasses()} and the Jakarta REST annotations), never from a hand-kept list. A
+ * resource that serves Server-Sent Events is a transport, not an API call: its stream is admitted like a
+ * WebSocket handshake (container login or a ticket) and its message POST is bound to the stream by the
+ * stream's secret id, so its access is {@code SseIT}'s, not this model's.
  */
 final class ApiModel {
 
@@ -53,6 +58,9 @@ final class ApiModel {
             if (root == null) {
                 continue; // a provider
             }
+            if (servesEvents(type)) {
+                continue; // the SSE transport (see the class comment)
+            }
             for (Method method : type.getMethods()) {
                 String http = httpMethod(method);
                 if (http == null) {
@@ -71,6 +79,11 @@ final class ApiModel {
             throw new IllegalStateException("no resource methods found in " + HeraldApi.class.getName());
         }
         return endpoints;
+    }
+
+    private static boolean servesEvents(Class<?> type) {
+        return Arrays.stream(type.getMethods()).map(m -> m.getAnnotation(Produces.class))
+                .anyMatch(produces -> produces != null && Arrays.asList(produces.value()).contains(MediaType.SERVER_SENT_EVENTS));
     }
 
     private static String httpMethod(Method method) {
