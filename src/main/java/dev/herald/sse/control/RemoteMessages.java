@@ -33,7 +33,7 @@ public class RemoteMessages implements ForwardedMessages {
     @Resource
     ManagedExecutorService executor;
 
-    /** Per stream, the last of its messages queued: the next one runs after it. */
+    /** Per stream, the last of its messages queued: the next one runs after it, whether it failed or not. */
     private final ConcurrentHashMap<String, CompletableFuture<Void>> tails = new ConcurrentHashMap<>();
 
     /** Creates the bean; CDI injects its collaborators. */
@@ -42,14 +42,17 @@ public class RemoteMessages implements ForwardedMessages {
 
     @Override
     public void deliver(String streamId, OptionalLong userId, String text) {
-        CompletableFuture<Void> queued = tails.compute(streamId, (id, tail) -> (tail == null ? CompletableFuture.<Void>completedFuture(null) : tail)
-                .thenRunAsync(() -> handle(streamId, userId, text), executor));
+        CompletableFuture<Void> queued = tails.compute(streamId, (id, tail) -> after(tail).thenRunAsync(() -> handle(streamId, userId, text), executor));
         queued.whenComplete((done, failure) -> {
             tails.remove(streamId, queued);
             if (failure != null) {
                 LOG.log(Level.WARNING, "A message forwarded to stream " + streamId + " failed", failure);
             }
         });
+    }
+
+    private static CompletableFuture<Void> after(CompletableFuture<Void> tail) {
+        return tail == null ? CompletableFuture.completedFuture(null) : tail.exceptionally(failed -> null);
     }
 
     private void handle(String streamId, OptionalLong userId, String text) {
