@@ -259,6 +259,49 @@ class ClusterIT {
         }
     }
 
+    /** Issue 20: no sticky sessions; a message posted to A for a stream on B is handled on B as one posted there. */
+    @Test
+    void aMessagePostedOnAForAnSseStreamOnBIsHandledOnB(@ArquillianResource @OperateOnDeployment(A) URL a) throws Exception {
+        URL b = b(a);
+        awaitSessions(a, 1, 0);
+        try (SseClient alice = SseClient.open(b, "", "alice", Map.of())) {
+            assertEquals(200, alice.status());
+            SseClient.Event first = alice.next(10_000);
+            assertEquals("herald.stream", first.name());
+            String id = json(first.data()).getString("id");
+            assertTrue(id.startsWith("node-b."), "the id names its node: " + id);
+            alice.nextWith("herald.welcome", 10_000);
+            long forwarded = stat(a, "sseForwarded");
+
+            HttpResponse<String> echo = postMessage(a, id, "alice", "{\"type\":\"echo\",\"n\":1}");
+            assertEquals(202, echo.statusCode(), echo.body());
+            JsonObject answer = json(alice.nextWith("echo", 10_000).data()).getJsonObject("data");
+            assertEquals(1, answer.getJsonObject("echo").getInt("n"));
+            assertEquals(id, answer.getString("session"), "B's InboundMessage, of that stream");
+            assertEquals(202, postMessage(a, id, null, "{\"type\":\"herald.subscribe\",\"topic\":\"open.forwarded\"}").statusCode());
+            JsonObject subscribed = json(alice.nextWith("herald.subscribed", 10_000).data());
+            assertEquals("open.forwarded", subscribed.getString("topic"), subscribed.toString());
+            assertEquals(forwarded + 2, stat(a, "sseForwarded"));
+
+            String random = id.substring("node-b.".length());
+            HttpResponse<String> noNode = postMessage(a, "node-z." + random, null, "{}");
+            assertEquals(404, noNode.statusCode(), "a node not in the cluster: " + noNode.body());
+            assertEquals("UNKNOWN_STREAM", json(noNode.body()).getString("code"));
+            assertEquals(404, postMessage(a, "node-b." + random.substring(1), null, "{}").statusCode(), "a malformed id");
+            assertEquals(forwarded + 2, stat(a, "sseForwarded"));
+        }
+    }
+
+    private static HttpResponse<String> postMessage(URL node, String streamId, String user, String json) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(java.net.URI.create(node + "api/sse/" + streamId + "/messages"))
+                .timeout(java.time.Duration.ofSeconds(30)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json));
+        if (user != null) {
+            request.header("Authorization", WsClient.basic(user, user));
+        }
+        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     @Test
     void aTicketIssuedOnAOpensASessionOnceOnB(@ArquillianResource @OperateOnDeployment(A) URL a) throws Exception {
         CrossNodeChecks.ticketIssuedOnAOpensASessionOnceOnB(a, b(a));

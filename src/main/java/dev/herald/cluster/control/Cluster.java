@@ -11,6 +11,8 @@ import dev.herald.recovery.control.RecoveryConfig;
 import dev.herald.recovery.control.Replay;
 import dev.herald.recovery.control.Relay;
 import dev.herald.recovery.control.Resume;
+import dev.herald.sse.control.ForwardedMessages;
+import dev.herald.sse.control.StreamForwarding;
 import dev.herald.stats.control.HeraldStats;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -76,6 +78,8 @@ public class Cluster implements ClusterStatus {
     ConnectionsConfig connections;
     @Inject
     RecoveryConfig recovery;
+    @Inject
+    ForwardedMessages forwards;
     @Resource
     ManagedScheduledExecutorService scheduler;
     @Resource
@@ -131,7 +135,7 @@ public class Cluster implements ClusterStatus {
      * their receiver; one connection on a standalone Redis, one per primary on a Redis Cluster.
      */
     private ShardedSubscriptions subscriber(List<String> channels) {
-        Inbox inbox = new Inbox(manager, nodeId, keys.channel(0, nodeId) + " …", stats);
+        Inbox inbox = new Inbox(manager, nodeId, keys.channel(0, nodeId) + " …", stats, forwards);
         return new ShardedSubscriptions(link, link.clients(), channels, inbox, config.redisRetryMs(), threads);
     }
 
@@ -187,6 +191,11 @@ public class Cluster implements ClusterStatus {
             return 0;
         }
         return sessions.get();
+    }
+
+    /** @return the way to other nodes' SSE streams; empty on a single node (and once the node left) */
+    Optional<StreamForwarding> forwarding() {
+        return enabled ? Optional.of(new StreamForwarder(control, nodeId)) : Optional.empty();
     }
 
     /** @return connect tickets in Redis, shared by every node; empty on a single node (and once the node left) */

@@ -7,6 +7,7 @@ import dev.herald.recovery.control.Relay;
 import dev.herald.recovery.control.Replay;
 import dev.herald.recovery.control.Resume;
 import dev.herald.recovery.control.StreamPosition;
+import dev.herald.sse.control.StreamForwarding;
 import dev.herald.tickets.control.SharedTickets;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
@@ -77,6 +78,14 @@ public class ClusterPorts {
     @ApplicationScoped
     RemotePresence remotePresence() {
         return userId -> cluster.sessionsElsewhere(userId);
+    }
+
+    /** @return the way to SSE streams of other nodes; on a single node none is known */
+    @Produces
+    @ApplicationScoped
+    StreamForwarding streamForwarding() {
+        return (node, streamId, userId, text) -> cluster.forwarding().map(forwarding -> forwarding.forward(node, streamId, userId, text))
+                .orElse(StreamForwarding.Outcome.NO_SUCH_NODE);
     }
 
     /** @return connect tickets in Redis, shared by every node */

@@ -2,6 +2,7 @@ package dev.herald.cluster.control;
 
 import dev.herald.messages.entity.StreamKey;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.regex.Pattern;
 
 /**
@@ -23,6 +24,8 @@ record Envelope(String origin, StreamKey stream, String epoch, long seq, String 
     private static final String DISCONNECT = "!disconnect"; // never JSON: JSON never starts with '!'
     private static final String JOIN = "!join ";
     private static final String LEAVE = "!leave ";
+    private static final String FORWARD = "!sse ";
+    private static final Pattern FORWARD_HEAD = Pattern.compile("!sse ([A-Za-z0-9._:-]{1,100}) (-|[0-9]{1,19}) (m|big)");
     private static final Pattern SEQUENCE = Pattern.compile("@([A-Za-z0-9]{1,64}):([1-9][0-9]{0,17})");
 
     /**
@@ -83,6 +86,44 @@ record Envelope(String origin, StreamKey stream, String epoch, long seq, String 
      * @param joined true for a join, false for a leave
      */
     record Membership(long userId, StreamKey.Group group, boolean joined) {
+    }
+
+    /**
+     * A client's message posted here for an SSE stream of another node, to that node's own channel.
+     *
+     * @param origin   the publishing node's id
+     * @param streamId the stream
+     * @param userId   the user the request authenticated as, or empty
+     * @param text     the message; null when it was over the size limit
+     * @return the envelope
+     */
+    static Envelope forward(String origin, String streamId, OptionalLong userId, String text) {
+        String head = FORWARD + streamId + " " + (userId.isPresent() ? Long.toString(userId.getAsLong()) : "-") + " " + (text == null ? "big" : "m");
+        return new Envelope(origin, StreamKey.BROADCAST, text == null ? head : head + "\n" + text);
+    }
+
+    /** @return the message passed on, for a {@link #forward} */
+    Optional<Forwarded> forwarded() {
+        if (isSequenced() || !json.startsWith(FORWARD)) {
+            return Optional.empty();
+        }
+        int end = json.indexOf('\n');
+        var head = FORWARD_HEAD.matcher(end < 0 ? json : json.substring(0, end));
+        if (!head.matches() || "big".equals(head.group(3)) != (end < 0)) {
+            return Optional.empty();
+        }
+        OptionalLong user = "-".equals(head.group(2)) ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(head.group(2)));
+        return Optional.of(new Forwarded(head.group(1), user, end < 0 ? null : json.substring(end + 1)));
+    }
+
+    /**
+     * A client's message another node passed on.
+     *
+     * @param streamId the stream
+     * @param userId   the user the request authenticated as, or empty
+     * @param text     the message; null when it was over the size limit
+     */
+    record Forwarded(String streamId, OptionalLong userId, String text) {
     }
 
     /** @return true when Redis gave the message its place in a {@code herald.v1} stream */

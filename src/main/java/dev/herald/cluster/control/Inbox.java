@@ -3,6 +3,7 @@ package dev.herald.cluster.control;
 import dev.herald.connections.control.NodeSessions;
 import dev.herald.messages.entity.OutboundMessage;
 import dev.herald.messages.entity.StreamKey;
+import dev.herald.sse.control.ForwardedMessages;
 import dev.herald.stats.control.HeraldStats;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -11,7 +12,8 @@ import java.util.logging.Logger;
 /**
  * What the subscriber thread reads on this node's channels, handed to this node's sessions: another
  * node's publication to the plain sessions; every sequenced one, from any node, to the v1 sessions;
- * another node's disconnect, or a user's group join or leave, to the user's sessions here. A stream that is neither a user's nor the
+ * another node's disconnect, or a user's group join or leave, to the user's sessions here; a client's message
+ * posted to another node for an SSE stream of this one to the stream ({@link ForwardedMessages}). A stream that is neither a user's nor the
  * broadcast comes on the broadcast channel; the sessions pick their targets locally. Every publication is sequenced since
  * {@code herald.v1}: an envelope without a position (and without a disconnect) is not Herald's.
  */
@@ -23,14 +25,17 @@ final class Inbox implements Consumer<String> {
     private final String nodeId;
     private final String channels;
     private final HeraldStats stats;
+    private final ForwardedMessages forwards;
 
     /**
      * @param sessions this node's sessions
      * @param nodeId   this node's id
      * @param channels the channels read, for logs
      * @param stats    counters
+     * @param forwards where clients' messages posted to other nodes for this node's SSE streams go
      */
-    Inbox(NodeSessions sessions, String nodeId, String channels, HeraldStats stats) {
+    Inbox(NodeSessions sessions, String nodeId, String channels, HeraldStats stats, ForwardedMessages forwards) {
+        this.forwards = forwards;
         this.sessions = sessions;
         this.nodeId = nodeId;
         this.channels = channels;
@@ -40,7 +45,7 @@ final class Inbox implements Consumer<String> {
     @Override
     public void accept(String wire) {
         Optional<Envelope> decoded = Envelope.decode(wire).filter(e -> e.isSequenced() || e.disconnectedUser().isPresent()
-                || e.membershipChange().isPresent());
+                || e.membershipChange().isPresent() || e.forwarded().isPresent());
         if (decoded.isEmpty()) {
             stats.clusterMalformed();
             LOG.warning(() -> "Ignored a message on " + channels + " that is not a Herald envelope (" + wire.length() + " chars)");
@@ -53,6 +58,12 @@ final class Inbox implements Consumer<String> {
             if (!own) {
                 sessions.disconnectLocal(disconnected.get());
             }
+            return;
+        }
+        Optional<Envelope.Forwarded> forwarded = envelope.forwarded();
+        if (forwarded.isPresent()) {
+            Envelope.Forwarded message = forwarded.get();
+            forwards.deliver(message.streamId(), message.userId(), message.text());
             return;
         }
         Optional<Envelope.Membership> membership = envelope.membershipChange();

@@ -2,11 +2,14 @@ package dev.herald.cluster.control;
 
 import dev.herald.messages.entity.StreamKey;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * Requests from one node to others, for what is not a message: "close this user's sessions"
  * ({@link Envelope#disconnect}) and "this user joined or left a group" ({@link Envelope#membership})
- * on the broadcast channel, which every node reads, and the subscriptions' heartbeat
+ * on the broadcast channel, which every node reads, a client's message for an SSE stream of another
+ * node ({@link Envelope#forward}) on that node's own channel, and the subscriptions' heartbeat
  * ({@link ShardedSubscriptions#HEARTBEAT}) on one channel of each of this node's connections. Both
  * by {@code SPUBLISH} in a script whose one key is the channel, so they route on Redis Cluster too.
  * Not a CDI bean, so that nothing CDI scans refers to Jedis types (single-node and drop-in
@@ -49,6 +52,22 @@ final class RedisControl {
     boolean membership(long userId, String group, boolean joined) {
         String wire = Envelope.membership(nodeId, userId, new StreamKey.Group(group), joined).encode();
         return link.call(redis -> SPUBLISH.eval(redis, List.of(keys.broadcastChannel()), List.of(wire))).isPresent();
+    }
+
+    /**
+     * Passes a client's message on to the node that holds its SSE stream, on that node's channel of
+     * shard 0 (it reads all of its channels).
+     *
+     * @param node     the node
+     * @param streamId the stream
+     * @param userId   the user the request authenticated as, or empty
+     * @param text     the message; null when it was over the size limit
+     * @return how many subscribers received it (0: the node does not read its channel); empty when Redis could not be reached
+     */
+    Optional<Long> forward(String node, String streamId, OptionalLong userId, String text) {
+        String wire = Envelope.forward(nodeId, streamId, userId, text).encode();
+        return link.call(redis -> SPUBLISH.eval(redis, List.of(keys.channel(0, node)), List.of(wire)))
+                .map(received -> received instanceof Number n ? n.longValue() : 0L);
     }
 
     /**

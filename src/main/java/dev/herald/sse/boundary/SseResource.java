@@ -79,7 +79,8 @@ public class SseResource {
      *
      * @param id   the stream's id, from its {@code herald.stream} event
      * @param body one JSON message
-     * @return 202 once fired; problem+json otherwise (see {@link SseMessages#accept})
+     * @return 202 once fired here, or passed on to the node that holds the stream (its verdict comes on
+     *         the stream); problem+json otherwise (see {@link SseMessages#accept})
      */
     @POST
     @Path("{id}/messages")

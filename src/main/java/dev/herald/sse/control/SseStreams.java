@@ -8,6 +8,7 @@ import dev.herald.connections.entity.SessionClosed;
 import dev.herald.handshake.control.OriginPolicy;
 import dev.herald.inbound.control.InboundMessages;
 import dev.herald.inbound.control.TokenBucket;
+import dev.herald.platform.ClusterStatus;
 import dev.herald.platform.RefusalLog;
 import dev.herald.recovery.control.Resume;
 import dev.herald.recovery.control.StreamPosition;
@@ -20,8 +21,6 @@ import jakarta.inject.Inject;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
 import java.security.Principal;
-import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -38,13 +37,12 @@ import java.util.logging.Level;
  * {@code since} and {@code bsince} query parameters; group positions from {@code gsince} parameters
  * ({@code <group>@<epoch>:<seq>}, repeated), as on the WebSocket handshake. Refusals before the stream
  * starts are problem+json ({@link StreamRefusedException}), counted as the handshake's are. The first
- * event, {@code herald.stream}, gives the stream's id: 128 random bits that name it for the client's
- * messages ({@link SseMessages}); this node keeps the open streams by id.
+ * event, {@code herald.stream}, gives the stream's id ({@link StreamAddress}: 128 random bits, after this
+ * node's id in a cluster) that names it for the client's messages ({@link SseMessages}); this node keeps
+ * the open streams by id.
  */
 @ApplicationScoped
 public class SseStreams {
-
-    private static final SecureRandom IDS = new SecureRandom();
 
     @Inject
     OriginPolicy origins;
@@ -58,6 +56,8 @@ public class SseStreams {
     RefusalLog refusals;
     @Inject
     InboundMessages inbound;
+    @Inject
+    ClusterStatus cluster;
     @Resource
     ManagedScheduledExecutorService executor;
 
@@ -125,7 +125,7 @@ public class SseStreams {
         if (request.principal() != null && request.signIn() != null) {
             sessions.tieToSignIn(connection, request.signIn());
         }
-        String id = newId();
+        String id = StreamAddress.newId(cluster.isEnabled() ? cluster.nodeId() : null);
         SseTransport transport = new SseTransport(id, sink, sse, executor, start, probe -> {
             if (connection.sender().acknowledge(probe)) {
                 connection.seen();
@@ -158,12 +158,5 @@ public class SseStreams {
     private static StreamPosition position(Map<String, List<String>> parameters, String name) {
         List<String> values = parameters.get(name);
         return values == null || values.isEmpty() ? null : StreamPosition.parse(values.get(0));
-    }
-
-    /** @return 128 random bits, URL-safe: the stream's id */
-    private static String newId() {
-        byte[] bytes = new byte[16];
-        IDS.nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 }

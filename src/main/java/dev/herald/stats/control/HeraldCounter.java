@@ -54,6 +54,8 @@ public enum HeraldCounter {
     CLUSTER_RECEIVED("clusterReceived", "herald.cluster.received", "Other nodes' messages delivered here"),
     /** Things on Herald's Redis channel that were not Herald envelopes. */
     CLUSTER_MALFORMED("clusterMalformed", "herald.cluster.malformed", "Malformed messages on Herald's Redis channel"),
+    /** Messages posted for an SSE stream of another node and passed on to it. */
+    SSE_FORWARDED("sseForwarded", "herald.sse.forwarded", "Messages posted for another node's SSE stream, passed on"),
     /** Presence checks that could not reach Redis and counted this node only. */
     PRESENCE_FALLBACKS("presenceFallbacks", "herald.presence.fallbacks", "Presence checks answered from this node only"),
     /** Redis outages (once each). */

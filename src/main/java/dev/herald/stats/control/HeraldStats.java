@@ -175,6 +175,11 @@ public class HeraldStats {
         count(HeraldCounter.CLUSTER_RECEIVED);
     }
 
+    /** A message posted for an SSE stream of another node was passed on to it. */
+    public void sseForwarded() {
+        count(HeraldCounter.SSE_FORWARDED);
+    }
+
     /** Something on Herald's Redis channel was not a Herald envelope. */
     public void clusterMalformed() {
         count(HeraldCounter.CLUSTER_MALFORMED);

@@ -5,10 +5,36 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.herald.messages.entity.StreamKey;
+import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
 class EnvelopeTest {
+
+    @Test
+    void aForwardedMessageCarriesItsStreamUserAndTextAsTheyAre() {
+        String text = "{\"type\":\"echo\",\n \"x\":\"!sse a b\"}";
+        Envelope sent = Envelope.forward("node-a", "node-b.AAAAAAAAAAAAAAAAAAAAAA", OptionalLong.of(7), text);
+        Envelope.Forwarded received = Envelope.decode(sent.encode()).flatMap(Envelope::forwarded).orElseThrow();
+        assertEquals(new Envelope.Forwarded("node-b.AAAAAAAAAAAAAAAAAAAAAA", OptionalLong.of(7), text), received);
+        assertTrue(Envelope.decode(sent.encode()).orElseThrow().disconnectedUser().isEmpty());
+        assertTrue(Envelope.decode(sent.encode()).orElseThrow().membershipChange().isEmpty());
+    }
+
+    @Test
+    void aForwardedMessageOverTheLimitHasNoTextAndAnAnonymousOneNoUser() {
+        Envelope sent = Envelope.forward("node-a", "s.AAAAAAAAAAAAAAAAAAAAAA", OptionalLong.empty(), null);
+        assertEquals(Optional.of(new Envelope.Forwarded("s.AAAAAAAAAAAAAAAAAAAAAA", OptionalLong.empty(), null)),
+                Envelope.decode(sent.encode()).flatMap(Envelope::forwarded));
+    }
+
+    @Test
+    void aMalformedForwardIsNone() {
+        for (String json : List.of("!sse id - m", "!sse id - big\n{}", "!sse id x m\n{}", "!sse a b - m\n{}", "!ssex id - m\n{}")) {
+            assertEquals(Optional.empty(), new Envelope("n1", StreamKey.BROADCAST, json).forwarded(), json);
+        }
+    }
 
     @Test
     void aUserMessageKeepsItsJsonByteForByte() {
