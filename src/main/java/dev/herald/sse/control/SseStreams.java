@@ -130,7 +130,7 @@ public class SseStreams {
             if (connection.sender().acknowledge(probe)) {
                 connection.seen();
             }
-        });
+        }, cause -> connection.sender().terminate(HeraldCloseCodes.SEND_FAILED, cause));
         transport.announce();
         open.put(id, new Open(connection, inbound.newBucket()));
         if (!sessions.bind(connection, transport)) { // a registration removed meanwhile closes the stream with its reason

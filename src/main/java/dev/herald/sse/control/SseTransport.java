@@ -54,6 +54,7 @@ public final class SseTransport implements Transport {
     private final ScheduledExecutorService executor;
     private final StreamIds ids;
     private final Consumer<ByteBuffer> confirmed;
+    private final Consumer<Throwable> failed;
     private final Queue<Write> writes = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean writing = new AtomicBoolean();
     private final AtomicBoolean closing = new AtomicBoolean();
@@ -65,14 +66,18 @@ public final class SseTransport implements Transport {
      * @param executor  the container's managed scheduled executor: writes and the closing backstop
      * @param start     the positions the client came back with
      * @param confirmed told with a heartbeat's probe once it is written (the sender's acknowledge)
+     * @param failed    told when a heartbeat could not be written: the client is gone (its sender gives up, as
+     *                  for a failed message; an idle stream has no other write that would find out)
      */
-    public SseTransport(String id, SseEventSink sink, Sse sse, ScheduledExecutorService executor, EventId start, Consumer<ByteBuffer> confirmed) {
+    public SseTransport(String id, SseEventSink sink, Sse sse, ScheduledExecutorService executor, EventId start, Consumer<ByteBuffer> confirmed,
+                        Consumer<Throwable> failed) {
         this.id = id;
         this.sink = sink;
         this.sse = sse;
         this.executor = executor;
         this.ids = new StreamIds(start);
         this.confirmed = confirmed;
+        this.failed = failed;
     }
 
     /**
@@ -106,6 +111,8 @@ public final class SseTransport implements Transport {
         submit(new Write(sse.newEventBuilder().comment("heartbeat").build(), failure -> {
             if (failure == null) {
                 confirmed.accept(payload);
+            } else {
+                failed.accept(failure);
             }
         }));
     }

@@ -38,8 +38,9 @@ class SseTransportTest {
     };
     private final FakeSink sink = new FakeSink();
     private final List<ByteBuffer> confirmed = new CopyOnWriteArrayList<>();
+    private final List<Throwable> failures = new CopyOnWriteArrayList<>();
     private final SseTransport transport = new SseTransport("id-1", sink, fakeSse(), executor,
-            new EventId(null, new StreamPosition("B1", 4)), confirmed::add);
+            new EventId(null, new StreamPosition("B1", 4)), confirmed::add, failures::add);
 
     @AfterEach
     void stop() {
@@ -141,6 +142,7 @@ class SseTransportTest {
         sink.pending.get(0).completeExceptionally(new IllegalStateException("client gone"));
         sink.pending.get(1).completeExceptionally(new IllegalStateException("client gone"));
         assertTrue(confirmed.isEmpty());
+        assertEquals(1, failures.size(), "a heartbeat that could not be written tells that the client is gone (an idle stream has no other write)");
         assertFalse(results.get(0).isOK());
         assertEquals("/B1:5", sink.sent.get(1).id(), "a broadcast message advances the broadcast side");
     }
