@@ -5,6 +5,8 @@ import static dev.herald.it.ItSupport.deliver;
 import static dev.herald.it.ItSupport.hookGet;
 import static dev.herald.it.ItSupport.hookPost;
 import static dev.herald.it.ItSupport.json;
+import static dev.herald.it.ItSupport.presenceEvents;
+import static dev.herald.it.ItSupport.presenceSince;
 import static dev.herald.it.ItSupport.stat;
 import static dev.herald.it.ItSupport.stats;
 import static dev.herald.it.ItSupport.ticket;
@@ -465,17 +467,23 @@ class ClusterIT {
     @Test
     void aKilledNodeLeavesThePresenceWithinItsTtl(@ArquillianResource @OperateOnDeployment(A) URL a) throws Exception {
         URL b = b(a);
+        awaitSessions(a, 2, 0);
+        int bobBefore = presenceEvents(a, 2).size();
         try (RedisClient redis = REDIS.client();
              WsClient bob = WsClient.connect(b, "bob")) {
             awaitSessions(a, 2, 1);
             String bobsShard = presenceOf(redis, "node-b").stream().filter(key -> redis.hexists(key, "2")).findFirst().orElseThrow();
-            long ttl = redis.pttl(bobsShard);
-            assertTrue(ttl > 0 && ttl <= B_TTL_MS, "B's entry expires at most one TTL after its last heartbeat: " + ttl);
+            long ttl = redis.pttl(bobsShard.replace(":presence:", ":alive:"));
+            assertTrue(ttl > 0 && ttl <= B_TTL_MS, "B's liveness expires at most one TTL after its last heartbeat: " + ttl);
             long killed = System.nanoTime();
             nodeB.kill();
             awaitSessions(a, 2, 0);
             LOG.info("A stopped counting bob " + (System.nanoTime() - killed) / 1_000_000 + " ms after B was killed (TTL " + B_TTL_MS + " ms)");
             assertEquals(400, Rest.post(a, "ops", "notifications/2", "{\"message\":\"MFA_REQUIRED\"}").statusCode());
+            // the first heartbeat of A (every 20 s) or C (every 5 s) after B's liveness expired prunes B: bob goes offline
+            waitFor(() -> presenceSince(presenceEvents(a, 2), bobBefore).contains("-2"), 45_000);
+            LOG.info("A fired bob's UserOffline " + (System.nanoTime() - killed) / 1_000_000 + " ms after B was killed");
+            assertEquals(List.of("+2", "-2"), presenceSince(presenceEvents(a, 2), bobBefore), "online when bob connected to B, offline once when B died");
         }
     }
 
@@ -685,5 +693,23 @@ class ClusterIT {
             v1ReceivesOnce(onB, "group", "live", a, 1);
         }
         awaitSessions(a, 1, 0);
+    }
+
+    @Test
+    void aUserComingOnlineAnywhereAndGoingOfflineEverywhereIsFiredOnceOnEveryNode(@ArquillianResource @OperateOnDeployment(A) URL a) throws Exception {
+        URL b = b(a);
+        awaitSessions(a, 3, 0);
+        int onA = presenceEvents(a, 3).size();
+        int onB = presenceEvents(b, 3).size();
+        try (WsClient carolOnB = WsClient.connect(b, "carol")) {
+            waitFor(() -> presenceSince(presenceEvents(a, 3), onA).contains("+3"));
+            try (WsClient carolOnA = WsClient.connect(a, "carol")) {
+                awaitSessions(b, 3, 2);
+            }
+            awaitSessions(b, 3, 1);
+        }
+        waitFor(() -> presenceSince(presenceEvents(a, 3), onA).contains("-3") && presenceSince(presenceEvents(b, 3), onB).contains("-3"));
+        assertEquals(List.of("+3", "-3"), presenceSince(presenceEvents(a, 3), onA), "A: online with her first session (on B), offline with her last (on B)");
+        assertEquals(List.of("+3", "-3"), presenceSince(presenceEvents(b, 3), onB), "B: the same, once: her session on A changed nothing");
     }
 }

@@ -3,7 +3,10 @@ package dev.herald.it;
 import static dev.herald.it.ItSupport.awaitSessions;
 import static dev.herald.it.ItSupport.deliver;
 import static dev.herald.it.ItSupport.json;
+import static dev.herald.it.ItSupport.presenceEvents;
+import static dev.herald.it.ItSupport.presenceSince;
 import static dev.herald.it.ItSupport.stat;
+import static dev.herald.it.ItSupport.waitFor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -95,6 +98,21 @@ class GroupsIT {
 
     private static String position(JsonObject head) {
         return head.getString("epoch") + ":" + head.getJsonNumber("seq").longValue();
+    }
+
+    @Test
+    void aUserGoesOnlineWithTheFirstSessionAndOfflineWithTheLastOnce() throws Exception {
+        awaitSessions(base, 3, 0);
+        int before = presenceEvents(base, 3).size();
+        try (WsClient first = plain("carol")) {
+            waitFor(() -> presenceSince(presenceEvents(base, 3), before).contains("+3"));
+            try (WsClient second = v1("carol", "")) {
+                awaitSessions(base, 3, 2);
+            }
+            awaitSessions(base, 3, 1);
+        }
+        waitFor(() -> presenceSince(presenceEvents(base, 3), before).contains("-3"));
+        assertEquals(List.of("+3", "-3"), presenceSince(presenceEvents(base, 3), before), "the second session changed nothing");
     }
 
     @Test

@@ -177,6 +177,31 @@ public final class ItSupport {
     }
 
     /**
+     * @param base   the application URL of a deployment with {@code dev.herald.it.groups}
+     * @param userId a user
+     * @return the {@code UserOnline} ({@code +id}) and {@code UserOffline} ({@code -id}) events the node fired for the user, in order
+     * @throws Exception on I/O failure
+     */
+    public static java.util.List<String> presenceEvents(URL base, long userId) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(base.toURI().resolve("test-groups/presence?user=" + userId)).build();
+        HttpResponse<String> response = HOOKS.send(request, HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), response.body());
+        try (jakarta.json.JsonReader reader = Json.createReader(new StringReader(response.body()))) {
+            return reader.readArray().getValuesAs(jakarta.json.JsonString::getString);
+        }
+    }
+
+    /**
+     * @param events what {@link #presenceEvents} answered
+     * @param from   how many of them a test saw before it began
+     * @return the events after those, without a leading offline that an earlier test's close fired late
+     */
+    public static java.util.List<String> presenceSince(java.util.List<String> events, int from) {
+        java.util.List<String> after = events.subList(from, events.size());
+        return !after.isEmpty() && after.get(0).startsWith("-") ? after.subList(1, after.size()) : after;
+    }
+
+    /**
      * Checks that a client got count messages per thread of a {@code test-hooks/burst}, each thread's
      * numbers in increasing order.
      *

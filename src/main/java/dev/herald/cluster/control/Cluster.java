@@ -22,12 +22,12 @@ import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.BeforeDestroyed;
 import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
@@ -50,8 +50,10 @@ import java.util.logging.Logger;
  * reach Redis in order and each channel is read by one subscriber thread, so per-session order holds. Plain
  * sessions: at most once across nodes; v1 sessions: a gap closes the session to resync (1012).</li>
  * <li><b>Presence.</b> Which users have live sessions on which node, per shard ({@link RedisPresence}),
- * kept by a {@link PresenceBook} and a heartbeat every third of {@code herald.cluster.presence-ttl-ms};
- * the heartbeat also publishes the subscriptions' liveness message on each of their connections
+ * kept by {@link NodePresence} and a heartbeat every third of {@code herald.cluster.presence-ttl-ms};
+ * users coming online in the cluster and going offline everywhere (a killed node's users included)
+ * are fired as {@code UserOnline} and {@code UserOffline} on every node. The heartbeat also
+ * publishes the subscriptions' liveness message on each of their connections
  * ({@link ShardedSubscriptions#HEARTBEAT}).</li>
  * <li><b>Tickets.</b> Connect tickets in Redis ({@link RedisTickets}).</li>
  * <li><b>Outages.</b> Callers never wait for Redis beyond {@code herald.redis.timeout-ms}, and not at
@@ -80,6 +82,8 @@ public class Cluster implements ClusterStatus {
     RecoveryConfig recovery;
     @Inject
     ForwardedMessages forwards;
+    @Inject
+    Event<Object> events;
     @Resource
     ManagedScheduledExecutorService scheduler;
     @Resource
@@ -90,8 +94,7 @@ public class Cluster implements ClusterStatus {
     private String nodeId = "";
     private KeyLayout keys;
     private RedisLink link;
-    private RedisPresence presence;
-    private PresenceBook book;
+    private NodePresence presence;
     private RedisTickets tickets;
     private RedisHistory history;
     private RedisControl control;
@@ -114,8 +117,7 @@ public class Cluster implements ClusterStatus {
         }
         keys = new KeyLayout(config.keyPrefix(), config.shards());
         link = new RedisLink(config, "herald-" + nodeId, stats, this::recovered);
-        presence = new RedisPresence(link, keys, nodeId, config.presenceTtlMs());
-        book = new PresenceBook(this::localSessions, this::localCounts, presence::write);
+        presence = new NodePresence(new RedisPresence(link, keys, nodeId, config.presenceTtlMs()), keys, manager, stats, events::fire);
         tickets = new RedisTickets(link, keys);
         history = new RedisHistory(link, keys, nodeId, recovery.historySize(), recovery.historyTtlMs(), stats,
                 recovery.replayBound(connections.sendBufferLimit()));
@@ -135,7 +137,7 @@ public class Cluster implements ClusterStatus {
      * their receiver; one connection on a standalone Redis, one per primary on a Redis Cluster.
      */
     private ShardedSubscriptions subscriber(List<String> channels) {
-        Inbox inbox = new Inbox(manager, nodeId, keys.channel(0, nodeId) + " …", stats, forwards);
+        Inbox inbox = new Inbox(manager, nodeId, keys.channel(0, nodeId) + " …", stats, forwards, presence::fire);
         return new ShardedSubscriptions(link, link.clients(), channels, inbox, config.redisRetryMs(), threads);
     }
 
@@ -182,15 +184,7 @@ public class Cluster implements ClusterStatus {
      * @return sessions on other nodes, per the shared presence
      */
     public int sessionsElsewhere(long userId) {
-        if (!enabled) {
-            return 0;
-        }
-        Optional<Integer> sessions = presence.sessionsElsewhere(userId);
-        if (sessions.isEmpty()) {
-            stats.presenceFallback();
-            return 0;
-        }
-        return sessions.get();
+        return enabled ? presence.sessionsElsewhere(userId) : 0;
     }
 
     /** @return the way to other nodes' SSE streams; empty on a single node (and once the node left) */
@@ -206,8 +200,7 @@ public class Cluster implements ClusterStatus {
     /** A registration came or went: written before the handshake's 101, so other nodes count it as soon as its client may. */
     void onPresence(@Observes PresenceChanged changed) {
         if (enabled) {
-            book.changed(changed.userId());
-            book.flush();
+            presence.changed(changed.userId());
         }
     }
 
@@ -240,17 +233,8 @@ public class Cluster implements ClusterStatus {
         if (!enabled) {
             return Optional.empty();
         }
-        book.changed(userId); // and the book writes it again with the count it reads then
-        presence.write(Map.of(userId, localSessions(userId)), false);
+        presence.arriving(userId);
         return history.resume(userId, resume, groups);
-    }
-
-    private int localSessions(long userId) {
-        return manager.liveSessions(userId);
-    }
-
-    private Map<Long, Integer> localCounts() {
-        return manager.liveSessionCounts();
     }
 
     /** The heartbeat: presence writes and expiry, the subscriber's liveness message and check, and, during an outage, the probe. */
@@ -259,12 +243,9 @@ public class Cluster implements ClusterStatus {
             return; // stopping: never write an entry back after it was deleted
         }
         try {
-            if (link.isDown()) {
-                book.resync();
-                presence.refresh(true); // ends the outage when Redis answers
-            } else {
-                book.flush();
-                presence.refresh(false);
+            boolean down = link.isDown();
+            presence.beat(down); // during an outage: the probe that ends it
+            if (!down) {
                 control.heartbeat(subscriber.heartbeatChannels());
             }
             subscriber.check(TimeUnit.MILLISECONDS.toNanos(Math.max(MIN_SILENCE_MS, config.presenceTtlMs())));
@@ -275,11 +256,11 @@ public class Cluster implements ClusterStatus {
 
     /** Redis is back: this node's presence may have expired or missed changes, so rewrite it now. */
     private void recovered() {
-        book.resync();
+        presence.resync();
         try {
             scheduler.execute(() -> {
                 history.recovered();
-                book.flush();
+                presence.flush();
             });
         } catch (RejectedExecutionException stopping) {
             // the application is stopping
@@ -307,7 +288,7 @@ public class Cluster implements ClusterStatus {
         }
         enabled = false;
         heartbeat.cancel(false);
-        presence.remove();
+        presence.leave();
         try {
             if (!subscriber.stop(2000)) {
                 LOG.warning("Herald's Redis subscriber thread did not end within 2 s");

@@ -1,6 +1,8 @@
 package dev.herald.cluster.control;
 
 import dev.herald.messages.entity.StreamKey;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.regex.Pattern;
@@ -25,6 +27,8 @@ record Envelope(String origin, StreamKey stream, String epoch, long seq, String 
     private static final String JOIN = "!join ";
     private static final String LEAVE = "!leave ";
     private static final String FORWARD = "!sse ";
+    private static final String PRESENCE = "!presence ";
+    private static final Pattern PRESENCE_CHANGE = Pattern.compile("([+-])([1-9][0-9]{0,18})");
     private static final Pattern FORWARD_HEAD = Pattern.compile("!sse ([A-Za-z0-9._:-]{1,100}) (-|[0-9]{1,19}) (m|big)");
     private static final Pattern SEQUENCE = Pattern.compile("@([A-Za-z0-9]{1,64}):([1-9][0-9]{0,17})");
 
@@ -124,6 +128,50 @@ record Envelope(String origin, StreamKey stream, String epoch, long seq, String 
      * @param text     the message; null when it was over the size limit
      */
     record Forwarded(String streamId, OptionalLong userId, String text) {
+    }
+
+    /**
+     * Users of one shard who came online in the cluster ({@code +id}) or went offline everywhere
+     * ({@code -id}), in the order Redis saw it; published by the presence scripts
+     * ({@link RedisPresence}), which write this form themselves: {@code origin \n b \n !presence +1 -2}.
+     *
+     * @param origin  the node whose write or heartbeat saw the change
+     * @param changes the changes
+     * @return the envelope
+     */
+    static Envelope presence(String origin, List<PresenceChange> changes) {
+        StringBuilder text = new StringBuilder(PRESENCE.trim());
+        changes.forEach(change -> text.append(' ').append(change.online() ? '+' : '-').append(change.userId()));
+        return new Envelope(origin, StreamKey.BROADCAST, text.toString());
+    }
+
+    /** @return the users who came online or went offline, for a {@link #presence} message; empty for anything else or a malformed list */
+    Optional<List<PresenceChange>> presenceChanges() {
+        if (isSequenced() || stream != StreamKey.BROADCAST || !json.startsWith(PRESENCE)) {
+            return Optional.empty();
+        }
+        List<PresenceChange> changes = new ArrayList<>();
+        for (String token : json.substring(PRESENCE.length()).split(" ")) {
+            var change = PRESENCE_CHANGE.matcher(token);
+            if (!change.matches()) {
+                return Optional.empty();
+            }
+            try {
+                changes.add(new PresenceChange(Long.parseLong(change.group(2)), "+".equals(change.group(1))));
+            } catch (NumberFormatException overLongMax) {
+                return Optional.empty();
+            }
+        }
+        return Optional.of(changes);
+    }
+
+    /**
+     * A user's presence in the whole cluster changed.
+     *
+     * @param userId the user
+     * @param online true: the user's first session in the cluster opened; false: the last one closed or its node died
+     */
+    record PresenceChange(long userId, boolean online) {
     }
 
     /** @return true when Redis gave the message its place in a {@code herald.v1} stream */

@@ -5,6 +5,7 @@ import dev.herald.messages.entity.OutboundMessage;
 import dev.herald.messages.entity.StreamKey;
 import dev.herald.sse.control.ForwardedMessages;
 import dev.herald.stats.control.HeraldStats;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
@@ -13,7 +14,8 @@ import java.util.logging.Logger;
  * What the subscriber thread reads on this node's channels, handed to this node's sessions: another
  * node's publication to the plain sessions; every sequenced one, from any node, to the v1 sessions;
  * another node's disconnect, or a user's group join or leave, to the user's sessions here; a client's message
- * posted to another node for an SSE stream of this one to the stream ({@link ForwardedMessages}). A stream that is neither a user's nor the
+ * posted to another node for an SSE stream of this one to the stream ({@link ForwardedMessages}); a user's
+ * presence change in the cluster to this node's events. A stream that is neither a user's nor the
  * broadcast comes on the broadcast channel; the sessions pick their targets locally. Every publication is sequenced since
  * {@code herald.v1}: an envelope without a position (and without a disconnect) is not Herald's.
  */
@@ -26,6 +28,7 @@ final class Inbox implements Consumer<String> {
     private final String channels;
     private final HeraldStats stats;
     private final ForwardedMessages forwards;
+    private final Consumer<Envelope.PresenceChange> presence;
 
     /**
      * @param sessions this node's sessions
@@ -33,9 +36,12 @@ final class Inbox implements Consumer<String> {
      * @param channels the channels read, for logs
      * @param stats    counters
      * @param forwards where clients' messages posted to other nodes for this node's SSE streams go
+     * @param presence where users coming online in the cluster and going offline everywhere go
      */
-    Inbox(NodeSessions sessions, String nodeId, String channels, HeraldStats stats, ForwardedMessages forwards) {
+    Inbox(NodeSessions sessions, String nodeId, String channels, HeraldStats stats, ForwardedMessages forwards,
+          Consumer<Envelope.PresenceChange> presence) {
         this.forwards = forwards;
+        this.presence = presence;
         this.sessions = sessions;
         this.nodeId = nodeId;
         this.channels = channels;
@@ -45,7 +51,7 @@ final class Inbox implements Consumer<String> {
     @Override
     public void accept(String wire) {
         Optional<Envelope> decoded = Envelope.decode(wire).filter(e -> e.isSequenced() || e.disconnectedUser().isPresent()
-                || e.membershipChange().isPresent() || e.forwarded().isPresent());
+                || e.membershipChange().isPresent() || e.forwarded().isPresent() || e.presenceChanges().isPresent());
         if (decoded.isEmpty()) {
             stats.clusterMalformed();
             LOG.warning(() -> "Ignored a message on " + channels + " that is not a Herald envelope (" + wire.length() + " chars)");
@@ -58,6 +64,11 @@ final class Inbox implements Consumer<String> {
             if (!own) {
                 sessions.disconnectLocal(disconnected.get());
             }
+            return;
+        }
+        Optional<List<Envelope.PresenceChange>> changes = envelope.presenceChanges();
+        if (changes.isPresent()) {
+            changes.get().forEach(presence); // from any node, this one included: every node fires each change
             return;
         }
         Optional<Envelope.Forwarded> forwarded = envelope.forwarded();

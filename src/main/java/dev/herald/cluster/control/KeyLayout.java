@@ -9,8 +9,8 @@ import java.util.List;
  * of one hash slot only. Users are spread over {@code herald.cluster.shards} shards by a fixed
  * function of the id ({@link #shard}); everything of shard {@code s} carries the hash tag
  * {@code {<prefix>:s}}: the users' {@code herald.v1} streams and their meta hashes, the shard's
- * generation, each node's presence hash for the shard, the shard's node set and each node's
- * channel for the shard. The broadcast stream (and any stream that is neither a user's nor the
+ * generation, each node's presence hash and liveness key for the shard, the shard's node set, each
+ * node's channel for the shard and the shard's presence channel. The broadcast stream (and any stream that is neither a user's nor the
  * broadcast) carries the tag {@code {<prefix>:b}}, with its generation and the channel every node
  * reads. Examples with prefix {@code herald}: {@code herald:{herald:7}:h:u123},
  * {@code herald:{herald:7}:presence:node-a}, {@code herald:{herald:7}:to:node-a},
@@ -119,6 +119,33 @@ final class KeyLayout {
 
     /**
      * @param shard a shard
+     * @param node  a node id
+     * @return the node's liveness key for the shard: it expires a presence TTL after the node's last
+     *         write or heartbeat, and a node set member without it is dead
+     */
+    String alive(int shard, String node) {
+        return alivePrefix(shard) + node;
+    }
+
+    /**
+     * @param shard a shard
+     * @return the start of the shard's liveness keys, followed by a node id
+     */
+    String alivePrefix(int shard) {
+        return shardBase(shard) + "alive:";
+    }
+
+    /**
+     * @param shard a shard
+     * @return the channel every node reads for the shard's users coming online in the cluster and
+     *         going offline everywhere
+     */
+    String presenceChannel(int shard) {
+        return shardBase(shard) + "online";
+    }
+
+    /**
+     * @param shard a shard
      * @return the set of nodes whose presence hash for the shard may exist
      */
     String nodes(int shard) {
@@ -149,12 +176,16 @@ final class KeyLayout {
 
     /**
      * @param node a node id
-     * @return every channel the node reads: its channel of each shard, then the broadcast channel
+     * @return every channel the node reads: its channel of each shard, each shard's presence
+     *         channel, then the broadcast channel
      */
     List<String> channelsOf(String node) {
-        List<String> channels = new ArrayList<>(shards + 1);
+        List<String> channels = new ArrayList<>(2 * shards + 1);
         for (int s = 0; s < shards; s++) {
             channels.add(channel(s, node));
+        }
+        for (int s = 0; s < shards; s++) {
+            channels.add(presenceChannel(s));
         }
         channels.add(broadcastChannel());
         return channels;

@@ -70,14 +70,14 @@ final class RedisHistory implements Relay {
             """);
 
     /**
-     * KEYS[4] = the shard's node set; ARGV[4..6] = origin, target, json; ARGV[7..9] = the shard's
-     * presence prefix, its channel prefix, the user id.
+     * KEYS[4] = the shard's node set; ARGV[4..6] = origin, target, json; ARGV[7..10] = the shard's
+     * presence prefix, its channel prefix, the user id, its liveness prefix (dead nodes are skipped).
      */
     private static final LuaScript PUBLISH_USER = LuaScript.of(RECORD + """
             local holders, elsewhere = {}, 0
             for _, node in ipairs(redis.call('SMEMBERS', KEYS[4])) do
               local n = tonumber(redis.call('HGET', ARGV[7] .. node, ARGV[9]) or '0')
-              if n > 0 then
+              if n > 0 and redis.call('EXISTS', ARGV[10] .. node) == 1 then
                 table.insert(holders, node)
                 if node ~= ARGV[4] then elsewhere = elsewhere + n end
               end
@@ -185,7 +185,7 @@ final class RedisHistory implements Relay {
         if (streamKey instanceof StreamKey.User user) {
             int shard = keys.shard(user.id());
             scriptKeys = List.of(stream, keys.meta(streamKey), keys.generation(streamKey), keys.nodes(shard));
-            args.addAll(List.of(keys.presencePrefix(shard), keys.channelPrefix(shard), Long.toString(user.id())));
+            args.addAll(List.of(keys.presencePrefix(shard), keys.channelPrefix(shard), Long.toString(user.id()), keys.alivePrefix(shard)));
             script = PUBLISH_USER;
         } else {
             scriptKeys = List.of(stream, keys.meta(streamKey), keys.generation(streamKey), keys.broadcastChannel());

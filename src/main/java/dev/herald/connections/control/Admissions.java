@@ -95,7 +95,7 @@ final class Admissions {
             register.run();
         }
         if (online[0]) {
-            events.fire(new UserOnline(userId));
+            events.firePresence(new UserOnline(userId));
         }
         connection.sender().flush();
         if (v1 && replay == null) {

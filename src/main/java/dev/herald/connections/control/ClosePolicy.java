@@ -76,7 +76,7 @@ final class ClosePolicy {
         boolean offline = registry.memberships().departed(connection);
         events.fire(new PresenceChanged(connection.userId()));
         if (offline) {
-            events.fire(new UserOffline(connection.userId()));
+            events.firePresence(new UserOffline(connection.userId()));
         }
     }
 

@@ -110,7 +110,7 @@ public class WebSocketManager implements NodeSessions, SessionQueries, SessionLi
     }
 
     private void wire(Executor closer, Consumer<Object> sink, QuietClose.Scheduler later) {
-        events = new Events(sink);
+        events = new Events(sink, () -> relay.isActive());
         closes = new ClosePolicy(registry, signIns, config, stats, events, closer, later);
         History history = new History(recovery.historySize(), recovery.historyTtlMs(), recovery.historyMaxBytes(), System::nanoTime);
         sequencer = new Sequencer(registry, history, recovery.replayBound(config.sendBufferLimit()), stats);

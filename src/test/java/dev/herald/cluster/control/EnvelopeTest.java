@@ -37,6 +37,18 @@ class EnvelopeTest {
     }
 
     @Test
+    void presenceChangesRoundTripAndAMalformedListIsNone() {
+        List<Envelope.PresenceChange> changes = List.of(new Envelope.PresenceChange(12, true), new Envelope.PresenceChange(9_223_372_036_854_775_807L, false));
+        String wire = Envelope.presence("node-a", changes).encode();
+        assertEquals("node-a\nb\n!presence +12 -9223372036854775807", wire, "the form the presence scripts write");
+        assertEquals(Optional.of(changes), Envelope.decode(wire).flatMap(Envelope::presenceChanges));
+        for (String bad : List.of("!presence ", "!presence +0", "!presence 12", "!presence +12  -3", "!presence +99999999999999999999", "!presence +9223372036854775808")) {
+            assertEquals(Optional.empty(), Envelope.decode("n\nb\n" + bad).flatMap(Envelope::presenceChanges), bad);
+        }
+        assertEquals(Optional.empty(), Envelope.decode("n\nu5\n!presence +5").flatMap(Envelope::presenceChanges), "only on the broadcast target");
+    }
+
+    @Test
     void aUserMessageKeepsItsJsonByteForByte() {
         Envelope sent = new Envelope("node-a", StreamKey.user(42), "{\"message\":\"a\\nb\",\n \"x\":[1, 2]}");
         assertEquals("node-a\nu42\n{\"message\":\"a\\nb\",\n \"x\":[1, 2]}", sent.encode());

@@ -6,6 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -14,6 +21,8 @@ import org.junit.jupiter.api.Test;
 
 /** The shared presence and tickets on a real redis-server of the test's own. */
 class RedisPresenceTest extends RedisFixture {
+
+    private ShardedSubscriptions subscriber;
 
     private RedisPresence node(String id, long ttlMs) {
         return new RedisPresence(link, keys, id, ttlMs);
@@ -42,20 +51,114 @@ class RedisPresenceTest extends RedisFixture {
     }
 
     @Test
-    void anEntryNeverLivesWithoutExpiryAndADeadNodeDropsOutAfterIt() throws Exception {
+    void aDeadNodeStopsCountingWhenItsLivenessExpiresAndTheNextHeartbeatPrunesIt() throws Exception {
         RedisPresence a = node("a", 10_000);
         RedisPresence dead = node("dead", 400);
         a.write(Map.of(1L, 1, 2L, 1), true);
-        long ttl = redis.pttl(a.key(1));
-        assertTrue(ttl > 0 && ttl <= 10_000, "expiry set with the first write: " + ttl);
+        long ttl = redis.pttl(keys.alive(keys.shard(1), "a"));
+        assertTrue(ttl > 0 && ttl <= 10_000, "liveness set with the first write: " + ttl);
+        assertTrue(redis.pttl(a.key(1)) > 10_000, "the hash outlives it, for a prune to read");
         dead.write(Map.of(2L, 1), true);
         assertEquals(Optional.of(1), a.sessionsElsewhere(2));
         // no heartbeat from "dead" any more
         await().atMost(Duration.ofSeconds(10)).until(() -> a.sessionsElsewhere(2).orElseThrow() == 0);
-        assertTrue(redis.pttl(dead.key(2)) < 0, "its entry expired");
         assertEquals(Set.of("a", "dead"), redis.smembers(keys.nodes(keys.shard(2))));
-        assertTrue(a.refresh(false));
-        assertEquals(Set.of("a"), redis.smembers(keys.nodes(keys.shard(2))), "the heartbeat prunes expired nodes");
+        assertTrue(a.refresh(false).isPresent());
+        assertEquals(Set.of("a"), redis.smembers(keys.nodes(keys.shard(2))), "the heartbeat prunes dead nodes");
+        assertFalse(redis.exists(dead.key(2)), "and their hashes");
+    }
+
+    /** Reads the presence channels of every shard, as every node does. */
+    private BlockingQueue<String> presenceChannels() {
+        BlockingQueue<String> received = new LinkedBlockingQueue<>();
+        List<String> channels = new ArrayList<>();
+        for (int s = 0; s < keys.shards(); s++) {
+            channels.add(keys.presenceChannel(s));
+        }
+        subscriber = new ShardedSubscriptions(link, link.clients(), channels, received::add, 200, task -> {
+            Thread thread = new Thread(task);
+            thread.setDaemon(true);
+            return thread;
+        });
+        subscriber.start();
+        await().atMost(Duration.ofSeconds(10)).until(subscriber::isSubscribed);
+        return received;
+    }
+
+    @AfterEach
+    void stopSubscriber() throws InterruptedException {
+        if (subscriber != null) {
+            subscriber.stop(2000);
+        }
+    }
+
+    private final java.util.Deque<String> changes = new java.util.ArrayDeque<>();
+
+    /** @return the next presence change published, as {@code +id} or {@code -id} (one message may carry several) */
+    private String next(BlockingQueue<String> received) throws InterruptedException {
+        if (changes.isEmpty()) {
+            String wire = received.poll(10, TimeUnit.SECONDS);
+            assertTrue(wire != null, "a change within 10 s");
+            Envelope.decode(wire).flatMap(Envelope::presenceChanges).orElseThrow(() -> new AssertionError(wire))
+                    .forEach(change -> changes.add((change.online() ? "+" : "-") + change.userId()));
+        }
+        return changes.poll();
+    }
+
+    @Test
+    void eachUserComingOnlineInTheClusterAndGoingOfflineEverywhereIsPublishedOnce() throws Exception {
+        BlockingQueue<String> received = presenceChannels();
+        RedisPresence a = node("a", 10_000);
+        RedisPresence b = node("b", 10_000);
+        assertTrue(a.write(Map.of(1L, 1), false));
+        assertEquals("+1", next(received), "the first session in the cluster");
+        b.write(Map.of(1L, 2), false);
+        a.write(Map.of(1L, 0), false);
+        a.write(Map.of(1L, 3), false);
+        a.write(Map.of(1L, 0), false);
+        b.write(Map.of(1L, 0), false);
+        assertEquals("-1", next(received), "nothing while another node held the user, then the last session anywhere");
+
+        a.write(Map.of(6L, 1), false);
+        assertEquals("+6", next(received));
+        a.write(Map.of(5L, 1), true);
+        Set<String> replaced = Set.of(next(received), next(received));
+        assertEquals(Set.of("-6", "+5"), replaced, "a replace writes 0 for what the node no longer has");
+
+        b.write(Map.of(7L, 1, 5L, 1), false);
+        assertEquals("+7", next(received));
+        assertTrue(b.remove());
+        assertEquals("-7", next(received), "a clean stop: 7 had no other session, 5 has one on a");
+        assertEquals(null, received.poll(300, TimeUnit.MILLISECONDS));
+        assertTrue(changes.isEmpty(), changes.toString());
+    }
+
+    @Test
+    void theUsersOfAKilledNodeGoOfflineAtThePruneUnlessHeldElsewhere() throws Exception {
+        BlockingQueue<String> received = presenceChannels();
+        RedisPresence a = node("a", 10_000);
+        RedisPresence dead = node("dead", 300);
+        a.write(Map.of(2L, 1), false);
+        assertEquals("+2", next(received));
+        dead.write(Map.of(2L, 1, 3L, 2), false);
+        assertEquals("+3", next(received));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !redis.exists(keys.alive(keys.shard(3), "dead")));
+        assertTrue(a.refresh(false).isPresent());
+        assertEquals("-3", next(received), "2 still has a session on a");
+        assertTrue(a.refresh(false).isPresent());
+        assertEquals(null, received.poll(300, TimeUnit.MILLISECONDS), "pruned once");
+    }
+
+    @Test
+    void aNodePrunedWhileSilentLearnsItAtItsNextHeartbeat() throws Exception {
+        RedisPresence a = node("a", 10_000);
+        RedisPresence paused = node("paused", 300);
+        paused.write(Map.of(3L, 1), false);
+        BitSet none = paused.refresh(false).orElseThrow();
+        assertFalse(none.get(keys.shard(3)), "its hash of user 3's shard is there");
+        await().atMost(Duration.ofSeconds(10)).until(() -> !redis.exists(keys.alive(keys.shard(3), "paused")));
+        a.refresh(false);
+        assertTrue(paused.refresh(false).orElseThrow().get(keys.shard(3)), "pruned: the node must write its users again");
     }
 
     @Test
