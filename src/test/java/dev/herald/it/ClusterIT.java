@@ -90,6 +90,8 @@ class ClusterIT {
                 "herald.redis.uri", REDIS.uri(),
                 "herald.cluster.node-id", "node-a",
                 "herald.cluster.presence-ttl-ms", "60000",
+                // a closed SSE client is noticed at the stream's next heartbeat: within seconds, not the default 25 s
+                "herald.heartbeat.interval-ms", "5000",
                 "herald.redis.retry-ms", "500",
                 // a GC pause of a loaded test node must not look like an outage (a timed-out publish is lost)
                 "herald.redis.timeout-ms", "3000"))
@@ -259,6 +261,7 @@ class ClusterIT {
             assertEquals("s1", frame.getJsonObject("data").getString("challenge"));
             assertTrue(frame.getInt("seq") > 0, "a herald.v1 message of carol's stream");
         }
+        awaitSessions(a, 3, 0); // the closed stream is dropped at its next heartbeat
     }
 
     /** Issue 20: no sticky sessions; a message posted to A for a stream on B is handled on B as one posted there. */
@@ -292,6 +295,7 @@ class ClusterIT {
             assertEquals(404, postMessage(a, "node-b." + random.substring(1), null, "{}").statusCode(), "a malformed id");
             assertEquals(forwarded + 2, stat(a, "sseForwarded"));
         }
+        awaitSessions(a, 1, 0); // B noticed the closed stream at its next heartbeat, and A sees it gone
     }
 
     private static HttpResponse<String> postMessage(URL node, String streamId, String user, String json) throws Exception {
@@ -617,6 +621,31 @@ class ClusterIT {
             assertEquals("carol-got-nothing", json(carolOnB.next(10_000)).getString("message"), "a non-member gets nothing");
         }
         awaitSessions(a, 1, 0);
+    }
+
+    @Test
+    void aGroupMessageReachesOnlyTheNodesWithMembers(@ArquillianResource @OperateOnDeployment(A) URL a) throws Exception {
+        URL b = b(a);
+        URL c = liveNodeC();
+        try (WsClient bob = WsClient.connect(b, "bob"); WsClient carol = WsClient.connect(c, "carol")) { // bob is in team:a, carol is not
+            awaitSessions(a, 2, 1);
+            awaitSessions(a, 3, 1);
+            long onB = stat(b, "clusterReceived");
+            long onC = stat(c, "clusterReceived");
+            int messages = 5;
+            for (int n = 0; n < messages; n++) {
+                toStream(a, "groups/team:a", "g" + n);
+            }
+            assertEquals(200, Rest.post(a, "ops", "notifications", "{\"message\":\"everyone\"}").statusCode());
+            for (int n = 0; n < messages; n++) {
+                assertEquals("g" + n, json(bob.next(10_000)).getString("message"));
+            }
+            assertEquals("everyone", json(bob.next(10_000)).getString("message"));
+            assertEquals("everyone", json(carol.next(10_000)).getString("message"), "nothing of the group before it");
+            waitFor(() -> stat(c, "clusterReceived") > onC, 10_000);
+            assertEquals(onC + 1, stat(c, "clusterReceived"), "C, without members, received the broadcast and none of the group's messages");
+            assertEquals(onB + messages + 1, stat(b, "clusterReceived"));
+        }
     }
 
     @Test

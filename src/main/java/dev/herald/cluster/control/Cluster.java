@@ -11,6 +11,7 @@ import dev.herald.recovery.control.RecoveryConfig;
 import dev.herald.recovery.control.Replay;
 import dev.herald.recovery.control.Relay;
 import dev.herald.recovery.control.Resume;
+import dev.herald.recovery.control.StreamPosition;
 import dev.herald.sse.control.ForwardedMessages;
 import dev.herald.sse.control.StreamForwarding;
 import dev.herald.stats.control.HeraldStats;
@@ -25,8 +26,6 @@ import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import java.security.SecureRandom;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
@@ -111,13 +110,11 @@ public class Cluster implements ClusterStatus {
         if (uri.isEmpty() || manager.isStopping()) {
             return; // a single node; or a late lookup while the application stops
         }
-        nodeId = config.nodeId().orElseGet(Cluster::randomNodeId);
-        if (!nodeId.matches("[A-Za-z0-9._:-]{1,64}")) {
-            throw new IllegalArgumentException("herald.cluster.node-id must be 1 to 64 letters, digits, '.', '_', ':' or '-': " + nodeId);
-        }
+        nodeId = config.nodeIdOrRandom();
         keys = new KeyLayout(config.keyPrefix(), config.shards());
         link = new RedisLink(config, "herald-" + nodeId, stats, this::recovered);
-        presence = new NodePresence(new RedisPresence(link, keys, nodeId, config.presenceTtlMs()), keys, manager, stats, events::fire);
+        presence = new NodePresence(new RedisPresence(link, keys, nodeId, config.presenceTtlMs()), keys, manager, stats, events::fire,
+                new RedisInterest(link, keys, nodeId, config.presenceTtlMs()));
         tickets = new RedisTickets(link, keys);
         history = new RedisHistory(link, keys, nodeId, recovery.historySize(), recovery.historyTtlMs(), stats,
                 recovery.replayBound(connections.sendBufferLimit()));
@@ -125,8 +122,9 @@ public class Cluster implements ClusterStatus {
         subscriber = subscriber(keys.channelsOf(nodeId));
         subscriber.start();
         long beatMs = config.presenceTtlMs() / 3;
-        heartbeat = scheduler.scheduleAtFixedRate(this::beat, 0, beatMs, TimeUnit.MILLISECONDS);
+        presence.beat(link.isDown()); // alive in every shard before the first session: groups route by it
         enabled = true;
+        heartbeat = scheduler.scheduleAtFixedRate(this::beat, beatMs, beatMs, TimeUnit.MILLISECONDS);
         LOG.info(() -> "Herald cluster node " + nodeId + " on Redis at " + link.address() + ", " + config.shards()
                 + " shards, channels " + keys.channel(0, nodeId) + " … and " + keys.broadcastChannel()
                 + ", presence expires " + config.presenceTtlMs() + " ms after the last heartbeat");
@@ -139,12 +137,6 @@ public class Cluster implements ClusterStatus {
     private ShardedSubscriptions subscriber(List<String> channels) {
         Inbox inbox = new Inbox(manager, nodeId, keys.channel(0, nodeId) + " …", stats, forwards, presence::fire);
         return new ShardedSubscriptions(link, link.clients(), channels, inbox, config.redisRetryMs(), threads);
-    }
-
-    private static String randomNodeId() {
-        byte[] bytes = new byte[6];
-        new SecureRandom().nextBytes(bytes);
-        return HexFormat.of().formatHex(bytes);
     }
 
     /**
@@ -211,11 +203,45 @@ public class Cluster implements ClusterStatus {
         }
     }
 
-    /** The application changed a user's groups here (issue 18): every other node changes the user's sessions there too. */
+    /**
+     * The application changed a user's groups here (issue 18): this node's entry of the group is
+     * written, then every other node that holds the user changes the user's sessions there too.
+     */
     void onMembership(@Observes GroupMembershipChanged changed) {
-        if (enabled && !control.membership(changed.userId(), changed.group(), changed.joined())) {
+        if (!enabled) {
+            return;
+        }
+        presence.flushStreams();
+        StreamKey.Group group = new StreamKey.Group(changed.group());
+        if (!control.membership(changed.userId(), group, changed.joined(), presence.holders(changed.userId()))) {
             LOG.warning(() -> "Could not tell the other nodes of user " + changed.userId() + "'s group " + changed.group() + ": Redis is unreachable");
         }
+    }
+
+    /**
+     * @param stream a group or topic that got its first session here or lost its last (or whose
+     *               entry another node may have written wrong): this node's entry of it is written
+     *               at the next flush; ignored on a single node
+     */
+    void streamChanged(StreamKey.Named stream) {
+        if (enabled) {
+            presence.streamChanged(stream);
+        }
+    }
+
+    /**
+     * A stream's head and what it holds after a position (a topic's replay on subscribing), read after
+     * this node's pending group and topic entries are written, so what is published after the read
+     * is routed here.
+     *
+     * @return the part; empty on a single node or when Redis cannot be read
+     */
+    Optional<Replay.Part> read(StreamKey stream, StreamPosition given) {
+        if (!enabled) {
+            return Optional.empty();
+        }
+        presence.flushStreams();
+        return history.read(stream, given);
     }
 
     /** @return the streams in Redis (publishes, topic reads) while this node is in the cluster; empty: sequence in memory */
@@ -287,7 +313,9 @@ public class Cluster implements ClusterStatus {
             return;
         }
         enabled = false;
-        heartbeat.cancel(false);
+        if (heartbeat != null) {
+            heartbeat.cancel(false);
+        }
         presence.leave();
         try {
             if (!subscriber.stop(2000)) {

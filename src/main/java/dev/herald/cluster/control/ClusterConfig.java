@@ -9,6 +9,8 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.security.SecureRandom;
+import java.util.HexFormat;
 import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -183,5 +185,21 @@ public class ClusterConfig {
     /** @return {@code herald.cluster.node-id}: this node's id; empty: a new random id per start */
     public Optional<String> nodeId() {
         return nodeId == null ? Optional.empty() : nodeId.map(String::strip).filter(id -> !id.isEmpty());
+    }
+
+    /**
+     * @return the configured node id, or a random one (12 hex digits) when none is
+     * @throws IllegalArgumentException when the configured id is not 1 to 64 letters, digits, '.', '_', ':' or '-'
+     */
+    String nodeIdOrRandom() {
+        String id = nodeId().orElseGet(() -> {
+            byte[] bytes = new byte[6];
+            new SecureRandom().nextBytes(bytes);
+            return HexFormat.of().formatHex(bytes);
+        });
+        if (!id.matches("[A-Za-z0-9._:-]{1,64}")) {
+            throw new IllegalArgumentException("herald.cluster.node-id must be 1 to 64 letters, digits, '.', '_', ':' or '-': " + id);
+        }
+        return id;
     }
 }

@@ -1,6 +1,7 @@
 package dev.herald.cluster.control;
 
 import dev.herald.connections.control.RemotePresence;
+import dev.herald.connections.control.StreamInterest;
 import dev.herald.messages.entity.OutboundMessage;
 import dev.herald.messages.entity.StreamKey;
 import dev.herald.recovery.control.Relay;
@@ -43,7 +44,7 @@ public class ClusterPorts {
 
             @Override
             public boolean routes(StreamKey streamKey) {
-                return true; // group and topic streams too: on the broadcast channel, each node picks its sessions
+                return true; // group and topic streams too: to the nodes in their node hashes, each picks its sessions
             }
 
             @Override
@@ -68,9 +69,16 @@ public class ClusterPorts {
 
             @Override
             public Optional<Replay.Part> read(StreamKey stream, StreamPosition given) {
-                return cluster.streams().flatMap(streams -> streams.read(stream, given));
+                return cluster.read(stream, given);
             }
         };
+    }
+
+    /** @return where this node's groups and topics that got their first session or lost their last are noted, for their node hashes */
+    @Produces
+    @ApplicationScoped
+    StreamInterest streamInterest() {
+        return stream -> cluster.streamChanged(stream);
     }
 
     /** @return the users' sessions on other nodes, per the shared presence */

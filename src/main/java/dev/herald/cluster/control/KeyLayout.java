@@ -7,12 +7,13 @@ import java.util.List;
 /**
  * Herald's key and channel names in Redis, laid out for Redis Cluster: every script touches the keys
  * of one hash slot only. Users are spread over {@code herald.cluster.shards} shards by a fixed
- * function of the id ({@link #shard}); everything of shard {@code s} carries the hash tag
+ * function of the id ({@link #shard(long)}); everything of shard {@code s} carries the hash tag
  * {@code {<prefix>:s}}: the users' {@code herald.v1} streams and their meta hashes, the shard's
  * generation, each node's presence hash and liveness key for the shard, the shard's node set, each
- * node's channel for the shard and the shard's presence channel. The broadcast stream (and any stream that is neither a user's nor the
- * broadcast) carries the tag {@code {<prefix>:b}}, with its generation and the channel every node
- * reads. Examples with prefix {@code herald}: {@code herald:{herald:7}:h:u123},
+ * node's channel for the shard and the shard's presence channel. Groups and topics are spread over
+ * the same shards by name ({@link #shard(StreamKey.Named)}): a group's stream, meta and node hash
+ * carry its shard's tag. The broadcast stream carries the tag {@code {<prefix>:b}}, with its
+ * generation and the channel every node reads. Examples with prefix {@code herald}: {@code herald:{herald:7}:h:u123},
  * {@code herald:{herald:7}:presence:node-a}, {@code herald:{herald:7}:to:node-a},
  * {@code herald:{herald:b}:deliver}.
  */
@@ -61,9 +62,33 @@ final class KeyLayout {
         return prefix + ":{" + prefix + ":" + shard + "}:";
     }
 
+    /**
+     * A fixed function of the name, as {@link #shard(long)} of its {@code String.hashCode()}.
+     *
+     * @param stream a group or topic
+     * @return its shard: its stream, meta and node hash live in that shard's slot, and it is published
+     *         on the nodes' channels of that shard
+     */
+    int shard(StreamKey.Named stream) {
+        return shard((long) stream.shortName().hashCode());
+    }
+
     /** @return the start of every key of the stream's slot: {@code <prefix>:<tag>:} */
     private String base(StreamKey stream) {
-        return stream instanceof StreamKey.User user ? shardBase(shard(user.id())) : prefix + ":" + broadcastTag + ":";
+        if (stream instanceof StreamKey.User user) {
+            return shardBase(shard(user.id()));
+        }
+        return stream instanceof StreamKey.Named named ? shardBase(shard(named)) : prefix + ":" + broadcastTag + ":";
+    }
+
+    /**
+     * @param stream a group or topic
+     * @return the hash of the nodes it is published to (node id → 1): those with a member or
+     *         subscriber session, written by each node for itself (and by a {@code join}'s node for
+     *         the nodes that hold the user)
+     */
+    String interest(StreamKey.Named stream) {
+        return base(stream) + "in:" + stream.shortName();
     }
 
     /**

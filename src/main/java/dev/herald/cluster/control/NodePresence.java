@@ -4,7 +4,9 @@ import dev.herald.connections.control.NodeSessions;
 import dev.herald.connections.entity.UserOffline;
 import dev.herald.connections.entity.UserOnline;
 import dev.herald.stats.control.HeraldStats;
+import dev.herald.messages.entity.StreamKey;
 import java.util.BitSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -13,10 +15,11 @@ import java.util.logging.Logger;
 
 /**
  * This node's part of the shared presence ({@link RedisPresence}): keeps its entry equal to the local
- * registry ({@link PresenceBook}), renews and prunes at each heartbeat, writes the whole entry again
- * when Redis is back or when the other nodes pruned this one while it was silent (a pause longer than
- * the TTL), answers the other nodes' session counts, and turns the cluster's presence changes into
- * {@link UserOnline} and {@link UserOffline} events on this node.
+ * registry ({@link PresenceBook}) and its entries in the groups' and topics' node hashes equal to its
+ * sessions ({@link InterestBook}), renews and prunes at each heartbeat, writes everything again when
+ * Redis is back or when the other nodes pruned this one while it was silent (a pause longer than the
+ * TTL), answers the other nodes' session counts and which nodes hold a user, and turns the cluster's
+ * presence changes into {@link UserOnline} and {@link UserOffline} events on this node.
  */
 final class NodePresence {
 
@@ -28,6 +31,7 @@ final class NodePresence {
     private final HeraldStats stats;
     private final Consumer<Object> events;
     private final PresenceBook book;
+    private final InterestBook interest;
 
     /**
      * @param presence the shared presence
@@ -35,20 +39,45 @@ final class NodePresence {
      * @param sessions this node's sessions
      * @param stats    counters
      * @param events   the CDI {@code Event<Object>::fire}
+     * @param streams  where this node's entries in the groups' and topics' node hashes are written
      */
-    NodePresence(RedisPresence presence, KeyLayout keys, NodeSessions sessions, HeraldStats stats, Consumer<Object> events) {
+    NodePresence(RedisPresence presence, KeyLayout keys, NodeSessions sessions, HeraldStats stats, Consumer<Object> events,
+                 InterestBook.Store streams) {
         this.presence = presence;
         this.keys = keys;
         this.sessions = sessions;
         this.stats = stats;
         this.events = events;
         this.book = new PresenceBook(sessions::liveSessions, sessions::liveSessionCounts, presence::write);
+        this.interest = new InterestBook(stream -> sessions.audiences().hasTargets(stream), () -> sessions.audiences().streams(), streams);
     }
 
-    /** @param userId a user whose registrations here changed: written now (before the handshake's 101) */
+    /**
+     * @param userId a user whose registrations here changed: the user's count, and the groups that
+     *               got their first session here or lost their last, written now (before the handshake's 101)
+     */
     void changed(long userId) {
         book.changed(userId);
         book.flush();
+        interest.flush();
+    }
+
+    /** @param stream a group or topic that got its first session here or lost its last, or whose entry may be wrong: written at the next flush */
+    void streamChanged(StreamKey.Named stream) {
+        interest.changed(stream);
+    }
+
+    /** Writes the groups' and topics' entries that changed: before a replay of theirs is read, and before a join is passed on. */
+    void flushStreams() {
+        interest.flush();
+    }
+
+    /**
+     * @param userId a user
+     * @return the other live nodes with sessions of the user; empty when Redis cannot be read
+     */
+    List<String> holders(long userId) {
+        return presence.holders(userId).orElse(List.of());
     }
 
     /**
@@ -60,6 +89,7 @@ final class NodePresence {
     void arriving(long userId) {
         book.changed(userId); // and the book writes it again with the count it reads then
         presence.write(Map.of(userId, sessions.liveSessions(userId)), false);
+        interest.flush(); // its groups: before their replay is read
     }
 
     /**
@@ -84,10 +114,12 @@ final class NodePresence {
     void beat(boolean down) {
         if (down) {
             book.resync();
+            interest.resync();
             presence.refresh(true);
             return;
         }
         book.flush();
+        interest.flush();
         Optional<BitSet> missing = presence.refresh(false);
         if (missing.isPresent() && lostUsersIn(missing.get())) {
             LOG.warning("This node's presence had been pruned by the other nodes (silent for longer than herald.cluster.presence-ttl-ms); writing it again");
@@ -103,14 +135,16 @@ final class NodePresence {
         return sessions.liveSessionCounts().keySet().stream().anyMatch(user -> missing.get(keys.shard(user)));
     }
 
-    /** Makes the next flush write the whole entry (Redis is back: it may have expired or missed changes). */
+    /** Makes the next flush write every entry (Redis is back: it may have expired or missed changes). */
     void resync() {
         book.resync();
+        interest.resync();
     }
 
     /** Writes what is pending. */
     void flush() {
         book.flush();
+        interest.flush();
     }
 
     /** A clean stop: this node's users leave the presence at once. */

@@ -1,14 +1,15 @@
 package dev.herald.cluster.control;
 
 import dev.herald.messages.entity.StreamKey;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
  * Requests from one node to others, for what is not a message: "close this user's sessions"
- * ({@link Envelope#disconnect}) and "this user joined or left a group" ({@link Envelope#membership})
- * on the broadcast channel, which every node reads, a client's message for an SSE stream of another
+ * ({@link Envelope#disconnect}) on the broadcast channel, which every node reads, "this user joined or
+ * left a group" ({@link Envelope#membership}) on the channels of the nodes that hold the user, a client's message for an SSE stream of another
  * node ({@link Envelope#forward}) on that node's own channel, and the subscriptions' heartbeat
  * ({@link ShardedSubscriptions#HEARTBEAT}) on one channel of each of this node's connections. Both
  * by {@code SPUBLISH} in a script whose one key is the channel, so they route on Redis Cluster too.
@@ -18,6 +19,15 @@ import java.util.OptionalLong;
 final class RedisControl {
 
     private static final LuaScript SPUBLISH = LuaScript.of("return redis.call('SPUBLISH', KEYS[1], ARGV[1])");
+
+    /** KEYS = the group's node hash; ARGV = the envelope, the channel prefix of the group's shard, '1' for a join, then the nodes. */
+    private static final LuaScript MEMBERSHIP = LuaScript.of("""
+            for i = 4, #ARGV do
+              if ARGV[3] == '1' then redis.call('HSET', KEYS[1], ARGV[i], '1') end
+              redis.call('SPUBLISH', ARGV[2] .. ARGV[i], ARGV[1])
+            end
+            return 1
+            """);
 
     private final RedisLink link;
     private final KeyLayout keys;
@@ -44,14 +54,25 @@ final class RedisControl {
     }
 
     /**
-     * @param userId the user whose sessions on every other node join or leave the group
-     * @param group  the group's name
-     * @param joined true for a join
+     * Tells the nodes that hold the user that the user joined or left a group, on their channels of
+     * the group's shard, where the group's messages travel too: a message sent to the group after
+     * this call reaches each of them behind the change. A join also enters them in the group's node
+     * hash, so that message is published to them (each corrects its entry once it applied the change).
+     *
+     * @param userId  the user
+     * @param group   the group
+     * @param joined  true for a join
+     * @param holders the other nodes with sessions of the user ({@link RedisPresence#holders})
      * @return false when Redis could not be reached
      */
-    boolean membership(long userId, String group, boolean joined) {
-        String wire = Envelope.membership(nodeId, userId, new StreamKey.Group(group), joined).encode();
-        return link.call(redis -> SPUBLISH.eval(redis, List.of(keys.broadcastChannel()), List.of(wire))).isPresent();
+    boolean membership(long userId, StreamKey.Group group, boolean joined, List<String> holders) {
+        if (holders.isEmpty()) {
+            return true;
+        }
+        String wire = Envelope.membership(nodeId, userId, group, joined).encode();
+        List<String> args = new ArrayList<>(List.of(wire, keys.channelPrefix(keys.shard(group)), joined ? "1" : "0"));
+        args.addAll(holders);
+        return link.call(redis -> MEMBERSHIP.eval(redis, List.of(keys.interest(group)), args)).isPresent();
     }
 
     /**

@@ -28,8 +28,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * order is seq order on every node. A user's message goes only to the channels of the nodes whose
  * presence hash of the user's shard holds the user (this node included when it does, for its v1
  * sessions); a new session's presence is written before its handshake completes and its replay is
- * read after, so each message is in its replay or published to its node. Every other stream goes to
- * the broadcast channel, read by every node. The same script counts the user's sessions on the other
+ * read after, so each message is in its replay or published to its node. A group's or topic's message
+ * goes to the channels (of the stream's shard) of the nodes in its node hash, which each node writes
+ * for itself before a member's handshake completes or a subscriber's replay is read
+ * ({@link InterestBook}); the broadcast to the broadcast channel, read by every node. The same script counts the user's sessions on the other
  * nodes ({@link #publishCounted}), so a notify costs one round trip. One script per stream reads,
  * for a connecting session, the head and what was recorded after the client's position (dropping
  * entries older than the TTL or beyond the size).
@@ -86,6 +88,20 @@ final class RedisHistory implements Relay {
             local wire = ARGV[4] .. '\\n' .. ARGV[5] .. '\\n@' .. epoch .. ':' .. seq .. '\\n' .. ARGV[6]
             for _, node in ipairs(holders) do redis.call('SPUBLISH', ARGV[8] .. node, wire) end
             return {seq, elsewhere}
+            """);
+
+    /**
+     * KEYS[4] = the group's or topic's node hash; ARGV[4..6] = origin, target, json; ARGV[7..8] = its
+     * shard's channel prefix and liveness prefix. Dead nodes leave the hash here.
+     */
+    private static final LuaScript PUBLISH_NAMED = LuaScript.of(RECORD + """
+            local epoch, seq = record(ARGV[6])
+            local wire = ARGV[4] .. '\\n' .. ARGV[5] .. '\\n@' .. epoch .. ':' .. seq .. '\\n' .. ARGV[6]
+            for _, node in ipairs(redis.call('HKEYS', KEYS[4])) do
+              if redis.call('EXISTS', ARGV[8] .. node) == 1 then redis.call('SPUBLISH', ARGV[7] .. node, wire)
+              else redis.call('HDEL', KEYS[4], node) end
+            end
+            return {seq, 0}
             """);
 
     /** KEYS = stream, meta, generation; ARGV = ttl, size, given epoch or '-' for none, given seq, new epoch. */
@@ -187,6 +203,11 @@ final class RedisHistory implements Relay {
             scriptKeys = List.of(stream, keys.meta(streamKey), keys.generation(streamKey), keys.nodes(shard));
             args.addAll(List.of(keys.presencePrefix(shard), keys.channelPrefix(shard), Long.toString(user.id()), keys.alivePrefix(shard)));
             script = PUBLISH_USER;
+        } else if (streamKey instanceof StreamKey.Named named) {
+            int shard = keys.shard(named);
+            scriptKeys = List.of(stream, keys.meta(streamKey), keys.generation(streamKey), keys.interest(named));
+            args.addAll(List.of(keys.channelPrefix(shard), keys.alivePrefix(shard)));
+            script = PUBLISH_NAMED;
         } else {
             scriptKeys = List.of(stream, keys.meta(streamKey), keys.generation(streamKey), keys.broadcastChannel());
             script = PUBLISH_ALL;

@@ -84,10 +84,8 @@ final class RedisPresence {
      */
     private static final LuaScript REFRESH = LuaScript.of(ELSEWHERE_HELD + """
             local own = redis.call('EXISTS', KEYS[1])
-            if own == 1 then
-              redis.call('PEXPIRE', KEYS[1], ARGV[3])
-              redis.call('SET', KEYS[3], '1', 'PX', ARGV[2])
-            end
+            redis.call('SET', KEYS[3], '1', 'PX', ARGV[2]) -- in every shard: groups and topics of the shard route by it too
+            if own == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
             local live, gone = {}, {}
             for _, n in ipairs(redis.call('SMEMBERS', KEYS[2])) do
               if n == ARGV[1] then
@@ -118,6 +116,17 @@ final class RedisPresence {
               end
             end
             return total
+            """);
+
+    /** KEYS = the shard's node set; ARGV = user, this node, the shard's presence prefix, its liveness prefix. */
+    private static final LuaScript HOLDERS = LuaScript.of("""
+            local holders = {}
+            for _, node in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+              if node ~= ARGV[2] and redis.call('EXISTS', ARGV[4] .. node) == 1 and redis.call('HEXISTS', ARGV[3] .. node, ARGV[1]) == 1 then
+                table.insert(holders, node)
+              end
+            end
+            return holders
             """);
 
     /**
@@ -251,6 +260,21 @@ final class RedisPresence {
         return link.call(redis -> ELSEWHERE.eval(redis, List.of(keys.nodes(shard)),
                         List.of(Long.toString(userId), node, keys.presencePrefix(shard), keys.alivePrefix(shard))))
                 .map(total -> total instanceof Long n ? n.intValue() : 0);
+    }
+
+    /**
+     * @param userId a user
+     * @return the other live nodes that hold sessions of the user; empty when Redis was skipped or failed
+     */
+    Optional<List<String>> holders(long userId) {
+        int shard = keys.shard(userId);
+        return link.call(redis -> HOLDERS.eval(redis, List.of(keys.nodes(shard)),
+                        List.of(Long.toString(userId), node, keys.presencePrefix(shard), keys.alivePrefix(shard))))
+                .map(reply -> ((List<?>) reply).stream().map(RedisPresence::text).toList());
+    }
+
+    private static String text(Object reply) {
+        return reply instanceof byte[] bytes ? new String(bytes, java.nio.charset.StandardCharsets.UTF_8) : String.valueOf(reply);
     }
 
     /**

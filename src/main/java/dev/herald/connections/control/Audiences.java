@@ -22,7 +22,7 @@ import java.util.Optional;
  * once and reaches every live session it targets once; each group and topic is a {@code herald.v1}
  * stream of its own. Get it from {@link WebSocketManager#audiences()}. In cluster mode a group's or
  * topic's message goes through the {@link Relay} when it {@linkplain Relay#routes routes} such
- * streams (Redis: to every node, each picks its members' and subscribers' sessions), and a topic's
+ * streams (Redis: to the nodes with members or subscribers, each picks its sessions), and a topic's
  * replay on subscribing is read from it; otherwise it reaches this node's sessions only.
  */
 public final class Audiences {
@@ -145,13 +145,16 @@ public final class Audiences {
      */
     public boolean changedElsewhere(long userId, StreamKey.Group group, boolean joined) {
         StreamKey.user(userId);
+        boolean here;
         if (joined) {
-            return memberships.join(userId, group.name());
+            here = memberships.join(userId, group.name());
+        } else {
+            here = memberships.leave(userId, group.name());
+            for (Connection connection : registry.of(userId)) {
+                connection.forget(group);
+            }
         }
-        boolean here = memberships.leave(userId, group.name());
-        for (Connection connection : registry.of(userId)) {
-            connection.forget(group);
-        }
+        memberships.touch(group); // another node may have entered this one in the group's node hash for the change
         return here;
     }
 
@@ -168,6 +171,19 @@ public final class Audiences {
         boolean here = changedElsewhere(userId, new StreamKey.Group(group), false);
         events.fire(new GroupMembershipChanged(userId, group, false));
         return here;
+    }
+
+    /**
+     * @param stream a group or topic
+     * @return true when a live or opening session on this node is a member or subscriber of it
+     */
+    public boolean hasTargets(StreamKey.Named stream) {
+        return memberships.hasTargets(stream);
+    }
+
+    /** @return every group and topic with a member or subscriber session on this node (a snapshot) */
+    public List<StreamKey.Named> streams() {
+        return memberships.streams();
     }
 
     /**

@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.LongFunction;
 
 /**
@@ -32,14 +33,19 @@ final class Memberships {
     enum Subscribed { ADDED, ALREADY, LIMIT }
 
     private final LongFunction<Connection[]> registrations;
+    private final StreamInterest interest;
     private final ConcurrentHashMap<Long, Member> users = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Set<Long>> groups = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Set<Connection>> topics = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Connection, Set<String>> topicsOf = new ConcurrentHashMap<>();
 
-    /** @param registrations a user's registrations on this node (the registry's) */
-    Memberships(LongFunction<Connection[]> registrations) {
+    /**
+     * @param registrations a user's registrations on this node (the registry's)
+     * @param interest      told when a group or topic gets its first member or subscriber here, or loses its last
+     */
+    Memberships(LongFunction<Connection[]> registrations, StreamInterest interest) {
         this.registrations = registrations;
+        this.interest = interest;
     }
 
     /**
@@ -58,7 +64,7 @@ final class Memberships {
             member.registrations++;
             for (String group : groups) {
                 if (member.groups.add(group)) {
-                    addTo(this.groups, group, id);
+                    addTo(this.groups, group, id, StreamKey.Group::new);
                 }
             }
             return member;
@@ -74,14 +80,14 @@ final class Memberships {
     boolean departed(Connection connection) {
         Set<String> subscribed = topicsOf.remove(connection);
         if (subscribed != null) {
-            subscribed.forEach(topic -> removeFrom(topics, topic, connection));
+            subscribed.forEach(topic -> removeFrom(topics, topic, connection, StreamKey.Topic::new));
         }
         boolean[] last = {false};
         users.computeIfPresent(connection.userId(), (id, member) -> {
             if (--member.registrations > 0) {
                 return member;
             }
-            member.groups.forEach(group -> removeFrom(groups, group, id));
+            member.groups.forEach(group -> removeFrom(groups, group, id, StreamKey.Group::new));
             last[0] = true;
             return null;
         });
@@ -92,7 +98,7 @@ final class Memberships {
     boolean join(long userId, String group) {
         return users.computeIfPresent(userId, (id, member) -> {
             if (member.groups.add(group)) {
-                addTo(groups, group, id);
+                addTo(groups, group, id, StreamKey.Group::new);
             }
             return member;
         }) != null;
@@ -102,7 +108,7 @@ final class Memberships {
     boolean leave(long userId, String group) {
         return users.computeIfPresent(userId, (id, member) -> {
             if (member.groups.remove(group)) {
-                removeFrom(groups, group, id);
+                removeFrom(groups, group, id, StreamKey.Group::new);
             }
             return member;
         }) != null;
@@ -129,7 +135,7 @@ final class Memberships {
                 outcome[0] = Subscribed.LIMIT;
             } else {
                 set.add(topic);
-                addTo(topics, topic, c);
+                addTo(topics, topic, c, StreamKey.Topic::new);
             }
             return set.isEmpty() ? null : set;
         });
@@ -142,7 +148,7 @@ final class Memberships {
         topicsOf.computeIfPresent(connection, (c, held) -> {
             if (held.remove(topic)) {
                 removed[0] = true;
-                removeFrom(topics, topic, c);
+                removeFrom(topics, topic, c, StreamKey.Topic::new);
             }
             return held.isEmpty() ? null : held;
         });
@@ -204,18 +210,54 @@ final class Memberships {
         return page;
     }
 
-    private static <T> void addTo(ConcurrentHashMap<String, Set<T>> index, String name, T member) {
+    /** Adds a member to a group's or topic's set; the set's creation is an interest change, told after the map's bin is left. */
+    private <T> void addTo(ConcurrentHashMap<String, Set<T>> index, String name, T member, Function<String, StreamKey.Named> stream) {
+        boolean[] created = {false};
         index.compute(name, (n, set) -> {
-            Set<T> members = set != null ? set : ConcurrentHashMap.newKeySet();
+            Set<T> members = set;
+            if (members == null) {
+                members = ConcurrentHashMap.newKeySet();
+                created[0] = true;
+            }
             members.add(member);
             return members;
         });
+        if (created[0]) {
+            interest.changed(stream.apply(name));
+        }
     }
 
-    private static <T> void removeFrom(ConcurrentHashMap<String, Set<T>> index, String name, T member) {
+    /** Removes a member; the set's removal (its last member left) is an interest change. */
+    private <T> void removeFrom(ConcurrentHashMap<String, Set<T>> index, String name, T member, Function<String, StreamKey.Named> stream) {
+        boolean[] emptied = {false};
         index.computeIfPresent(name, (n, set) -> {
             set.remove(member);
-            return set.isEmpty() ? null : set;
+            emptied[0] = set.isEmpty();
+            return emptied[0] ? null : set;
         });
+        if (emptied[0]) {
+            interest.changed(stream.apply(name));
+        }
+    }
+
+    /** @param stream a group or topic whose interest entry may be wrong: told to the listener as a change */
+    void touch(StreamKey.Named stream) {
+        interest.changed(stream);
+    }
+
+    /**
+     * @param stream a group or topic
+     * @return true when a session on this node is a member or subscriber of it
+     */
+    boolean hasTargets(StreamKey.Named stream) {
+        return (stream instanceof StreamKey.Group ? groups : topics).containsKey(stream.name());
+    }
+
+    /** @return every group and topic that has a member or subscriber session on this node (a snapshot) */
+    List<StreamKey.Named> streams() {
+        List<StreamKey.Named> streams = new ArrayList<>(groups.size() + topics.size());
+        groups.keySet().forEach(name -> streams.add(new StreamKey.Group(name)));
+        topics.keySet().forEach(name -> streams.add(new StreamKey.Topic(name)));
+        return streams;
     }
 }

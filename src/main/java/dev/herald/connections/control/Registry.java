@@ -20,7 +20,17 @@ final class Registry {
     private static final Connection[] NONE = new Connection[0];
 
     private final ConcurrentHashMap<Long, Connection[]> users = new ConcurrentHashMap<>();
-    private final Memberships memberships = new Memberships(this::of);
+    private final Memberships memberships;
+
+    /** A registry whose group and topic changes nobody is told of (a single node, tests). */
+    Registry() {
+        this(StreamInterest.NONE);
+    }
+
+    /** @param interest told when a group or topic gets its first session here or loses its last */
+    Registry(StreamInterest interest) {
+        this.memberships = new Memberships(this::of, interest);
+    }
 
     /**
      * Adds a registration; beyond {@code max} per user the oldest leave the registry.

@@ -47,7 +47,7 @@ import java.util.stream.Stream;
 @ApplicationScoped
 public class WebSocketManager implements NodeSessions, SessionQueries, SessionLifecycle {
 
-    private final Registry registry = new Registry();
+    private final Registry registry = new Registry(stream -> this.interest.changed(stream)); // read per call: injected after construction
     private final SignIns signIns = new SignIns();
     private volatile boolean stopping;
 
@@ -63,6 +63,8 @@ public class WebSocketManager implements NodeSessions, SessionQueries, SessionLi
     Event<Object> cdiEvents;
     @Inject
     Relay relay;
+    @Inject
+    StreamInterest interest = StreamInterest.NONE;
     @Inject
     GroupResolver groupResolver = new NoGroups();
     @Inject

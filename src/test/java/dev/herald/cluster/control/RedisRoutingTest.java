@@ -2,6 +2,7 @@ package dev.herald.cluster.control;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -132,6 +133,37 @@ class RedisRoutingTest extends RedisFixture {
         assertEquals(List.of("\"to 1\"", "\"all\""), untilMarker(b));
         assertEquals(List.of("\"all\""), untilMarker(c));
         assertEquals(1, history.replay(9, null, null).orElseThrow().userHead().seq(), "recorded for user 9 all the same");
+    }
+
+    @Test
+    void aGroupsMessageReachesOnlyTheNodesInItsNodeHashAndAJoinReachesTheUsersNodesAheadOfIt() throws Exception {
+        Node a = node("a");
+        Node b = node("b");
+        Node c = node("c");
+        awaitSubscribed(a, b, c);
+        StreamKey.Group team = new StreamKey.Group("team:x");
+        RedisInterest onB = new RedisInterest(link, keys, "b", 60_000);
+        assertTrue(onB.write(team, true));
+        RedisHistory history = new RedisHistory(link, keys, "a", 100, 60_000, stats);
+        assertTrue(history.publish(team, OutboundMessage.of("\"to team\"")));
+
+        c.presence().write(Map.of(5L, 1), false); // user 5 is on c; a joins the user to the group
+        assertTrue(c.presence().refresh(false).isPresent()); // c's heartbeat: alive in every shard
+        List<String> holders = a.presence().holders(5).orElseThrow();
+        assertEquals(List.of("c"), holders);
+        assertTrue(new RedisControl(link, keys, "a").membership(5, team, true, holders));
+        assertTrue(history.publish(team, OutboundMessage.of("\"after join\"")));
+        assertTrue(onB.write(team, false));
+        assertTrue(history.publish(team, OutboundMessage.of("\"c only\"")));
+        assertTrue(history.publish(StreamKey.BROADCAST, OutboundMessage.of(MARKER)));
+
+        assertEquals(List.of(), untilMarker(a), "no member on a");
+        assertEquals(List.of("\"to team\"", "\"after join\""), untilMarker(b));
+        assertEquals(List.of("!join team:x", "\"after join\"", "\"c only\""), untilMarker(c), "the join first, on the group's channel");
+
+        redis.del(keys.alive(keys.shard(team), "c")); // c died
+        assertTrue(history.publish(team, OutboundMessage.of("\"nobody\"")));
+        assertFalse(redis.hexists(keys.interest(team), "c"), "a dead node's entry goes at the next publish");
     }
 
     @Test

@@ -1,0 +1,50 @@
+package dev.herald.cluster.control;
+
+import dev.herald.messages.entity.StreamKey;
+import java.util.List;
+
+/**
+ * This node's entries in the groups' and topics' node hashes in Redis ({@link KeyLayout#interest}),
+ * the publish script's routing of their messages ({@link RedisHistory}): one script per write, on the
+ * stream's slot, which also renews this node's liveness key of that shard (the publish script skips
+ * nodes without one and drops their entries). The hashes have no expiry: an entry of a node that died
+ * goes at the stream's next publish.
+ */
+final class RedisInterest implements InterestBook.Store {
+
+    /** KEYS = the node hash, this node's liveness key of its shard; ARGV = node, ttl, '1' to add or '0' to remove. */
+    private static final LuaScript WRITE = LuaScript.of("""
+            if ARGV[3] == '1' then
+              redis.call('HSET', KEYS[1], ARGV[1], '1')
+              redis.call('SET', KEYS[2], '1', 'PX', ARGV[2])
+            else
+              redis.call('HDEL', KEYS[1], ARGV[1])
+            end
+            return 1
+            """);
+
+    private final RedisLink link;
+    private final KeyLayout keys;
+    private final String node;
+    private final String ttlMs;
+
+    /**
+     * @param link  the Redis client
+     * @param keys  the key layout
+     * @param node  this node's id
+     * @param ttlMs {@code herald.cluster.presence-ttl-ms}: how long the liveness key outlives a write
+     */
+    RedisInterest(RedisLink link, KeyLayout keys, String node, long ttlMs) {
+        this.link = link;
+        this.keys = keys;
+        this.node = node;
+        this.ttlMs = Long.toString(ttlMs);
+    }
+
+    @Override
+    public boolean write(StreamKey.Named stream, boolean interested) {
+        List<String> scriptKeys = List.of(keys.interest(stream), keys.alive(keys.shard(stream), node));
+        List<String> args = List.of(node, ttlMs, interested ? "1" : "0");
+        return link.call(redis -> WRITE.eval(redis, scriptKeys, args)).isPresent();
+    }
+}
