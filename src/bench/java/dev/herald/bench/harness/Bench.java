@@ -14,7 +14,7 @@ import java.util.List;
  * The benchmark harness: starts each server of {@code bench.servers} (Payara Micro, WildFly, Open
  * Liberty) in turn with the benchmark WAR (Herald plus the raw and naive peers), runs P1–P3 against it
  * from this process over loopback (then P4 against two Payara Micro cluster nodes on a Redis of its
- * own), prints the table and writes
+ * own; then P5, groups, on two more), prints the table and writes
  * {@code results.json}. Exits with 1 when Herald failed functionally (lost messages, an incomplete
  * round); figures themselves are never asserted. See docs/performance.md.
  */
@@ -61,6 +61,12 @@ public final class Bench {
                 System.out.println("P4: cross-node notify through Redis ...");
                 inbox.clear();
                 new P4CrossNode(settings, inbox).run(clients, report);
+            }
+            if (settings.runs("P5")) {
+                report.server("Payara Micro, 2 nodes");
+                System.out.println("P5: groups over two nodes ...");
+                inbox.clear();
+                new P5Groups(settings, inbox).run(clients, report);
             }
             var commandList = jakarta.json.Json.createArrayBuilder();
             commands.forEach(commandList::add);

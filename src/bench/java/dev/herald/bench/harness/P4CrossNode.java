@@ -152,7 +152,8 @@ final class P4CrossNode {
         }
     }
 
-    private static int freePort() throws IOException {
+    /** @return a port nothing listens on now (P4's and P5's nodes) */
+    static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }

@@ -78,6 +78,34 @@ final class ServerControl {
                 + "&senders=" + senders);
     }
 
+    /**
+     * @param send  {@code GROUP} (a {@code sendToGroup} to {@code group}) or {@code BROADCAST}
+     * @param group the group's name
+     * @return the P5 call's start nanoTime, duration and this node's sessions it was queued on
+     */
+    JsonObject p5Send(String send, String group, long round, int size) throws IOException, InterruptedException {
+        return call("POST", "p5/send?send=" + send + "&group=" + encode(group) + "&round=" + round + "&size=" + size);
+    }
+
+    /** @return the join's start nanoTime and duration, and the start of the {@code sendToGroup} made right after it */
+    JsonObject p5Join(long user, String group, long round, int size) throws IOException, InterruptedException {
+        return call("POST", "p5/join?user=" + user + "&group=" + encode(group) + "&round=" + round + "&size=" + size);
+    }
+
+    /** @return the leave call's duration */
+    JsonObject p5Leave(long user, String group) throws IOException, InterruptedException {
+        return call("POST", "p5/leave?user=" + user + "&group=" + encode(group));
+    }
+
+    /** @return this node's users and live sessions in the group */
+    JsonObject p5Presence(String group) throws IOException, InterruptedException {
+        return call("GET", "p5/presence?group=" + encode(group));
+    }
+
+    private static String encode(String value) {
+        return java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     /** @return false when the previous broadcast is still running */
     boolean broadcast(String peer, long round, int size) throws IOException, InterruptedException {
         return call("POST", "broadcast?peer=" + peer + "&round=" + round + "&size=" + size).getBoolean("started");

@@ -15,7 +15,8 @@ record Settings(boolean smoke, ServerKind kind, List<ServerKind> servers, Path w
                 int p2Clients, int p2Stalled, int p2WarmupRounds, int p2Rounds, int p2Repetitions, long p2RoundLimitMs,
                 int p2StalledMaxRounds,
                 int p3Connections, int p3Step, long p3SettleMs, long p3IdleMs, boolean p3FreshServer,
-                int p4Users, long p4WarmupMs, long p4DurationMs, int p4Rate, List<Integer> p4Senders, boolean p4RedisCluster) {
+                int p4Users, long p4WarmupMs, long p4DurationMs, int p4Rate, List<Integer> p4Senders, boolean p4RedisCluster,
+                int p5Users, int p5WarmupRounds, int p5Rounds, int p5Joins) {
 
     static Settings fromSystemProperties() {
         boolean smoke = "smoke".equals(System.getProperty("bench.mode", "full"));
@@ -32,7 +33,7 @@ record Settings(boolean smoke, ServerKind kind, List<ServerKind> servers, Path w
                 Path.of(System.getProperty("bench.out", "target/bench")),
                 List.of(System.getProperty("bench.server.jvm", smoke ? "-Xmx768m -XX:TieredStopAtLevel=1" : "-Xmx3g").trim().split("\\s+")),
                 Boolean.getBoolean("bench.jfr"),
-                Set.of(System.getProperty("bench.scenarios", "P1,P2,P3,P4").toUpperCase().split(",")),
+                Set.of(System.getProperty("bench.scenarios", "P1,P2,P3,P4,P5").toUpperCase().split(",")),
                 integer("bench.connect-concurrency", 200),
                 integer("bench.message-size", 200),
                 integer("bench.p1.users", smoke ? 20 : 1_000),
@@ -58,13 +59,17 @@ record Settings(boolean smoke, ServerKind kind, List<ServerKind> servers, Path w
                 integer("bench.p4.rate", 5_000),
                 java.util.Arrays.stream(System.getProperty("bench.p4.senders", "1,16").split(",")).map(String::trim)
                         .map(Integer::valueOf).toList(),
-                "cluster".equals(System.getProperty("bench.p4.redis", "single")));
+                "cluster".equals(System.getProperty("bench.p4.redis", "single")),
+                integer("bench.p5.users", smoke ? 40 : 5_000),
+                integer("bench.p5.warmup-rounds", smoke ? 1 : 5),
+                integer("bench.p5.rounds", smoke ? 3 : 20),
+                integer("bench.p5.joins", smoke ? 5 : 50));
     }
 
     /**
      * @param otherPort  the HTTP port of another server
      * @param properties JVM system properties added to its command line
-     * @return these settings for that server (P4's cluster nodes)
+     * @return these settings for that server (P4's and P5's cluster nodes)
      */
     Settings forServer(int otherPort, List<String> properties) {
         List<String> jvm = new java.util.ArrayList<>(serverJvm);
@@ -88,7 +93,8 @@ record Settings(boolean smoke, ServerKind kind, List<ServerKind> servers, Path w
                 p1Users, p1WarmupMs, p1DurationMs, p1Repetitions, p1Window,
                 p2Clients, p2Stalled, p2WarmupRounds, p2Rounds, p2Repetitions, p2RoundLimitMs, p2StalledMaxRounds,
                 p3Connections, p3Step, p3SettleMs, p3IdleMs, p3FreshServer,
-                p4Users, p4WarmupMs, p4DurationMs, p4Rate, p4Senders, p4RedisCluster);
+                p4Users, p4WarmupMs, p4DurationMs, p4Rate, p4Senders, p4RedisCluster,
+                p5Users, p5WarmupRounds, p5Rounds, p5Joins);
     }
 
     boolean runs(String scenario) {

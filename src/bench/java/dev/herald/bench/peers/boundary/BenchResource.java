@@ -1,6 +1,7 @@
 package dev.herald.bench.peers.boundary;
 
 import dev.herald.bench.peers.control.BroadcastRounds;
+import dev.herald.bench.peers.control.GroupRounds;
 import dev.herald.bench.peers.control.NaiveManager;
 import dev.herald.bench.peers.control.NotifyLoad;
 import dev.herald.bench.peers.control.ProcessFacts;
@@ -24,7 +25,7 @@ import jakarta.ws.rs.core.Response;
 import java.util.Arrays;
 import java.util.List;
 
-/** What the harness calls on the server: facts, counts, P1 runs and P2 rounds. */
+/** What the harness calls on the server: facts, counts, P1 runs, P2 rounds, P4 runs and P5's group calls. */
 @RequestScoped
 @Path("")
 @Produces(MediaType.APPLICATION_JSON)
@@ -46,6 +47,8 @@ public class BenchResource {
     NaiveManager naive;
     @Inject
     NotifyLoad notify;
+    @Inject
+    GroupRounds groups;
 
     /** Created per request. */
     public BenchResource() {
@@ -145,5 +148,60 @@ public class BenchResource {
                          @QueryParam("rate") int rate, @QueryParam("size") int size,
                          @QueryParam("senders") @DefaultValue("1") int senders) throws InterruptedException {
         return notify.run(users, run, durationMs, rate, size, senders);
+    }
+
+    /**
+     * One P5 round: a single {@code sendToGroup} or {@code broadcast} from the request thread.
+     *
+     * @param send  GROUP or BROADCAST
+     * @param group the group's name (GROUP only)
+     * @param round round id
+     * @param size  message bytes
+     * @return the call's start nanoTime, its duration and this node's sessions it was queued on
+     */
+    @POST
+    @Path("p5/send")
+    public JsonObject p5Send(@QueryParam("send") GroupRounds.Send send, @QueryParam("group") @DefaultValue("bench:all") String group,
+                             @QueryParam("round") long round, @QueryParam("size") int size) {
+        return groups.send(send, group, round, size);
+    }
+
+    /**
+     * One P5 join: {@code join(user, group)}, then at once one {@code sendToGroup} to that group.
+     *
+     * @param user  the user
+     * @param group the group's name
+     * @param round round id of the message
+     * @param size  message bytes
+     * @return the join's start nanoTime and duration, and the send's start nanoTime
+     */
+    @POST
+    @Path("p5/join")
+    public JsonObject p5Join(@QueryParam("user") long user, @QueryParam("group") String group,
+                             @QueryParam("round") long round, @QueryParam("size") int size) {
+        return groups.joinThenSend(user, group, round, size);
+    }
+
+    /**
+     * P5: {@code leave(user, group)}, so that the next user joins a group without earlier joiners.
+     *
+     * @param user  the user
+     * @param group the group's name
+     * @return the leave call's duration
+     */
+    @POST
+    @Path("p5/leave")
+    public JsonObject p5Leave(@QueryParam("user") long user, @QueryParam("group") String group) {
+        return groups.leave(user, group);
+    }
+
+    /**
+     * @param group the group's name
+     * @return this node's users and live sessions in the group
+     */
+    @GET
+    @Path("p5/presence")
+    public JsonObject p5Presence(@QueryParam("group") String group) {
+        return groups.presence(group);
     }
 }
