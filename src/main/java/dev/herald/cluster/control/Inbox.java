@@ -15,8 +15,8 @@ import java.util.logging.Logger;
  * node's publication to the plain sessions; every sequenced one, from any node, to the v1 sessions;
  * another node's disconnect, or a user's group join or leave, to the user's sessions here; a client's message
  * posted to another node for an SSE stream of this one to the stream ({@link ForwardedMessages}); a user's
- * presence change in the cluster to this node's events. A stream that is neither a user's nor the
- * broadcast comes on the broadcast channel; the sessions pick their targets locally. Every publication is sequenced since
+ * presence change in the cluster to this node's events. A group's or topic's message comes on this node's
+ * channel of its shard (this node has members or subscribers); the sessions pick their targets locally. Every publication is sequenced since
  * {@code herald.v1}: an envelope without a position (and without a disconnect) is not Herald's.
  */
 final class Inbox implements Consumer<String> {
