@@ -2,6 +2,7 @@ package dev.herald.it;
 
 import static dev.herald.it.ItSupport.awaitSessions;
 import static dev.herald.it.ItSupport.deliver;
+import static dev.herald.it.ItSupport.groupHook;
 import static dev.herald.it.ItSupport.hookGet;
 import static dev.herald.it.ItSupport.hookPost;
 import static dev.herald.it.ItSupport.json;
@@ -559,15 +560,6 @@ class ClusterIT {
     }
 
     // ---- issue 18 across nodes: groups and topics (GroupHooks' resolver: alice 1 and bob 2 in team:a) ----------
-
-    private static final HttpClient GROUP_HOOKS = HttpClient.newHttpClient();
-
-    private static void groupHook(URL node, String action, long user, String group) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(node.toURI().resolve("test-groups/" + action + "?user=" + user + "&group=" + group))
-                .POST(HttpRequest.BodyPublishers.noBody()).build();
-        HttpResponse<String> response = GROUP_HOOKS.send(request, HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, response.statusCode(), response.body());
-    }
 
     private static JsonObject toStream(URL node, String path, String message) throws Exception {
         HttpResponse<String> response = Rest.post(node, "ops", path, "{\"message\":\"" + message + "\"}");

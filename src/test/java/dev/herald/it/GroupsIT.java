@@ -2,6 +2,7 @@ package dev.herald.it;
 
 import static dev.herald.it.ItSupport.awaitSessions;
 import static dev.herald.it.ItSupport.deliver;
+import static dev.herald.it.ItSupport.groupHook;
 import static dev.herald.it.ItSupport.json;
 import static dev.herald.it.ItSupport.presenceEvents;
 import static dev.herald.it.ItSupport.presenceSince;
@@ -15,8 +16,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.herald.it.groups.GroupHooks;
 import jakarta.json.JsonObject;
 import java.net.URL;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
@@ -37,8 +36,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
 class GroupsIT {
-
-    private static final HttpClient HOOKS = HttpClient.newHttpClient();
 
     @Deployment(testable = false)
     static WebArchive deployment() {
@@ -78,10 +75,7 @@ class GroupsIT {
     }
 
     private void hook(String action, long user, String group) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(base.toURI().resolve("test-groups/" + action + "?user=" + user + "&group=" + group))
-                .POST(HttpRequest.BodyPublishers.noBody()).build();
-        HttpResponse<String> response = HOOKS.send(request, HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, response.statusCode(), response.body());
+        groupHook(base, action, user, group);
     }
 
     /** The next message after everything sent before it: a targeted marker proves nothing else is queued in front of it. */

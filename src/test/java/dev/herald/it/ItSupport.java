@@ -177,6 +177,22 @@ public final class ItSupport {
     }
 
     /**
+     * Calls {@code join} or {@code leave} on the node, as an application does ({@code dev.herald.it.groups}' hooks).
+     *
+     * @param base   the application URL of a deployment with {@code dev.herald.it.groups}
+     * @param action {@code join} or {@code leave}
+     * @param userId the user
+     * @param group  the group
+     * @throws Exception on I/O failure
+     */
+    public static void groupHook(URL base, String action, long userId, String group) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(base.toURI().resolve("test-groups/" + action + "?user=" + userId + "&group=" + group))
+                .POST(HttpRequest.BodyPublishers.noBody()).build();
+        HttpResponse<String> response = HOOKS.send(request, HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), response.body());
+    }
+
+    /**
      * @param base   the application URL of a deployment with {@code dev.herald.it.groups}
      * @param userId a user
      * @return the {@code UserOnline} ({@code +id}) and {@code UserOffline} ({@code -id}) events the node fired for the user, in order

@@ -2,6 +2,7 @@ package dev.herald.it;
 
 import static dev.herald.it.ItSupport.awaitSessions;
 import static dev.herald.it.ItSupport.deliver;
+import static dev.herald.it.ItSupport.groupHook;
 import static dev.herald.it.ItSupport.json;
 import static dev.herald.it.ItSupport.stat;
 import static dev.herald.it.ItSupport.stats;
@@ -9,6 +10,7 @@ import static dev.herald.it.ItSupport.waitFor;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.herald.it.groups.GroupHooks;
 import jakarta.json.JsonObject;
 import java.net.URL;
 import java.time.Duration;
@@ -70,7 +72,8 @@ class RedisClusterIT {
                 "herald.cluster.node-id", "node-a",
                 "herald.cluster.presence-ttl-ms", "15000",
                 "herald.redis.retry-ms", "500",
-                "herald.redis.timeout-ms", "3000"));
+                "herald.redis.timeout-ms", "3000"))
+                .addPackage(GroupHooks.class.getPackage()); // alice and bob in team:a
     }
 
     @AfterAll
@@ -101,6 +104,35 @@ class RedisClusterIT {
     private static URL awaitSubscribed(URL node) throws Exception {
         waitFor(() -> stats(node).getJsonObject("cluster").getBoolean("subscribed"), 60_000);
         return node;
+    }
+
+    /**
+     * Groups on Redis Cluster: a group's stream, node hash and the nodes' channels of its shard share a
+     * slot, whichever primary serves it. A group message from A reaches the members on both nodes once
+     * (a targeted marker after it shows nothing else came); a join called on A reaches carol's session
+     * on B ahead of the group message sent right after it.
+     */
+    @Test
+    void aGroupMessageAndAJoinReachTheMembersOnBothNodes(@ArquillianResource @OperateOnDeployment(A) URL a) throws Exception {
+        URL b = b(a);
+        try (WsClient aliceOnA = WsClient.connect(a, "alice"); WsClient bobOnB = WsClient.connect(b, "bob");
+             WsClient carolOnB = WsClient.connect(b, "carol")) {
+            awaitSessions(a, 2, 1);
+            awaitSessions(a, 3, 1);
+            assertEquals(200, Rest.post(a, "ops", "groups/team:a", "{\"message\":\"to team a\"}").statusCode());
+            for (WsClient member : new WsClient[]{aliceOnA, bobOnB}) {
+                assertEquals("to team a", json(member.next(10_000)).getString("message"));
+            }
+            groupHook(a, "join", 3, "team:late");
+            assertEquals(200, Rest.post(a, "ops", "groups/team:late", "{\"message\":\"joined\"}").statusCode());
+            assertEquals("joined", json(carolOnB.next(10_000)).getString("message"), "the join on A reached B first");
+            for (long user = 1; user <= 3; user++) {
+                deliver(a, user, "{\"message\":\"marker\"}");
+            }
+            for (WsClient client : new WsClient[]{aliceOnA, bobOnB, carolOnB}) {
+                assertEquals("marker", json(client.next(10_000)).getString("message"), "nothing else, nothing twice");
+            }
+        }
     }
 
     /**
