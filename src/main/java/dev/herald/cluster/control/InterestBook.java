@@ -2,47 +2,49 @@ package dev.herald.cluster.control;
 
 import dev.herald.messages.entity.StreamKey;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Predicate;
 import java.util.function.Supplier;
+import java.util.function.ToIntFunction;
 
 /**
- * Keeps this node's entries in the groups' and topics' node hashes ({@link KeyLayout#interest})
- * equal to its sessions, without a lock, as {@link PresenceBook} does for users: a group or topic
- * that got its first session here or lost its last is marked, and {@link #flush()} writes whether it
- * has sessions here now (read after it was unmarked, so the last write carries the latest state).
- * One flush at a time; a failed write, or {@link #resync()}, makes the next flush write every group
- * and topic this node has sessions of or wrote before.
+ * Keeps this node's entries in the groups' and topics' node hashes ({@link KeyLayout#interest}), its
+ * session count of each, equal to its sessions, without a lock, as {@link PresenceBook} does for
+ * users: a group or topic that got its first session here or lost its last is marked, and
+ * {@link #flush()} writes its count now (read after it was unmarked, so the last write carries the
+ * latest state); other count changes are written by {@link #refresh()} at the heartbeat. One flush at
+ * a time; a failed write, or {@link #resync()}, makes the next flush write every group and topic this
+ * node has sessions of or wrote before.
  */
 final class InterestBook {
 
     /** Where the entries go (Redis in a cluster, a map in tests). */
     interface Store {
         /**
-         * @param stream     a group or topic
-         * @param interested true: this node has sessions of it (publish to it); false: it has none
+         * @param stream   a group or topic
+         * @param sessions this node's sessions of it; 0: none (publish nothing of it here)
          * @return false when the write failed
          */
-        boolean write(StreamKey.Named stream, boolean interested);
+        boolean write(StreamKey.Named stream, int sessions);
     }
 
     private final Set<StreamKey.Named> dirty = ConcurrentHashMap.newKeySet();
-    private final Set<StreamKey.Named> written = ConcurrentHashMap.newKeySet();
+    private final Map<StreamKey.Named, Integer> written = new ConcurrentHashMap<>();
     private final AtomicBoolean flushing = new AtomicBoolean();
-    private final Predicate<StreamKey.Named> targets;
+    private final ToIntFunction<StreamKey.Named> sessions;
     private final Supplier<List<StreamKey.Named>> streams;
     private final Store store;
     private volatile boolean resync = true;
 
     /**
-     * @param targets true when this node has a member or subscriber session of the stream now
-     * @param streams every group and topic this node has sessions of, now
-     * @param store   where the entries are written
+     * @param sessions this node's member or subscriber sessions of the stream now (opening ones included)
+     * @param streams  every group and topic this node has sessions of, now
+     * @param store    where the entries are written
      */
-    InterestBook(Predicate<StreamKey.Named> targets, Supplier<List<StreamKey.Named>> streams, Store store) {
-        this.targets = targets;
+    InterestBook(ToIntFunction<StreamKey.Named> sessions, Supplier<List<StreamKey.Named>> streams, Store store) {
+        this.sessions = sessions;
         this.streams = streams;
         this.store = store;
     }
@@ -50,6 +52,26 @@ final class InterestBook {
     /** @param stream a group or topic whose sessions here went from none to some, or the reverse */
     void changed(StreamKey.Named stream) {
         dirty.add(stream);
+    }
+
+    /**
+     * The heartbeat's part: marks every group and topic whose count here differs from the one last
+     * written, then flushes.
+     *
+     * @return false when a write failed
+     */
+    boolean refresh() {
+        for (StreamKey.Named stream : streams.get()) {
+            if (!Integer.valueOf(sessions.applyAsInt(stream)).equals(written.get(stream))) {
+                dirty.add(stream);
+            }
+        }
+        written.keySet().forEach(stream -> {
+            if (sessions.applyAsInt(stream) == 0) {
+                dirty.add(stream);
+            }
+        });
+        return flush();
     }
 
     /** Makes the next flush write every entry again (Redis is back, or it lost them). */
@@ -68,17 +90,17 @@ final class InterestBook {
                 if (resync) {
                     resync = false;
                     dirty.addAll(streams.get());
-                    dirty.addAll(written);
+                    dirty.addAll(written.keySet());
                 }
                 for (StreamKey.Named stream : dirty) {
                     dirty.remove(stream); // before reading the state: a later change is marked again
-                    boolean interested = targets.test(stream);
-                    if (!store.write(stream, interested)) {
+                    int count = sessions.applyAsInt(stream);
+                    if (!store.write(stream, count)) {
                         resync = true;
                         return false;
                     }
-                    if (interested) {
-                        written.add(stream);
+                    if (count > 0) {
+                        written.put(stream, count);
                     } else {
                         written.remove(stream);
                     }

@@ -49,7 +49,7 @@ final class NodePresence {
         this.stats = stats;
         this.events = events;
         this.book = new PresenceBook(sessions::liveSessions, sessions::liveSessionCounts, presence::write);
-        this.interest = new InterestBook(stream -> sessions.audiences().hasTargets(stream), () -> sessions.audiences().streams(), streams);
+        this.interest = new InterestBook(stream -> sessions.audiences().targets(stream), () -> sessions.audiences().streams(), streams);
     }
 
     /**
@@ -119,7 +119,7 @@ final class NodePresence {
             return;
         }
         book.flush();
-        interest.flush();
+        interest.refresh(); // and the counts that changed without a first or last session
         Optional<BitSet> missing = presence.refresh(false);
         if (missing.isPresent() && lostUsersIn(missing.get())) {
             LOG.warning("This node's presence had been pruned by the other nodes (silent for longer than herald.cluster.presence-ttl-ms); writing it again");

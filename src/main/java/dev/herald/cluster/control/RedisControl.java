@@ -23,7 +23,7 @@ final class RedisControl {
     /** KEYS = the group's node hash; ARGV = the envelope, the channel prefix of the group's shard, '1' for a join, then the nodes. */
     private static final LuaScript MEMBERSHIP = LuaScript.of("""
             for i = 4, #ARGV do
-              if ARGV[3] == '1' then redis.call('HSET', KEYS[1], ARGV[i], '1') end
+              if ARGV[3] == '1' then redis.call('HSETNX', KEYS[1], ARGV[i], '1') end
               redis.call('SPUBLISH', ARGV[2] .. ARGV[i], ARGV[1])
             end
             return 1

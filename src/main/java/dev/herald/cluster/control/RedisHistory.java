@@ -92,16 +92,21 @@ final class RedisHistory implements Relay {
 
     /**
      * KEYS[4] = the group's or topic's node hash; ARGV[4..6] = origin, target, json; ARGV[7..8] = its
-     * shard's channel prefix and liveness prefix. Dead nodes leave the hash here.
+     * shard's channel prefix and liveness prefix. Dead nodes leave the hash here; the answer counts the
+     * other live nodes' sessions of the stream, per their entries.
      */
     private static final LuaScript PUBLISH_NAMED = LuaScript.of(RECORD + """
             local epoch, seq = record(ARGV[6])
             local wire = ARGV[4] .. '\\n' .. ARGV[5] .. '\\n@' .. epoch .. ':' .. seq .. '\\n' .. ARGV[6]
-            for _, node in ipairs(redis.call('HKEYS', KEYS[4])) do
-              if redis.call('EXISTS', ARGV[8] .. node) == 1 then redis.call('SPUBLISH', ARGV[7] .. node, wire)
+            local entries, elsewhere = redis.call('HGETALL', KEYS[4]), 0
+            for i = 1, #entries, 2 do
+              local node = entries[i]
+              if redis.call('EXISTS', ARGV[8] .. node) == 1 then
+                redis.call('SPUBLISH', ARGV[7] .. node, wire)
+                if node ~= ARGV[4] then elsewhere = elsewhere + tonumber(entries[i + 1]) end
               else redis.call('HDEL', KEYS[4], node) end
             end
-            return {seq, 0}
+            return {seq, elsewhere}
             """);
 
     /** KEYS = stream, meta, generation; ARGV = ttl, size, given epoch or '-' for none, given seq, new epoch. */

@@ -4,18 +4,19 @@ import dev.herald.messages.entity.StreamKey;
 import java.util.List;
 
 /**
- * This node's entries in the groups' and topics' node hashes in Redis ({@link KeyLayout#interest}),
- * the publish script's routing of their messages ({@link RedisHistory}): one script per write, on the
+ * This node's entries in the groups' and topics' node hashes in Redis ({@link KeyLayout#interest}):
+ * node id → its sessions of the stream; the publish script routes by them and counts the other nodes'
+ * sessions from them ({@link RedisHistory}): one script per write, on the
  * stream's slot, which also renews this node's liveness key of that shard (the publish script skips
  * nodes without one and drops their entries). The hashes have no expiry: an entry of a node that died
  * goes at the stream's next publish.
  */
 final class RedisInterest implements InterestBook.Store {
 
-    /** KEYS = the node hash, this node's liveness key of its shard; ARGV = node, ttl, '1' to add or '0' to remove. */
+    /** KEYS = the node hash, this node's liveness key of its shard; ARGV = node, ttl, sessions ('0' removes the entry). */
     private static final LuaScript WRITE = LuaScript.of("""
-            if ARGV[3] == '1' then
-              redis.call('HSET', KEYS[1], ARGV[1], '1')
+            if ARGV[3] ~= '0' then
+              redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
               redis.call('SET', KEYS[2], '1', 'PX', ARGV[2])
             else
               redis.call('HDEL', KEYS[1], ARGV[1])
@@ -42,9 +43,9 @@ final class RedisInterest implements InterestBook.Store {
     }
 
     @Override
-    public boolean write(StreamKey.Named stream, boolean interested) {
+    public boolean write(StreamKey.Named stream, int sessions) {
         List<String> scriptKeys = List.of(keys.interest(stream), keys.alive(keys.shard(stream), node));
-        List<String> args = List.of(node, ttlMs, interested ? "1" : "0");
+        List<String> args = List.of(node, ttlMs, Integer.toString(Math.max(0, sessions)));
         return link.call(redis -> WRITE.eval(redis, scriptKeys, args)).isPresent();
     }
 }

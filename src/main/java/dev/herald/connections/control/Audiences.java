@@ -175,10 +175,15 @@ public final class Audiences {
 
     /**
      * @param stream a group or topic
-     * @return true when a live or opening session on this node is a member or subscriber of it
+     * @return this node's member or subscriber sessions of it, live and opening ones
      */
-    public boolean hasTargets(StreamKey.Named stream) {
-        return memberships.hasTargets(stream);
+    public int targets(StreamKey.Named stream) {
+        if (!memberships.hasTargets(stream)) {
+            return 0;
+        }
+        int[] count = {0};
+        memberships.forEachTarget(stream, connection -> count[0]++);
+        return Math.max(1, count[0]); // a member whose registration is being added counts
     }
 
     /** @return every group and topic with a member or subscriber session on this node (a snapshot) */

@@ -6,7 +6,6 @@ import dev.herald.connections.control.WebSocketManager;
 import dev.herald.messages.entity.StreamKey;
 import dev.herald.platform.ClusterStatus;
 import dev.herald.platform.JsonBodies;
-import dev.herald.recovery.control.Relay;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
@@ -17,9 +16,10 @@ import jakarta.ws.rs.BadRequestException;
 
 /**
  * What {@link GroupsResource} and {@link TopicsResource} answer: a send to a group or topic, or its
- * presence on this node. In a cluster whose relay routes group and topic streams, the other nodes'
- * sessions are {@code "otherNodes":"unknown"} (no node counts another's members); while it does not,
- * the message stays on this node ({@code "otherNodes":0}).
+ * presence on this node. In a cluster, {@code "otherNodes"} is the other nodes' sessions of the
+ * group or topic per their entries in its node hash (each node writes its count at its first and last
+ * session at once, other changes at its heartbeat); 0 when the message stayed on this node (Redis
+ * unreachable, or a relay that does not route such streams).
  */
 @ApplicationScoped
 public class AudienceAnswers {
@@ -30,8 +30,6 @@ public class AudienceAnswers {
     WebSocketManager manager;
     @Inject
     ClusterStatus cluster;
-    @Inject
-    Relay relay;
 
     /** Creates the bean. */
     public AudienceAnswers() {
@@ -47,11 +45,7 @@ public class AudienceAnswers {
                 : notifications.publish(stream.name(), JsonBodies.parse(body));
         JsonObjectBuilder answer = Json.createObjectBuilder().add(stream.wireName(), stream.name()).add("sessions", delivery.sessions());
         if (cluster.isEnabled()) {
-            if (relay.routes(stream)) {
-                answer.add("otherNodes", "unknown");
-            } else {
-                answer.add("otherNodes", 0);
-            }
+            answer.add("otherNodes", delivery.remoteSessions());
         }
         return answer.build();
     }

@@ -7,22 +7,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.herald.messages.entity.StreamKey;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 
 class InterestBookTest {
 
-    private final Set<StreamKey.Named> local = ConcurrentHashMap.newKeySet();
+    /** This node's sessions per group or topic. */
+    private final Map<StreamKey.Named, Integer> local = new ConcurrentHashMap<>();
     private final List<String> writes = new ArrayList<>();
     private boolean fails;
-    private final InterestBook book = new InterestBook(local::contains, () -> List.copyOf(local), this::write);
+    private final InterestBook book = new InterestBook(stream -> local.getOrDefault(stream, 0), () -> List.copyOf(local.keySet()), this::write);
 
-    private boolean write(StreamKey.Named stream, boolean interested) {
+    private boolean write(StreamKey.Named stream, int sessions) {
         if (fails) {
             return false;
         }
-        writes.add((interested ? "+" : "-") + stream.shortName());
+        writes.add(stream.shortName() + "=" + sessions);
         return true;
     }
 
@@ -30,29 +32,44 @@ class InterestBookTest {
     void theFirstFlushWritesEverythingThenOnlyWhatChangedWithItsStateAtTheFlush() {
         StreamKey.Group team = new StreamKey.Group("team");
         StreamKey.Topic news = new StreamKey.Topic("news");
-        local.add(team);
+        local.put(team, 1);
         assertTrue(book.flush());
-        assertEquals(List.of("+g:team"), writes, "the start: what this node has");
+        assertEquals(List.of("g:team=1"), writes, "the start: what this node has");
         writes.clear();
         assertTrue(book.flush());
         assertEquals(List.of(), writes, "nothing changed");
 
-        local.add(news);
+        local.put(news, 1);
         book.changed(news);
         local.remove(team);
         book.changed(team);
         book.changed(news);
+        local.put(news, 2); // a second subscriber before the flush: the flush writes the count it reads
         assertTrue(book.flush());
-        assertEquals(Set.of("+t:news", "-g:team"), Set.copyOf(writes));
+        assertEquals(Set.of("t:news=2", "g:team=0"), Set.copyOf(writes));
         assertEquals(2, writes.size(), "each once");
+    }
+
+    @Test
+    void theHeartbeatWritesTheCountsThatChangedWithoutAFirstOrLastSession() {
+        StreamKey.Group team = new StreamKey.Group("team");
+        local.put(team, 1);
+        book.flush();
+        writes.clear();
+        local.put(team, 3);
+        assertTrue(book.refresh());
+        assertEquals(List.of("g:team=3"), writes);
+        writes.clear();
+        assertTrue(book.refresh());
+        assertEquals(List.of(), writes, "unchanged: nothing written");
     }
 
     @Test
     void aFailedWriteMakesTheNextFlushWriteEverythingIncludingWhatWasWrittenBefore() {
         StreamKey.Group team = new StreamKey.Group("team");
         StreamKey.Group gone = new StreamKey.Group("gone");
-        local.add(team);
-        local.add(gone);
+        local.put(team, 1);
+        local.put(gone, 1);
         book.flush();
         writes.clear();
         fails = true;
@@ -61,10 +78,10 @@ class InterestBookTest {
         assertFalse(book.flush());
         fails = false;
         assertTrue(book.flush());
-        assertEquals(Set.of("+g:team", "-g:gone"), Set.copyOf(writes), "the resync also clears what this node no longer has");
+        assertEquals(Set.of("g:team=1", "g:gone=0"), Set.copyOf(writes), "the resync also clears what this node no longer has");
         writes.clear();
         book.resync();
         book.flush();
-        assertEquals(List.of("+g:team"), writes, "once cleared, forgotten");
+        assertEquals(List.of("g:team=1"), writes, "once cleared, forgotten");
     }
 }

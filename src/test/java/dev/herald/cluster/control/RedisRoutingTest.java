@@ -143,9 +143,9 @@ class RedisRoutingTest extends RedisFixture {
         awaitSubscribed(a, b, c);
         StreamKey.Group team = new StreamKey.Group("team:x");
         RedisInterest onB = new RedisInterest(link, keys, "b", 60_000);
-        assertTrue(onB.write(team, true));
+        assertTrue(onB.write(team, 3));
         RedisHistory history = new RedisHistory(link, keys, "a", 100, 60_000, stats);
-        assertTrue(history.publish(team, OutboundMessage.of("\"to team\"")));
+        assertEquals(OptionalInt.of(3), history.publishCounted(team, OutboundMessage.of("\"to team\"")), "b's three sessions, per its entry");
 
         c.presence().write(Map.of(5L, 1), false); // user 5 is on c; a joins the user to the group
         assertTrue(c.presence().refresh(false).isPresent()); // c's heartbeat: alive in every shard
@@ -153,7 +153,7 @@ class RedisRoutingTest extends RedisFixture {
         assertEquals(List.of("c"), holders);
         assertTrue(new RedisControl(link, keys, "a").membership(5, team, true, holders));
         assertTrue(history.publish(team, OutboundMessage.of("\"after join\"")));
-        assertTrue(onB.write(team, false));
+        assertTrue(onB.write(team, 0));
         assertTrue(history.publish(team, OutboundMessage.of("\"c only\"")));
         assertTrue(history.publish(StreamKey.BROADCAST, OutboundMessage.of(MARKER)));
 
