@@ -605,6 +605,9 @@ class ClusterIT {
             JsonObject answer = toStream(a, "groups/team:a", "g1");
             assertEquals(1, answer.getInt("sessions"), "A's own session: " + answer);
             assertEquals(2, answer.getInt("otherNodes"), "B's two sessions of the group, per its entry: " + answer);
+            JsonObject presence = json(Rest.get(a, "ops", "groups/team:a").body());
+            assertEquals(1, presence.getInt("sessions"), presence.toString());
+            assertEquals(2, presence.getInt("otherNodes"), "A's presence of the group counts B's sessions too: " + presence);
             v1ReceivesOnce(aliceV1OnA, "group", "g1", a, 1);
             JsonObject onB = frame(bobV1OnB);
             assertEquals(welcome.getJsonObject("groups").getJsonObject("team:a").getInt("seq") + 1, onB.getInt("seq"),

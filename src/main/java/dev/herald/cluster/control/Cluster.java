@@ -40,20 +40,17 @@ import java.util.logging.Logger;
  * nothing here touches Redis or Jedis and every answer is the single-node one.
  *
  * <ul>
- * <li><b>Delivery.</b> A {@code sendMessage} or {@code broadcast} goes to this node's plain sessions
- * first, then is recorded in its {@code herald.v1} stream in Redis and published with its epoch and
- * seq in one script ({@link RedisHistory}): a user's message to the nodes that hold the user (this
- * one included when it does), anything else to every node ({@link KeyLayout}). Other nodes deliver
- * it to their plain sessions; every receiving node, this one included, to its v1 sessions from the
- * subscriber, so they see each stream in seq order whichever node sent. Publishes from one thread
- * reach Redis in order and each channel is read by one subscriber thread, so per-session order holds. Plain
+ * <li><b>Delivery.</b> A send goes to this node's plain sessions first, then is recorded in its
+ * {@code herald.v1} stream in Redis and published with its epoch and seq in one script
+ * ({@link RedisHistory}): to the nodes that hold the user, or the group's or topic's sessions, or to
+ * every node for a broadcast ({@link KeyLayout}). Other nodes deliver it to their plain sessions; every
+ * receiving node, this one included, to its v1 sessions, in seq order whichever node sent. Plain
  * sessions: at most once across nodes; v1 sessions: a gap closes the session to resync (1012).</li>
- * <li><b>Presence.</b> Which users have live sessions on which node, per shard ({@link RedisPresence}),
- * kept by {@link NodePresence} and a heartbeat every third of {@code herald.cluster.presence-ttl-ms};
- * users coming online in the cluster and going offline everywhere (a killed node's users included)
- * are fired as {@code UserOnline} and {@code UserOffline} on every node. The heartbeat also
- * publishes the subscriptions' liveness message on each of their connections
- * ({@link ShardedSubscriptions#HEARTBEAT}).</li>
+ * <li><b>Presence.</b> Which node has sessions of which user, group and topic ({@link RedisPresence},
+ * {@link RedisInterest}), kept by {@link NodePresence} and a heartbeat every third of
+ * {@code herald.cluster.presence-ttl-ms}; users coming online in the cluster and going offline
+ * everywhere (a killed node's users included) fire {@code UserOnline} and {@code UserOffline} on every
+ * node. The heartbeat also publishes the subscriptions' liveness message ({@link ShardedSubscriptions#HEARTBEAT}).</li>
  * <li><b>Tickets.</b> Connect tickets in Redis ({@link RedisTickets}).</li>
  * <li><b>Outages.</b> Callers never wait for Redis beyond {@code herald.redis.timeout-ms}, and not at
  * all while it is known to be down ({@link RedisLink}); local delivery and presence go on.</li>
@@ -208,25 +205,24 @@ public class Cluster implements ClusterStatus {
      * written, then every other node that holds the user changes the user's sessions there too.
      */
     void onMembership(@Observes GroupMembershipChanged changed) {
-        if (!enabled) {
-            return;
-        }
-        presence.flushStreams();
-        StreamKey.Group group = new StreamKey.Group(changed.group());
-        if (!control.membership(changed.userId(), group, changed.joined(), presence.holders(changed.userId()))) {
-            LOG.warning(() -> "Could not tell the other nodes of user " + changed.userId() + "'s group " + changed.group() + ": Redis is unreachable");
+        if (enabled) {
+            presence.passOn(changed, control);
         }
     }
 
-    /**
-     * @param stream a group or topic that got its first session here or lost its last (or whose
-     *               entry another node may have written wrong): this node's entry of it is written
-     *               at the next flush; ignored on a single node
-     */
+    /** @param stream a group or topic whose sessions here changed from none to some or back (or whose entry may be wrong): written at the next flush */
     void streamChanged(StreamKey.Named stream) {
         if (enabled) {
             presence.streamChanged(stream);
         }
+    }
+
+    /**
+     * @param stream a group or topic
+     * @return its sessions on the other live nodes, per their entries; 0 on a single node or when Redis cannot be read
+     */
+    public int sessionsElsewhere(StreamKey.Named stream) {
+        return enabled ? presence.sessionsElsewhere(stream) : 0;
     }
 
     /**

@@ -81,11 +81,21 @@ public class ClusterPorts {
         return stream -> cluster.streamChanged(stream);
     }
 
-    /** @return the users' sessions on other nodes, per the shared presence */
+    /** @return the users', groups' and topics' sessions on other nodes, per the shared presence */
     @Produces
     @ApplicationScoped
     RemotePresence remotePresence() {
-        return userId -> cluster.sessionsElsewhere(userId);
+        return new RemotePresence() {
+            @Override
+            public int sessionsElsewhere(long userId) {
+                return cluster.sessionsElsewhere(userId);
+            }
+
+            @Override
+            public int sessionsElsewhere(StreamKey.Named stream) {
+                return cluster.sessionsElsewhere(stream);
+            }
+        };
     }
 
     /** @return the way to SSE streams of other nodes; on a single node none is known */

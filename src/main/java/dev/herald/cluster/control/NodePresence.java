@@ -1,6 +1,7 @@
 package dev.herald.cluster.control;
 
 import dev.herald.connections.control.NodeSessions;
+import dev.herald.connections.entity.GroupMembershipChanged;
 import dev.herald.connections.entity.UserOffline;
 import dev.herald.connections.entity.UserOnline;
 import dev.herald.stats.control.HeraldStats;
@@ -32,6 +33,7 @@ final class NodePresence {
     private final Consumer<Object> events;
     private final PresenceBook book;
     private final InterestBook interest;
+    private final RedisInterest streams;
 
     /**
      * @param presence the shared presence
@@ -42,12 +44,13 @@ final class NodePresence {
      * @param streams  where this node's entries in the groups' and topics' node hashes are written
      */
     NodePresence(RedisPresence presence, KeyLayout keys, NodeSessions sessions, HeraldStats stats, Consumer<Object> events,
-                 InterestBook.Store streams) {
+                 RedisInterest streams) {
         this.presence = presence;
         this.keys = keys;
         this.sessions = sessions;
         this.stats = stats;
         this.events = events;
+        this.streams = streams;
         this.book = new PresenceBook(sessions::liveSessions, sessions::liveSessionCounts, presence::write);
         this.interest = new InterestBook(stream -> sessions.audiences().targets(stream), () -> sessions.audiences().streams(), streams);
     }
@@ -73,11 +76,26 @@ final class NodePresence {
     }
 
     /**
-     * @param userId a user
-     * @return the other live nodes with sessions of the user; empty when Redis cannot be read
+     * Passes a group change made here on: this node's entry of the group is written first, then the
+     * other nodes that hold the user are told ({@link RedisControl#membership}).
+     *
+     * @param changed the join or leave
+     * @param control where requests to other nodes go
      */
-    List<String> holders(long userId) {
-        return presence.holders(userId).orElse(List.of());
+    void passOn(GroupMembershipChanged changed, RedisControl control) {
+        interest.flush();
+        List<String> holders = presence.holders(changed.userId()).orElse(List.of());
+        if (!control.membership(changed.userId(), new StreamKey.Group(changed.group()), changed.joined(), holders)) {
+            LOG.warning(() -> "Could not tell the other nodes of user " + changed.userId() + "'s group " + changed.group() + ": Redis is unreachable");
+        }
+    }
+
+    /**
+     * @param stream a group or topic
+     * @return its sessions on the other live nodes, per their entries; 0 when Redis cannot be read
+     */
+    int sessionsElsewhere(StreamKey.Named stream) {
+        return streams.sessionsElsewhere(stream).orElse(0);
     }
 
     /**

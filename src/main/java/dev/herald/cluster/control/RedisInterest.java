@@ -2,6 +2,7 @@ package dev.herald.cluster.control;
 
 import dev.herald.messages.entity.StreamKey;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * This node's entries in the groups' and topics' node hashes in Redis ({@link KeyLayout#interest}):
@@ -22,6 +23,15 @@ final class RedisInterest implements InterestBook.Store {
               redis.call('HDEL', KEYS[1], ARGV[1])
             end
             return 1
+            """);
+
+    /** KEYS = the node hash; ARGV = this node, the liveness prefix of its shard. */
+    private static final LuaScript ELSEWHERE = LuaScript.of("""
+            local entries, total = redis.call('HGETALL', KEYS[1]), 0
+            for i = 1, #entries, 2 do
+              if entries[i] ~= ARGV[1] and redis.call('EXISTS', ARGV[2] .. entries[i]) == 1 then total = total + tonumber(entries[i + 1]) end
+            end
+            return total
             """);
 
     private final RedisLink link;
@@ -47,5 +57,14 @@ final class RedisInterest implements InterestBook.Store {
         List<String> scriptKeys = List.of(keys.interest(stream), keys.alive(keys.shard(stream), node));
         List<String> args = List.of(node, ttlMs, Integer.toString(Math.max(0, sessions)));
         return link.call(redis -> WRITE.eval(redis, scriptKeys, args)).isPresent();
+    }
+
+    /**
+     * @param stream a group or topic
+     * @return its sessions on the other live nodes, per their entries; empty when Redis was skipped or failed
+     */
+    Optional<Integer> sessionsElsewhere(StreamKey.Named stream) {
+        return link.call(redis -> ELSEWHERE.eval(redis, List.of(keys.interest(stream)), List.of(node, keys.alivePrefix(keys.shard(stream)))))
+                .map(total -> total instanceof Long n ? n.intValue() : 0);
     }
 }

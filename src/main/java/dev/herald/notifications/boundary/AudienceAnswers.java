@@ -2,6 +2,7 @@ package dev.herald.notifications.boundary;
 
 import dev.herald.connections.control.Audiences;
 import dev.herald.connections.control.Delivery;
+import dev.herald.connections.control.RemotePresence;
 import dev.herald.connections.control.WebSocketManager;
 import dev.herald.messages.entity.StreamKey;
 import dev.herald.platform.ClusterStatus;
@@ -30,6 +31,8 @@ public class AudienceAnswers {
     WebSocketManager manager;
     @Inject
     ClusterStatus cluster;
+    @Inject
+    RemotePresence remote;
 
     /** Creates the bean. */
     public AudienceAnswers() {
@@ -51,7 +54,8 @@ public class AudienceAnswers {
     }
 
     /**
-     * @return {@code {"group"|"topic":name,"users":u,"sessions":s,"offset":o,"page":[ids]}}, this node only
+     * @return {@code {"group"|"topic":name,"users":u,"sessions":s,"offset":o,"page":[ids]}}, this node's; in a
+     *         cluster also {@code "otherNodes"}: the other nodes' sessions of it
      */
     JsonObject presence(StreamKey.Named stream, int offset, int limit) {
         if (offset < 0 || limit < 0 || limit > Audiences.MAX_PAGE) {
@@ -60,8 +64,12 @@ public class AudienceAnswers {
         Audiences.Presence presence = manager.audiences().presence(stream, offset, limit);
         JsonArrayBuilder page = Json.createArrayBuilder();
         presence.page().forEach(page::add);
-        return Json.createObjectBuilder().add(stream.wireName(), stream.name()).add("users", presence.users())
-                .add("sessions", presence.sessions()).add("offset", offset).add("page", page).build();
+        JsonObjectBuilder answer = Json.createObjectBuilder().add(stream.wireName(), stream.name()).add("users", presence.users())
+                .add("sessions", presence.sessions()).add("offset", offset).add("page", page);
+        if (cluster.isEnabled()) {
+            answer.add("otherNodes", remote.sessionsElsewhere(stream));
+        }
+        return answer.build();
     }
 
     /**
