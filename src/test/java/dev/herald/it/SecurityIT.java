@@ -425,8 +425,11 @@ class SecurityIT {
             }
             assertEquals(new WsClient.Close(4006, "session limit"), closeOf(tabs.get(0)));
             assertEquals(16, sessions(base, 1));
-            for (WsClient tab : tabs.subList(1, 17)) {
-                assertFalse(tab.closed().isDone());
+            for (int i = 1; i < 17; i++) {
+                WsClient tab = tabs.get(i);
+                int index = i;
+                assertFalse(tab.closed().isDone(), () -> "tab " + index + " of 17 closed too: " + tab.closed().getNow(null)
+                        + "; limit closes " + uncheckedStat("sessionLimitCloses") + " (before: " + before + ")");
             }
             assertDelivered(base, tabs.get(16), 1);
             assertDelivered(base, tabs.get(1), 1);
@@ -569,6 +572,14 @@ class SecurityIT {
                 assertEquals("after the attacks", json(client.next(10_000)).getString("message"));
                 assertNull(client.next(300), "once");
             }
+        }
+    }
+
+    private long uncheckedStat(String name) {
+        try {
+            return stat(base, name);
+        } catch (Exception e) {
+            return -1;
         }
     }
 }
