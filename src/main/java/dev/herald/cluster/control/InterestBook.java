@@ -1,6 +1,7 @@
 package dev.herald.cluster.control;
 
 import dev.herald.messages.entity.StreamKey;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -61,16 +62,13 @@ final class InterestBook {
      * @return false when a write failed
      */
     boolean refresh() {
-        for (StreamKey.Named stream : streams.get()) {
-            if (!Integer.valueOf(sessions.applyAsInt(stream)).equals(written.get(stream))) {
+        Set<StreamKey.Named> known = new HashSet<>(streams.get());
+        known.addAll(written.keySet());
+        for (StreamKey.Named stream : known) {
+            if (sessions.applyAsInt(stream) != written.getOrDefault(stream, 0)) {
                 dirty.add(stream);
             }
         }
-        written.keySet().forEach(stream -> {
-            if (sessions.applyAsInt(stream) == 0) {
-                dirty.add(stream);
-            }
-        });
         return flush();
     }
 

@@ -45,4 +45,12 @@ record LuaScript(String text, String sha) {
             return redis.eval(text, keys, args); // loads it
         }
     }
+
+    /**
+     * @param reply a script's reply element (Jedis answers bulk strings as bytes)
+     * @return it as text
+     */
+    static String text(Object reply) {
+        return reply instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : String.valueOf(reply);
+    }
 }

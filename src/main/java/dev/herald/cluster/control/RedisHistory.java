@@ -8,7 +8,6 @@ import dev.herald.recovery.control.Resume;
 import dev.herald.recovery.control.StreamPosition;
 import dev.herald.recovery.control.V1Protocol;
 import dev.herald.stats.control.HeraldStats;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -271,22 +270,18 @@ final class RedisHistory implements Relay {
     }
 
     private static StreamPosition head(List<?> stream) {
-        return new StreamPosition(text(stream.get(0)), Long.parseLong(text(stream.get(1))));
+        return new StreamPosition(LuaScript.text(stream.get(0)), Long.parseLong(LuaScript.text(stream.get(1))));
     }
 
     private static List<Replay.Held> held(StreamKey streamKey, StreamPosition head, Object entries) {
         List<?> flat = (List<?>) entries;
         List<Replay.Held> held = new ArrayList<>(flat.size() / 3);
         for (int i = 0; i + 2 < flat.size(); i += 3) {
-            long seq = Long.parseLong(text(flat.get(i)));
-            held.add(new Replay.Held(seq, Long.parseLong(text(flat.get(i + 1))),
-                    V1Protocol.message(streamKey, head.epoch(), seq, text(flat.get(i + 2)))));
+            long seq = Long.parseLong(LuaScript.text(flat.get(i)));
+            held.add(new Replay.Held(seq, Long.parseLong(LuaScript.text(flat.get(i + 1))),
+                    V1Protocol.message(streamKey, head.epoch(), seq, LuaScript.text(flat.get(i + 2)))));
         }
         return held;
-    }
-
-    private static String text(Object reply) {
-        return reply instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : String.valueOf(reply);
     }
 
     /**

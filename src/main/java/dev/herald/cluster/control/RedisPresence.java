@@ -270,11 +270,7 @@ final class RedisPresence {
         int shard = keys.shard(userId);
         return link.call(redis -> HOLDERS.eval(redis, List.of(keys.nodes(shard)),
                         List.of(Long.toString(userId), node, keys.presencePrefix(shard), keys.alivePrefix(shard))))
-                .map(reply -> ((List<?>) reply).stream().map(RedisPresence::text).toList());
-    }
-
-    private static String text(Object reply) {
-        return reply instanceof byte[] bytes ? new String(bytes, java.nio.charset.StandardCharsets.UTF_8) : String.valueOf(reply);
+                .map(reply -> ((List<?>) reply).stream().map(LuaScript::text).toList());
     }
 
     /**
