@@ -61,14 +61,14 @@ class ConfiguredSecurityIT {
     }
 
     @Test
-    void anExpiredTicketIsClosedWith4004() throws Exception {
+    void anExpiredTicketIsRefusedWith401BeforeTheUpgrade() throws Exception {
         HttpResponse<String> response = Rest.post(base, "alice", "ws/ticket", "");
         assertEquals(1, json(response.body()).getInt("expiresIn"));
         String ticket = json(response.body()).getString("ticket");
         TimeUnit.MILLISECONDS.sleep(1500); // let the 1 s lifetime pass
-        try (WsClient late = WsClient.connect(base, "ws?ticket=" + ticket, null, Map.of())) {
-            assertEquals(new WsClient.Close(4004, "invalid or expired ticket"), closeOf(late));
-        }
+        ExecutionException late = assertThrows(ExecutionException.class,
+                () -> WsClient.connect(base, "ws?ticket=" + ticket, null, Map.of()).close());
+        assertEquals(401, status(late));
     }
 
     @Test

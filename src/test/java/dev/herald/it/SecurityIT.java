@@ -2,6 +2,7 @@ package dev.herald.it;
 
 import static dev.herald.it.ItSupport.assertDelivered;
 import static dev.herald.it.ItSupport.assertIsUser;
+import static dev.herald.it.ItSupport.awaitSessions;
 import static dev.herald.it.ItSupport.closeOf;
 import static dev.herald.it.ItSupport.json;
 import static dev.herald.it.ItSupport.sessions;
@@ -151,8 +152,12 @@ class SecurityIT {
         }
     }
 
+    /**
+     * Every ticket that does not open a session is refused before the upgrade: a session refused after
+     * the 101 would need a server-side close, which on Payara can corrupt other connections' requests.
+     */
     @Test
-    void replayedAndForgedTicketsAreClosedWith4004AndMalformedOnesRefusedWith401() throws Exception {
+    void replayedForgedAndMalformedTicketsAreRefusedWith401BeforeTheUpgrade() throws Exception {
         String ticket = ticket(base, "alice");
         try (WsClient first = WsClient.connect(base, "ws?ticket=" + ticket, null, Map.of())) {
             assertDelivered(base, first, 1);
@@ -160,23 +165,21 @@ class SecurityIT {
         long before = stat(base, "ticketRejections");
         byte[] forged = new byte[32];
         new Random(4).nextBytes(forged);
-        List<String> wellFormed = List.of(ticket, Base64.getUrlEncoder().withoutPadding().encodeToString(forged));
-        for (String value : wellFormed) {
-            try (WsClient refused = WsClient.connect(base, "ws?ticket=" + value, null, Map.of())) {
-                assertEquals(new WsClient.Close(4004, "invalid or expired ticket"), closeOf(refused), value);
-            }
+        List<String> refusedValues = List.of(ticket, Base64.getUrlEncoder().withoutPadding().encodeToString(forged),
+                // and values that cannot be tickets: no endpoint, no ticket lookup
+                "abc", "", "f".repeat(43), ticket + "A", ticket.substring(0, 42) + "%2B", ticket + "&ticket=" + ticket(base, "alice"));
+        for (String value : refusedValues) {
+            assertRefusedWith401(value);
         }
-        // a value that cannot be a ticket is refused before the upgrade: no endpoint, no ticket lookup
-        List<String> malformed = List.of("abc", "", "f".repeat(43), ticket + "A", ticket.substring(0, 42) + "%2B",
-                ticket + "&ticket=" + ticket(base, "alice"));
-        for (String value : malformed) {
-            ExecutionException refused = assertThrows(ExecutionException.class,
-                    () -> WsClient.connect(base, "ws?ticket=" + value, null, Map.of()).close(), value);
-            assertEquals(401, status(refused), value);
-            java.net.http.HttpHeaders headers = ((WebSocketHandshakeException) refused.getCause()).getResponse().headers();
-            assertTrue(headers.firstValue("Content-Type").orElse("").startsWith("application/problem+json"), headers.map().toString());
-        }
-        assertEquals(before + wellFormed.size() + malformed.size(), stat(base, "ticketRejections"));
+        assertEquals(before + refusedValues.size(), stat(base, "ticketRejections"));
+    }
+
+    private void assertRefusedWith401(String ticket) {
+        ExecutionException refused = assertThrows(ExecutionException.class,
+                () -> WsClient.connect(base, "ws?ticket=" + ticket, null, Map.of()).close(), ticket);
+        assertEquals(401, status(refused), ticket);
+        java.net.http.HttpHeaders headers = ((WebSocketHandshakeException) refused.getCause()).getResponse().headers();
+        assertTrue(headers.firstValue("Content-Type").orElse("").startsWith("application/problem+json"), headers.map().toString());
     }
 
     @Test
@@ -185,28 +188,30 @@ class SecurityIT {
         String ticket = ticket(base, "alice");
         ExecutorService pool = Executors.newFixedThreadPool(4);
         List<WsClient> clients = new ArrayList<>();
+        List<Integer> refusals = new java.util.concurrent.CopyOnWriteArrayList<>();
         try {
             List<CompletableFuture<WsClient>> attempts = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
                 attempts.add(CompletableFuture.supplyAsync(() -> {
                     try {
                         return WsClient.connect(base, "ws?ticket=" + ticket, null, Map.of());
+                    } catch (ExecutionException refused) {
+                        refusals.add(status(refused));
+                        return null;
                     } catch (Exception e) {
                         throw new IllegalStateException(e);
                     }
                 }, pool));
             }
             for (CompletableFuture<WsClient> attempt : attempts) {
-                clients.add(attempt.get(30, TimeUnit.SECONDS));
-            }
-            waitFor(() -> clients.stream().filter(c -> c.closed().isDone()).count() == 3);
-            WsClient winner = clients.stream().filter(c -> !c.closed().isDone()).findFirst().orElseThrow();
-            for (WsClient client : clients) {
-                if (client != winner) {
-                    assertEquals(new WsClient.Close(4004, "invalid or expired ticket"), closeOf(client));
+                WsClient client = attempt.get(30, TimeUnit.SECONDS);
+                if (client != null) {
+                    clients.add(client);
                 }
             }
-            assertIsUser(base, winner, 1, 2);
+            assertEquals(1, clients.size(), "one upgrade, the others refused before it: " + refusals);
+            assertEquals(List.of(401, 401, 401), refusals);
+            assertIsUser(base, clients.get(0), 1, 2);
             assertEquals(1, sessions(base, 1));
         } finally {
             clients.forEach(WsClient::close);
@@ -228,9 +233,7 @@ class SecurityIT {
         try (WsClient bob = WsClient.connect(base, "ws?ticket=" + alicesTicket, "bob", Map.of())) {
             assertIsUser(base, bob, 2, 1);
         }
-        try (WsClient replay = WsClient.connect(base, "ws?ticket=" + alicesTicket, null, Map.of())) {
-            assertEquals(new WsClient.Close(4004, "invalid or expired ticket"), closeOf(replay));
-        }
+        assertRefusedWith401(alicesTicket);
         bob().drain();
     }
 
@@ -424,7 +427,7 @@ class SecurityIT {
                 tabs.add(WsClient.connect(base, "alice"));
             }
             assertEquals(new WsClient.Close(4006, "session limit"), closeOf(tabs.get(0)));
-            assertEquals(16, sessions(base, 1));
+            awaitSessions(base, 1, 16); // a handshake the client retried lingers until its open timeout
             for (int i = 1; i < 17; i++) {
                 WsClient tab = tabs.get(i);
                 int index = i;

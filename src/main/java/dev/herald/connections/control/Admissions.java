@@ -27,8 +27,9 @@ import java.util.logging.Logger;
 
 /**
  * How a session gets into the registry: a registration made during the handshake (plain, or
- * {@code herald.v1} with its replay and welcome queued), the oldest of the user's sessions evicted
- * beyond the limit, then the session bound once it opens.
+ * {@code herald.v1} with its replay and welcome queued), then the session bound once it opens and
+ * the user's oldest opened sessions evicted beyond the limit (a handshake that never completes
+ * evicts no one).
  */
 final class Admissions {
 
@@ -103,7 +104,7 @@ final class Admissions {
             connection.sender().terminate(HeraldCloseCodes.RESYNC, null);
         }
         events.fire(new PresenceChanged(userId));
-        evicted.forEach(closes::evicted); // already out of the registry: settle, count and close here
+        evicted.forEach(closes::evicted); // unopened beyond the limit, already out of the registry: settle, count, close
         return Optional.of(connection);
     }
 
@@ -155,6 +156,9 @@ final class Admissions {
         }
         stats.sessionOpened();
         events.fire(new SessionOpened(connection.userId(), transport.id()));
+        List<Connection> evicted = new ArrayList<>(1);
+        registry.opened(connection, config.maxSessionsPerUser(), evicted);
+        evicted.forEach(closes::evicted); // the oldest opened sessions beyond the limit
         return true;
     }
 }

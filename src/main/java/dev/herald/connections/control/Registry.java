@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * This node's registrations by user id, and what can be asked of them. Thread-safe without a global
@@ -33,10 +34,12 @@ final class Registry {
     }
 
     /**
-     * Adds a registration; beyond {@code max} per user the oldest leave the registry.
+     * Adds a registration. Registrations whose session has not opened yet count on their own: beyond
+     * {@code max} of them per user the oldest leaves (a handshake that never completes cannot pile up),
+     * and none of them closes a session that did open ({@link #opened}).
      *
      * @param connection the new registration
-     * @param max        registrations a user may hold (at least 1)
+     * @param max        registrations a user may hold unopened, and sessions opened (at least 1)
      * @param evicted    receives the registrations that left to make room; the caller closes them
      */
     void add(Connection connection, int max, List<Connection> evicted) {
@@ -44,12 +47,49 @@ final class Registry {
             if (current == null) {
                 return new Connection[]{connection};
             }
-            int keep = Math.min(current.length, max - 1);
-            evicted.addAll(Arrays.asList(current).subList(0, current.length - keep));
-            Connection[] next = Arrays.copyOfRange(current, current.length - keep, current.length + 1);
-            next[keep] = connection;
-            return next;
+            Connection[] next = Arrays.copyOf(current, current.length + 1);
+            next[current.length] = connection;
+            return trim(next, max, registered -> !registered.isBound(), connection, evicted);
         });
+    }
+
+    /**
+     * The registration's session opened: beyond {@code max} live, opened sessions per user the oldest
+     * of them leave. The limit is applied here and not when the handshake registered, so an upgrade the
+     * client gave up on (its registration lingers until the open timeout) never closes a real tab.
+     *
+     * @param connection a registration just bound
+     * @param max        opened sessions a user may hold (at least 1)
+     * @param evicted    receives the registrations that left to make room; the caller closes them
+     */
+    void opened(Connection connection, int max, List<Connection> evicted) {
+        users.computeIfPresent(connection.userId(), (id, current) -> Arrays.asList(current).contains(connection)
+                ? trim(current, max, registered -> registered.isBound() && registered.isLive(), connection, evicted)
+                : current);
+    }
+
+    /** @return the registrations without the oldest of those that {@code counted} beyond {@code max}, never {@code keep} */
+    private static Connection[] trim(Connection[] current, int max, Predicate<Connection> counted, Connection keep,
+                                     List<Connection> evicted) {
+        int over = -max;
+        for (Connection connection : current) {
+            if (counted.test(connection)) {
+                over++;
+            }
+        }
+        if (over <= 0) {
+            return current;
+        }
+        List<Connection> kept = new ArrayList<>(current.length - over);
+        for (Connection connection : current) {
+            if (over > 0 && connection != keep && counted.test(connection)) {
+                evicted.add(connection);
+                over--;
+            } else {
+                kept.add(connection);
+            }
+        }
+        return kept.toArray(NONE);
     }
 
     /**

@@ -26,8 +26,9 @@ import java.util.logging.Logger;
  * {@link OriginPolicy} does not allow with 403, and lets a handshake through only when the container
  * has authenticated it, the application's login mechanism authenticates it now
  * ({@link HttpServletRequest#authenticate}: a valid Basic header passes, none gets the 401 challenge),
- * or it carries one well-formed {@code ticket} and no credentials of its own (the ticket is redeemed
- * when the session opens); a malformed ticket, or several, get 401 before the upgrade. Refusals are
+ * or it carries one valid {@code ticket} and no credentials of its own (redeemed here, before the
+ * upgrade: {@link HandshakeIdentity#redeem}); a malformed, unknown, expired or used ticket, or several,
+ * get 401 problem+json before the upgrade. Refusals are
  * counted and logged through {@link RefusalLog}. Nothing here logs credentials or tickets.
  */
 public class HandshakeFilter implements Filter {
@@ -40,6 +41,8 @@ public class HandshakeFilter implements Filter {
     HeraldStats stats;
     @Inject
     RefusalLog refusals;
+    @Inject
+    HandshakeIdentity identity;
 
     /** Creates the filter; the container injects its collaborators. */
     public HandshakeFilter() {
@@ -58,11 +61,34 @@ public class HandshakeFilter implements Filter {
             if (!authenticate(request, response)) {
                 return;
             }
-        } else if (request.getUserPrincipal() == null && !wellFormedTicket(request)) {
-            refuseTicket(request, response);
+        } else if (request.getUserPrincipal() == null) {
+            upgradeWithTicket(request, response, chain);
             return;
         }
         chain.doFilter(new LocalAddressRequest(request), response);
+    }
+
+    /**
+     * Redeems the ticket before the upgrade: a session refused after the 101 would have to be closed by
+     * the server, and on Payara a server-side close can corrupt another connection's request (see
+     * docs/servers.md, "Server-side closes on Payara"), which nobody without credentials may trigger.
+     */
+    private void upgradeWithTicket(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        if (!wellFormedTicket(request)) {
+            refuseTicket(request, response);
+            return;
+        }
+        String ticket = request.getParameter(HandshakeIdentity.TICKET_PARAMETER);
+        if (!identity.redeem(ticket, "handshake (remote " + request.getRemoteAddr() + ")")) {
+            problem(response, HttpServletResponse.SC_UNAUTHORIZED, "Invalid or expired connect ticket", "INVALID_TICKET");
+            return;
+        }
+        try {
+            chain.doFilter(new LocalAddressRequest(request), response);
+        } finally {
+            identity.release(ticket);
+        }
     }
 
     /** Exactly one {@code ticket} parameter, in the form of an issued ticket. */

@@ -12,13 +12,16 @@ import java.security.Principal;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Level;
 
 /**
  * Who a new WebSocket session belongs to. Only two sources count: the principal the container
  * authenticated on the upgrade request, or else a connect ticket in the {@code ticket} query parameter,
  * consumed here. Any ticket on the handshake is used up, even when the principal wins. Nothing else in
- * the URL is ever read. Refusals are counted and logged through {@link RefusalLog} (the first in full,
+ * the URL is ever read. A handshake that has only a ticket has it redeemed before the upgrade
+ * ({@link #redeem}, by the handshake filter), so a ticket that is unknown, expired or used is refused
+ * with HTTP 401 and never gets a socket that the server would then have to close. Refusals are counted and logged through {@link RefusalLog} (the first in full,
  * repeats summarised), without the ticket.
  */
 @ApplicationScoped
@@ -35,6 +38,9 @@ public class HandshakeIdentity {
     HeraldStats stats;
     @Inject
     RefusalLog refusals;
+
+    /** Tickets redeemed before the upgrade, for the one handshake that carries them: ticket to user id. */
+    private final ConcurrentHashMap<String, Long> redeemed = new ConcurrentHashMap<>();
 
     /** Creates the bean; CDI injects its collaborators. */
     public HandshakeIdentity() {
@@ -85,7 +91,8 @@ public class HandshakeIdentity {
         List<String> ticketValues = parameters.getOrDefault(TICKET_PARAMETER, List.of());
         OptionalLong ticketUser = OptionalLong.empty();
         for (String ticket : ticketValues) {
-            OptionalLong user = tickets.consume(ticket);
+            Long held = principal == null && ticketValues.size() == 1 ? redeemed.remove(ticket) : null;
+            OptionalLong user = held != null ? OptionalLong.of(held) : tickets.consume(ticket);
             ticketUser = ticketValues.size() == 1 ? user : OptionalLong.empty();
         }
         if (principal != null) {
@@ -105,6 +112,41 @@ public class HandshakeIdentity {
             return new Outcome(0, HeraldCloseCodes.INVALID_TICKET);
         }
         return new Outcome(ticketUser.getAsLong(), null);
+    }
+
+    /**
+     * Redeems the ticket of a handshake that has no principal, before it is upgraded: uses it up, and
+     * holds its user for {@link #identify} in the same handshake. A refusal is counted and logged here.
+     *
+     * @param ticket the handshake's one well-formed {@code ticket} parameter
+     * @param what   how the handshake is named in log lines
+     * @return true when the ticket was valid (then {@link #release} it once the upgrade is over)
+     */
+    public boolean redeem(String ticket, String what) {
+        OptionalLong user = tickets.consume(ticket);
+        if (user.isEmpty()) {
+            stats.ticketRejected();
+            refusals.refused("handshake: invalid ticket", Level.INFO,
+                    () -> "Refused WebSocket " + what + ": unknown, expired or already used ticket");
+            return false;
+        }
+        redeemed.put(ticket, user.getAsLong());
+        return true;
+    }
+
+    /**
+     * Forgets a redeemed ticket that the upgrade did not take (a handshake that failed before its
+     * identity was asked for); a no-op once {@link #identify} has taken it.
+     *
+     * @param ticket a ticket passed to {@link #redeem}
+     */
+    public void release(String ticket) {
+        redeemed.remove(ticket);
+    }
+
+    /** @return redeemed tickets whose handshake is still under way */
+    int held() {
+        return redeemed.size();
     }
 
     private Outcome refused(String what, CloseReason reason, String why) {

@@ -10,6 +10,7 @@ import dev.herald.connections.entity.SessionClosed;
 import dev.herald.connections.entity.SessionOpened;
 import dev.herald.recovery.control.RecoveryConfig;
 import dev.herald.recovery.control.StreamPosition;
+import dev.herald.stats.control.HeraldCounter;
 import dev.herald.stats.control.HeraldStats;
 import java.util.List;
 import java.util.Map;
@@ -79,6 +80,35 @@ class HandshakeRegistrationTest {
         manager.bind(reserve(4), new WebSocketTransport(new FakeSession(FakeSession.Mode.INLINE).session));
         assertSame(HeraldCloseCodes.SESSION_LIMIT, sse.closeReason, "the oldest session goes beyond the limit, whatever its transport");
         assertEquals(3, manager.liveSessions(4));
+    }
+
+    @Test
+    void aHandshakeThatNeverOpensClosesNoOpenedSession() {
+        List<FakeSession> tabs = List.of(new FakeSession(FakeSession.Mode.INLINE), new FakeSession(FakeSession.Mode.INLINE),
+                new FakeSession(FakeSession.Mode.INLINE));
+        for (FakeSession tab : tabs) {
+            assertTrue(manager.bind(reserve(5), tab.session));
+        }
+        Connection abandoned = reserve(5); // an upgrade the client gave up on: registered, never opened (limit 3)
+        assertTrue(tabs.stream().allMatch(tab -> tab.closeReason == null), "the limit counts opened sessions");
+        FakeSession retry = new FakeSession(FakeSession.Mode.INLINE);
+        assertTrue(manager.bind(reserve(5), retry.session));
+        assertSame(HeraldCloseCodes.SESSION_LIMIT, tabs.get(0).closeReason, "the session that opened closes the oldest");
+        assertTrue(tabs.get(1).closeReason == null && tabs.get(2).closeReason == null, "and only the oldest");
+        assertEquals(1, stats.get(HeraldCounter.SESSION_LIMIT_CLOSES));
+        assertEquals(null, abandoned.removal(), "the abandoned registration waits for its open timeout");
+    }
+
+    @Test
+    void registrationsThatNeverOpenAreCappedByTheLimitToo() {
+        Connection first = reserve(6);
+        reserve(6);
+        reserve(6);
+        FakeSession opened = new FakeSession(FakeSession.Mode.INLINE);
+        assertTrue(manager.bind(reserve(6), opened.session), "the fourth unopened registration pushes out the first");
+        assertSame(HeraldCloseCodes.SESSION_LIMIT, first.removal());
+        assertFalse(manager.bind(first, new FakeSession(FakeSession.Mode.INLINE).session), "its session is closed when it opens");
+        assertEquals(3, manager.liveSessions(6), "two unopened and the opened one stay");
     }
 
     @Test

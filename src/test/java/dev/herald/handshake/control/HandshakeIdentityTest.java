@@ -57,6 +57,34 @@ class HandshakeIdentityTest {
     }
 
     @Test
+    void aTicketRedeemedBeforeTheUpgradeIdentifiesThatHandshakeOnly() {
+        String ticket = tickets.issue(5);
+        assertEquals(true, identity.redeem(ticket, "handshake"));
+        assertEquals(false, identity.redeem(ticket, "handshake"), "used up by the first redemption");
+        assertEquals(new HandshakeIdentity.Outcome(5, null), identity.identify(null, Map.of("ticket", List.of(ticket)), "handshake"));
+        assertEquals(0, identity.held());
+        assertEquals(HeraldCloseCodes.INVALID_TICKET, identity.identify(null, Map.of("ticket", List.of(ticket)), "handshake").refusal(),
+                "the held user is given out once");
+    }
+
+    @Test
+    void aRedeemedTicketTheUpgradeDidNotTakeIsReleased() {
+        String ticket = tickets.issue(6);
+        assertEquals(true, identity.redeem(ticket, "handshake"));
+        identity.release(ticket);
+        assertEquals(0, identity.held());
+        assertEquals(HeraldCloseCodes.INVALID_TICKET, identity.identify(null, Map.of("ticket", List.of(ticket)), "handshake").refusal());
+    }
+
+    @Test
+    void aPrincipalNeverTakesTheUserHeldForAnotherHandshake() {
+        String ticket = tickets.issue(5);
+        identity.redeem(ticket, "handshake");
+        assertEquals(new HandshakeIdentity.Outcome(2, null), identity.identify(session("2", Map.of("ticket", List.of(ticket)))));
+        assertEquals(1, identity.held(), "still held for the handshake that redeemed it");
+    }
+
+    @Test
     void thePrincipalWinsAndTheTicketIsUsedUpAnyway() {
         String ticket = tickets.issue(1);
         assertEquals(new HandshakeIdentity.Outcome(2, null), identity.identify(session("2", Map.of("ticket", List.of(ticket)))));
