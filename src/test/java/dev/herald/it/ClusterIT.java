@@ -608,6 +608,8 @@ class ClusterIT {
             JsonObject presence = json(Rest.get(a, "ops", "groups/team:a").body());
             assertEquals(1, presence.getInt("sessions"), presence.toString());
             assertEquals(2, presence.getInt("otherNodes"), "A's presence of the group counts B's sessions too: " + presence);
+            assertEquals(2, presence.getInt("users"), "alice (on both nodes) once, and bob from B's user set: " + presence);
+            assertEquals("[1,2]", presence.getJsonArray("page").toString(), presence.toString());
             v1ReceivesOnce(aliceV1OnA, "group", "g1", a, 1);
             JsonObject onB = frame(bobV1OnB);
             assertEquals(welcome.getJsonObject("groups").getJsonObject("team:a").getInt("seq") + 1, onB.getInt("seq"),

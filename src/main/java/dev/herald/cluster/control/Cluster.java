@@ -2,6 +2,7 @@ package dev.herald.cluster.control;
 
 import dev.herald.connections.control.ConnectionsConfig;
 import dev.herald.connections.control.NodeSessions;
+import dev.herald.connections.control.RemotePresence;
 import dev.herald.connections.entity.DisconnectRequested;
 import dev.herald.connections.entity.PresenceChanged;
 import dev.herald.connections.entity.GroupMembershipChanged;
@@ -219,10 +220,10 @@ public class Cluster implements ClusterStatus {
 
     /**
      * @param stream a group or topic
-     * @return its sessions on the other live nodes, per their entries; 0 on a single node or when Redis cannot be read
+     * @return its sessions and users on the other live nodes, per their entries; none on a single node or when Redis cannot be read
      */
-    public int sessionsElsewhere(StreamKey.Named stream) {
-        return enabled ? presence.sessionsElsewhere(stream) : 0;
+    public RemotePresence.Elsewhere elsewhere(StreamKey.Named stream) {
+        return enabled ? presence.elsewhere(stream) : RemotePresence.Elsewhere.NONE;
     }
 
     /**

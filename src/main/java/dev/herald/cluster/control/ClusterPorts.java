@@ -92,8 +92,8 @@ public class ClusterPorts {
             }
 
             @Override
-            public int sessionsElsewhere(StreamKey.Named stream) {
-                return cluster.sessionsElsewhere(stream);
+            public Elsewhere elsewhere(StreamKey.Named stream) {
+                return cluster.elsewhere(stream);
             }
         };
     }

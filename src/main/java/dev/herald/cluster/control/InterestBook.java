@@ -1,21 +1,23 @@
 package dev.herald.cluster.control;
 
 import dev.herald.messages.entity.StreamKey;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.function.ToIntFunction;
 
 /**
  * Keeps this node's entries in the groups' and topics' node hashes ({@link KeyLayout#interest}), its
- * session count of each, equal to its sessions, without a lock, as {@link PresenceBook} does for
+ * session count and its users of each, equal to its sessions, without a lock, as {@link PresenceBook} does for
  * users: a group or topic that got its first session here or lost its last is marked, and
  * {@link #flush()} writes its count now (read after it was unmarked, so the last write carries the
- * latest state); other count changes are written by {@link #refresh()} at the heartbeat. One flush at
+ * latest state); other changes of count or users are written by {@link #refresh()} at the heartbeat. One flush at
  * a time; a failed write, or {@link #resync()}, makes the next flush write every group and topic this
  * node has sessions of or wrote before.
  */
@@ -26,26 +28,31 @@ final class InterestBook {
         /**
          * @param stream   a group or topic
          * @param sessions this node's sessions of it; 0: none (publish nothing of it here)
+         * @param users    the users those sessions belong to
          * @return false when the write failed
          */
-        boolean write(StreamKey.Named stream, int sessions);
+        boolean write(StreamKey.Named stream, int sessions, Collection<Long> users);
     }
 
     private final Set<StreamKey.Named> dirty = ConcurrentHashMap.newKeySet();
-    private final Map<StreamKey.Named, Integer> written = new ConcurrentHashMap<>();
+    private final Map<StreamKey.Named, Written> written = new ConcurrentHashMap<>();
     private final AtomicBoolean flushing = new AtomicBoolean();
     private final ToIntFunction<StreamKey.Named> sessions;
+    private final Function<StreamKey.Named, ? extends Collection<Long>> users;
     private final Supplier<List<StreamKey.Named>> streams;
     private final Store store;
     private volatile boolean resync = true;
 
     /**
      * @param sessions this node's member or subscriber sessions of the stream now (opening ones included)
+     * @param users    the users of those sessions now
      * @param streams  every group and topic this node has sessions of, now
      * @param store    where the entries are written
      */
-    InterestBook(ToIntFunction<StreamKey.Named> sessions, Supplier<List<StreamKey.Named>> streams, Store store) {
+    InterestBook(ToIntFunction<StreamKey.Named> sessions, Function<StreamKey.Named, ? extends Collection<Long>> users,
+                 Supplier<List<StreamKey.Named>> streams, Store store) {
         this.sessions = sessions;
+        this.users = users;
         this.streams = streams;
         this.store = store;
     }
@@ -65,7 +72,7 @@ final class InterestBook {
         Set<StreamKey.Named> known = new HashSet<>(streams.get());
         known.addAll(written.keySet());
         for (StreamKey.Named stream : known) {
-            if (sessions.applyAsInt(stream) != written.getOrDefault(stream, 0)) {
+            if (!Written.of(sessions.applyAsInt(stream), users.apply(stream)).equals(written.getOrDefault(stream, Written.NONE))) {
                 dirty.add(stream);
             }
         }
@@ -93,12 +100,13 @@ final class InterestBook {
                 for (StreamKey.Named stream : dirty) {
                     dirty.remove(stream); // before reading the state: a later change is marked again
                     int count = sessions.applyAsInt(stream);
-                    if (!store.write(stream, count)) {
+                    Collection<Long> now = count > 0 ? users.apply(stream) : List.of();
+                    if (!store.write(stream, count, now)) {
                         resync = true;
                         return false;
                     }
                     if (count > 0) {
-                        written.put(stream, count);
+                        written.put(stream, Written.of(count, now));
                     } else {
                         written.remove(stream);
                     }
@@ -108,5 +116,28 @@ final class InterestBook {
             }
         }
         return true;
+    }
+
+    /**
+     * What was written of a stream: its count, and its users as a size and a 64-bit fingerprint (a sum
+     * of mixed ids, so a swap of users shows as a change without keeping a copy of every set).
+     */
+    private record Written(int sessions, int users, long fingerprint) {
+
+        static final Written NONE = new Written(0, 0, 0);
+
+        static Written of(int sessions, Collection<Long> users) {
+            if (sessions <= 0) {
+                return NONE;
+            }
+            long fingerprint = 0;
+            for (long user : users) {
+                long z = user * 0x9E3779B97F4A7C15L; // SplitMix64's finaliser
+                z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+                z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+                fingerprint += z ^ (z >>> 31);
+            }
+            return new Written(sessions, users.size(), fingerprint);
+        }
     }
 }

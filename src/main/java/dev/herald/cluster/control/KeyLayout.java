@@ -19,6 +19,9 @@ import java.util.List;
  */
 final class KeyLayout {
 
+    /** Between a node hash's key and a node id: that node's users of the stream (the scripts build it too). */
+    static final String USERS_INFIX = "#";
+
     private final String prefix;
     private final int shards;
     private final String broadcastTag;
@@ -92,6 +95,15 @@ final class KeyLayout {
     }
 
     /**
+     * @param stream a group or topic
+     * @param node   a node in its node hash
+     * @return the set of that node's users of it (on the node hash's slot: {@link #interest} + {@code #} + node: no group or topic name holds a {@code #})
+     */
+    String interestUsers(StreamKey.Named stream, String node) {
+        return interest(stream) + USERS_INFIX + node;
+    }
+
+    /**
      * @param stream a stream
      * @return its Redis stream of recorded messages
      */
@@ -101,10 +113,11 @@ final class KeyLayout {
 
     /**
      * @param stream a stream
-     * @return its meta hash (epoch, last seq, generation)
+     * @return its meta hash (epoch, last seq, generation); {@code #m}, as no name holds a {@code #} (a group
+     *         {@code team:m} has a stream of its own, never this one of {@code team})
      */
     String meta(StreamKey stream) {
-        return history(stream) + ":m";
+        return history(stream) + "#m";
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.herald.cluster.control;
 
 import dev.herald.connections.control.NodeSessions;
+import dev.herald.connections.control.RemotePresence;
 import dev.herald.connections.entity.GroupMembershipChanged;
 import dev.herald.connections.entity.UserOffline;
 import dev.herald.connections.entity.UserOnline;
@@ -52,7 +53,8 @@ final class NodePresence {
         this.events = events;
         this.streams = streams;
         this.book = new PresenceBook(sessions::liveSessions, sessions::liveSessionCounts, presence::write);
-        this.interest = new InterestBook(stream -> sessions.audiences().targets(stream), () -> sessions.audiences().streams(), streams);
+        this.interest = new InterestBook(stream -> sessions.audiences().targets(stream), stream -> sessions.audiences().users(stream),
+                () -> sessions.audiences().streams(), streams);
     }
 
     /**
@@ -92,10 +94,10 @@ final class NodePresence {
 
     /**
      * @param stream a group or topic
-     * @return its sessions on the other live nodes, per their entries; 0 when Redis cannot be read
+     * @return its sessions and users on the other live nodes, per their entries; none when Redis cannot be read
      */
-    int sessionsElsewhere(StreamKey.Named stream) {
-        return streams.sessionsElsewhere(stream).orElse(0);
+    RemotePresence.Elsewhere elsewhere(StreamKey.Named stream) {
+        return streams.elsewhere(stream).orElse(RemotePresence.Elsewhere.NONE);
     }
 
     /**

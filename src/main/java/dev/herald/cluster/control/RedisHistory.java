@@ -91,7 +91,7 @@ final class RedisHistory implements Relay {
 
     /**
      * KEYS[4] = the group's or topic's node hash; ARGV[4..6] = origin, target, json; ARGV[7..8] = its
-     * shard's channel prefix and liveness prefix. Dead nodes leave the hash here; the answer counts the
+     * shard's channel prefix and liveness prefix. Dead nodes leave the hash here (and their user sets go); the answer counts the
      * other live nodes' sessions of the stream, per their entries.
      */
     private static final LuaScript PUBLISH_NAMED = LuaScript.of(RECORD + """
@@ -103,7 +103,7 @@ final class RedisHistory implements Relay {
               if redis.call('EXISTS', ARGV[8] .. node) == 1 then
                 redis.call('SPUBLISH', ARGV[7] .. node, wire)
                 if node ~= ARGV[4] then elsewhere = elsewhere + tonumber(entries[i + 1]) end
-              else redis.call('HDEL', KEYS[4], node) end
+              else redis.call('HDEL', KEYS[4], node); redis.call('DEL', KEYS[4] .. '#' .. node) end
             end
             return {seq, elsewhere}
             """);

@@ -14,6 +14,8 @@ import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Reaching many sessions with one call on this node: groups (membership decided by the server: the
@@ -43,10 +45,10 @@ public final class Audiences {
     }
 
     /**
-     * This node's presence in a group or topic.
+     * A group's or topic's presence.
      *
-     * @param users    distinct users with a live session in it
-     * @param sessions live sessions in it
+     * @param users    distinct users with a session in it, on this node and the others given
+     * @param sessions live sessions in it on this node
      * @param page     the requested page of those users' ids, ascending
      */
     public record Presence(int users, int sessions, List<Long> page) {
@@ -200,13 +202,14 @@ public final class Audiences {
     }
 
     /**
-     * @param stream a group or topic
-     * @param offset how many user ids to skip
-     * @param limit  how many to answer at most (up to {@link #MAX_PAGE})
-     * @return the stream's users and sessions on this node
+     * @param stream    a group or topic
+     * @param offset    how many user ids to skip
+     * @param limit     how many to answer at most (up to {@link #MAX_PAGE})
+     * @param elsewhere the stream's users on the other nodes of a cluster ({@link RemotePresence#elsewhere}), counted and paged with this node's
+     * @return the stream's users (this node's and {@code elsewhere}) and this node's sessions
      * @throws IllegalArgumentException when offset or limit is negative, or limit is above {@link #MAX_PAGE}
      */
-    public Presence presence(StreamKey.Named stream, int offset, int limit) {
+    public Presence presence(StreamKey.Named stream, int offset, int limit, Collection<Long> elsewhere) {
         if (offset < 0 || limit < 0 || limit > MAX_PAGE) {
             throw new IllegalArgumentException("offset must be at least 0 and limit 0 to " + MAX_PAGE);
         }
@@ -216,9 +219,17 @@ public final class Audiences {
                 sessions[0]++;
             }
         });
-        List<Long> page = stream instanceof StreamKey.Group group ? memberships.members(group.name(), offset, limit)
-                : memberships.subscribers(stream.name(), offset, limit);
-        return new Presence(memberships.users(stream), sessions[0], page);
+        TreeSet<Long> users = memberships.userIds(stream);
+        users.addAll(elsewhere);
+        return new Presence(users.size(), sessions[0], Memberships.page(users, offset, limit));
+    }
+
+    /**
+     * @param stream a group or topic
+     * @return the users it reaches on this node, ascending
+     */
+    public Set<Long> users(StreamKey.Named stream) {
+        return memberships.userIds(stream);
     }
 
     /**

@@ -186,6 +186,17 @@ final class Memberships {
         return page(users, offset, limit);
     }
 
+    /** @return the distinct users the stream reaches on this node, ascending (a snapshot) */
+    TreeSet<Long> userIds(StreamKey.Named stream) {
+        TreeSet<Long> users = new TreeSet<>();
+        if (stream instanceof StreamKey.Group group) {
+            users.addAll(groups.getOrDefault(group.name(), Set.of()));
+        } else {
+            topics.getOrDefault(stream.name(), Set.of()).forEach(connection -> users.add(connection.userId()));
+        }
+        return users;
+    }
+
     /** @return how many distinct users the stream reaches on this node */
     int users(StreamKey.Named stream) {
         if (stream instanceof StreamKey.Group group) {
@@ -196,7 +207,8 @@ final class Memberships {
         return distinct.size();
     }
 
-    private static List<Long> page(TreeSet<Long> sorted, int offset, int limit) {
+    /** @return the ids from {@code offset}, at most {@code limit} */
+    static List<Long> page(TreeSet<Long> sorted, int offset, int limit) {
         List<Long> page = new ArrayList<>(Math.min(limit, sorted.size()));
         int index = 0;
         for (long id : sorted) {

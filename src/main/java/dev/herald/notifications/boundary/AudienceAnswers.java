@@ -54,20 +54,22 @@ public class AudienceAnswers {
     }
 
     /**
-     * @return {@code {"group"|"topic":name,"users":u,"sessions":s,"offset":o,"page":[ids]}}, this node's; in a
-     *         cluster also {@code "otherNodes"}: the other nodes' sessions of it
+     * @return {@code {"group"|"topic":name,"users":u,"sessions":s,"offset":o,"page":[ids]}}: the users (and the
+     *         page of them) on every node, the sessions on this one; in a cluster also {@code "otherNodes"}:
+     *         the other nodes' sessions of it
      */
     JsonObject presence(StreamKey.Named stream, int offset, int limit) {
         if (offset < 0 || limit < 0 || limit > Audiences.MAX_PAGE) {
             throw new BadRequestException("offset must be at least 0 and limit 0 to " + Audiences.MAX_PAGE);
         }
-        Audiences.Presence presence = manager.audiences().presence(stream, offset, limit);
+        RemotePresence.Elsewhere elsewhere = cluster.isEnabled() ? remote.elsewhere(stream) : RemotePresence.Elsewhere.NONE;
+        Audiences.Presence presence = manager.audiences().presence(stream, offset, limit, elsewhere.users());
         JsonArrayBuilder page = Json.createArrayBuilder();
         presence.page().forEach(page::add);
         JsonObjectBuilder answer = Json.createObjectBuilder().add(stream.wireName(), stream.name()).add("users", presence.users())
                 .add("sessions", presence.sessions()).add("offset", offset).add("page", page);
         if (cluster.isEnabled()) {
-            answer.add("otherNodes", remote.sessionsElsewhere(stream));
+            answer.add("otherNodes", elsewhere.sessions());
         }
         return answer.build();
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.herald.messages.entity.StreamKey;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -16,15 +17,20 @@ class InterestBookTest {
 
     /** This node's sessions per group or topic. */
     private final Map<StreamKey.Named, Integer> local = new ConcurrentHashMap<>();
+    /** This node's users per group or topic (default: user 1). */
+    private final Map<StreamKey.Named, Set<Long>> users = new ConcurrentHashMap<>();
     private final List<String> writes = new ArrayList<>();
+    private final List<Collection<Long>> userWrites = new ArrayList<>();
     private boolean fails;
-    private final InterestBook book = new InterestBook(stream -> local.getOrDefault(stream, 0), () -> List.copyOf(local.keySet()), this::write);
+    private final InterestBook book = new InterestBook(stream -> local.getOrDefault(stream, 0), stream -> users.getOrDefault(stream, Set.of(1L)),
+            () -> List.copyOf(local.keySet()), this::write);
 
-    private boolean write(StreamKey.Named stream, int sessions) {
+    private boolean write(StreamKey.Named stream, int sessions, Collection<Long> who) {
         if (fails) {
             return false;
         }
         writes.add(stream.shortName() + "=" + sessions);
+        userWrites.add(who);
         return true;
     }
 
@@ -83,5 +89,26 @@ class InterestBookTest {
         book.resync();
         book.flush();
         assertEquals(List.of("g:team=1"), writes, "once cleared, forgotten");
+    }
+
+    @Test
+    void theHeartbeatWritesTheUsersWhenTheyChangeAtTheSameCount() {
+        StreamKey.Group team = new StreamKey.Group("team");
+        local.put(team, 2);
+        users.put(team, Set.of(1L, 4L));
+        book.flush();
+        assertEquals(List.of(Set.of(1L, 4L)), userWrites);
+        writes.clear();
+        userWrites.clear();
+        users.put(team, Set.of(2L, 3L)); // the same count and the same sum of ids: still a change
+        assertTrue(book.refresh());
+        assertEquals(List.of("g:team=2"), writes);
+        assertEquals(List.of(Set.of(2L, 3L)), userWrites);
+        writes.clear();
+        local.remove(team);
+        book.changed(team);
+        book.flush();
+        assertEquals(List.of("g:team=0"), writes);
+        assertEquals(List.of(List.of()), userWrites.subList(1, 2), "no users with the entry's removal");
     }
 }

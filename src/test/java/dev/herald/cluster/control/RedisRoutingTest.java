@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.herald.connections.control.RemotePresence;
 import dev.herald.messages.entity.OutboundMessage;
 import dev.herald.messages.entity.StreamKey;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +16,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -143,7 +145,9 @@ class RedisRoutingTest extends RedisFixture {
         awaitSubscribed(a, b, c);
         StreamKey.Group team = new StreamKey.Group("team:x");
         RedisInterest onB = new RedisInterest(link, keys, "b", 60_000);
-        assertTrue(onB.write(team, 3));
+        assertTrue(onB.write(team, 3, List.of(7L, 8L)));
+        RedisInterest onA = new RedisInterest(link, keys, "a", 60_000);
+        assertEquals(new RemotePresence.Elsewhere(3, Set.of(7L, 8L)), onA.elsewhere(team).orElseThrow(), "b's sessions and users, as a sees them");
         RedisHistory history = new RedisHistory(link, keys, "a", 100, 60_000, stats);
         assertEquals(OptionalInt.of(3), history.publishCounted(team, OutboundMessage.of("\"to team\"")), "b's three sessions, per its entry");
 
@@ -153,7 +157,9 @@ class RedisRoutingTest extends RedisFixture {
         assertEquals(List.of("c"), holders);
         assertTrue(new RedisControl(link, keys, "a").membership(5, team, true, holders));
         assertTrue(history.publish(team, OutboundMessage.of("\"after join\"")));
-        assertTrue(onB.write(team, 0));
+        assertTrue(onB.write(team, 0, List.of()));
+        assertEquals(new RemotePresence.Elsewhere(1, Set.of()), onA.elsewhere(team).orElseThrow(),
+                "b left with its users; c's entry is the join's, its users come with c's own write");
         assertTrue(history.publish(team, OutboundMessage.of("\"c only\"")));
         assertTrue(history.publish(StreamKey.BROADCAST, OutboundMessage.of(MARKER)));
 
@@ -164,6 +170,7 @@ class RedisRoutingTest extends RedisFixture {
         redis.del(keys.alive(keys.shard(team), "c")); // c died
         assertTrue(history.publish(team, OutboundMessage.of("\"nobody\"")));
         assertFalse(redis.hexists(keys.interest(team), "c"), "a dead node's entry goes at the next publish");
+        assertFalse(redis.exists(keys.interestUsers(team, "c")), "and its user set");
     }
 
     @Test

@@ -266,13 +266,15 @@ class AudiencesTest {
         assertEquals(Audiences.Subscription.LIMIT, audiences.subscribe(a.connection, new StreamKey.Topic("t3"), null, 3));
         assertTrue(a.connection.isLive());
         audiences.subscribe(b.connection, new StreamKey.Topic("t0"), null, 3);
-        Audiences.Presence presence = audiences.presence(new StreamKey.Topic("t0"), 0, 10);
+        Audiences.Presence presence = audiences.presence(new StreamKey.Topic("t0"), 0, 10, java.util.List.of());
         assertEquals(new Audiences.Presence(2, 2, List.of(11L, 12L)), presence);
-        assertEquals(List.of(12L), audiences.presence(new StreamKey.Topic("t0"), 1, 10).page());
+        assertEquals(List.of(12L), audiences.presence(new StreamKey.Topic("t0"), 1, 10, java.util.List.of()).page());
         manager.unregister(a.connection, GONE);
-        assertEquals(new Audiences.Presence(1, 1, List.of(12L)), audiences.presence(new StreamKey.Topic("t0"), 0, 10));
+        assertEquals(new Audiences.Presence(1, 1, List.of(12L)), audiences.presence(new StreamKey.Topic("t0"), 0, 10, java.util.List.of()));
+        assertEquals(new Audiences.Presence(3, 1, List.of(5L, 12L)), audiences.presence(new StreamKey.Topic("t0"), 0, 2, List.of(5L, 12L, 40L)),
+                "the other nodes' users are counted and paged with this node's, each once; sessions stay this node's");
         assertEquals(List.of(), audiences.topicsOf(a.connection), "a closed session's topics go");
-        assertThrows(IllegalArgumentException.class, () -> audiences.presence(new StreamKey.Topic("t0"), 0, Audiences.MAX_PAGE + 1));
+        assertThrows(IllegalArgumentException.class, () -> audiences.presence(new StreamKey.Topic("t0"), 0, Audiences.MAX_PAGE + 1, java.util.List.of()));
     }
 
     private static String position(JsonObject message) {

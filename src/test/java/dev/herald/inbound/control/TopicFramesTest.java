@@ -36,7 +36,7 @@ class TopicFramesTest {
         TopicFrames frames = new TopicFrames(manager, new DenyAllTopics(), new TopicsConfig(10, 100), stats);
         assertTrue(frames.handle(v1, JsonLimits.parse(subscribe("\"news\""))));
         assertEquals(1, stats.get(HeraldCounter.TOPIC_REFUSALS));
-        assertEquals(0, manager.audiences().presence(new dev.herald.messages.entity.StreamKey.Topic("news"), 0, 10).sessions());
+        assertEquals(0, manager.audiences().presence(new dev.herald.messages.entity.StreamKey.Topic("news"), 0, 10, java.util.List.of()).sessions());
         assertFalse(v1.sender().isTerminated());
     }
 
