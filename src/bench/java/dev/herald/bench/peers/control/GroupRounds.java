@@ -97,7 +97,7 @@ public class GroupRounds {
      * @return this node's users and live sessions in the group
      */
     public JsonObject presence(String group) {
-        Audiences.Presence presence = herald.audiences().presence(new StreamKey.Group(group), 0, 0);
+        Audiences.Presence presence = herald.audiences().presence(new StreamKey.Group(group), 0, 0, java.util.List.of());
         return Json.createObjectBuilder().add("users", presence.users()).add("sessions", presence.sessions()).build();
     }
 }
