@@ -1,6 +1,7 @@
 // Issue 19 "Found" and the client item of issue 12: each test fails on the client before these fixes.
-// Modelled on the real server's order of events: a refused ticket gets the 101 (open, herald.v1 negotiated),
-// then the refusal close from @OnOpen; a refusal at the handshake is a close 1006 without open.
+// Modelled on a server that refuses a ticket after the 101 (open, herald.v1 negotiated), then closes from
+// @OnOpen: Herald without its handshake filter, or an older one (with the filter, Herald answers 401 before
+// the upgrade, which the page sees as a close 1006 without open).
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
