@@ -3,7 +3,6 @@ package dev.herald.connections.control;
 import dev.herald.messages.entity.StreamKey;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -174,18 +173,6 @@ final class Memberships {
         }
     }
 
-    /** @return the group's members on this node, sorted by id, from {@code offset}, at most {@code limit} */
-    List<Long> members(String group, int offset, int limit) {
-        return page(new TreeSet<>(groups.getOrDefault(group, Set.of())), offset, limit);
-    }
-
-    /** @return the users with a session subscribed to the topic on this node, sorted by id, paged */
-    List<Long> subscribers(String topic, int offset, int limit) {
-        TreeSet<Long> users = new TreeSet<>();
-        topics.getOrDefault(topic, Set.of()).forEach(connection -> users.add(connection.userId()));
-        return page(users, offset, limit);
-    }
-
     /** @return the distinct users the stream reaches on this node, ascending (a snapshot) */
     TreeSet<Long> userIds(StreamKey.Named stream) {
         TreeSet<Long> users = new TreeSet<>();
@@ -195,16 +182,6 @@ final class Memberships {
             topics.getOrDefault(stream.name(), Set.of()).forEach(connection -> users.add(connection.userId()));
         }
         return users;
-    }
-
-    /** @return how many distinct users the stream reaches on this node */
-    int users(StreamKey.Named stream) {
-        if (stream instanceof StreamKey.Group group) {
-            return groups.getOrDefault(group.name(), Set.of()).size();
-        }
-        Set<Long> distinct = new HashSet<>();
-        topics.getOrDefault(stream.name(), Set.of()).forEach(connection -> distinct.add(connection.userId()));
-        return distinct.size();
     }
 
     /** @return the ids from {@code offset}, at most {@code limit} */
