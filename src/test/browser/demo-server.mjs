@@ -67,7 +67,7 @@ export class DemoServer {
     const log = createWriteStream(`${settings.logDir}/payara-${++this.#starts}.log`);
     const child = spawn(settings.java, [
       '-Xmx512m', '-XX:TieredStopAtLevel=1', `-Dherald.user-ids=${settings.userIds}`, // C1 only: half the CPU to start
-      '-jar', settings.microJar, '--nocluster', '--port', String(this.#port),
+      '-jar', settings.microJar, '--nohazelcast', '--port', String(this.#port),
       '--postbootcommandfile', settings.postBoot, '--contextroot', 'herald', '--deploy', settings.war,
     ], { stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout.pipe(log);

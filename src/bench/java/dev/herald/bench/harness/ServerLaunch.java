@@ -41,7 +41,7 @@ final class ServerLaunch {
                 List<String> command = new ArrayList<>(List.of(java));
                 command.addAll(jvm);
                 command.addAll(List.of("-jar", settings.microJar().toAbsolutePath().toString(),
-                        "--nocluster", "--port", Integer.toString(settings.port()),
+                        "--nohazelcast", "--port", Integer.toString(settings.port()),
                         "--contextroot", "herald", "--deploy", war));
                 yield new ProcessBuilder(command);
             }
