@@ -14,7 +14,8 @@ import org.HdrHistogram.Histogram;
 
 /**
  * P4, cross-node notify: a Redis of its own ({@code bench.p4.redis}: {@code single}, or {@code cluster}
- * for a Redis Cluster of 3 primaries and 3 replicas) and two Payara Micro nodes in cluster mode on it.
+ * for a Redis Cluster of 3 primaries and 3 replicas) and two Payara Micro nodes in cluster mode on it;
+ * {@code bench.p4.cpus} ({@link CpuSplit}) puts the sending and the receiving side on CPUs of their own.
  * {@code p4Users} users connect to node B; node A's {@code NotificationService.notify} sends to random
  * users, so every message goes A → Redis → B → client.
  *
@@ -59,10 +60,29 @@ final class P4CrossNode {
                  ServerProcess nodeProcessB = ServerProcess.start(settings.forServer(portB, b), "p4-node-b")) {
                 ServerControl nodeA = new ServerControl(portA);
                 ServerControl nodeB = new ServerControl(portB);
+                CpuSplit cpus = settings.p4Cpus();
+                String everyCpu = CpuSplit.all();
+                pin(cpus, redis, nodeProcessA, nodeProcessB); // at once: the threads the JVMs start from now on inherit it
                 nodeA.awaitReady(nodeProcessA, 300_000);
                 nodeB.awaitReady(nodeProcessB, 300_000);
-                measure(clients, report, redis, nodeA, nodeB, portB);
+                pin(cpus, redis, nodeProcessA, nodeProcessB); // again: threads an unpinned thread started in between
+                try {
+                    measure(clients, report, redis, nodeA, nodeB, portB);
+                } finally {
+                    if (cpus.active()) {
+                        CpuSplit.pin(ProcessHandle.current().pid(), everyCpu);
+                    }
+                }
             }
+        }
+    }
+
+    private static void pin(CpuSplit cpus, RedisUnderTest redis, ServerProcess a, ServerProcess b) throws Exception {
+        if (cpus.active()) {
+            redis.pin(cpus.sending());
+            CpuSplit.pin(a.pid(), cpus.sending());
+            CpuSplit.pin(b.pid(), cpus.receiving());
+            CpuSplit.pin(ProcessHandle.current().pid(), cpus.receiving()); // the clients and redis-benchmark
         }
     }
 
@@ -98,6 +118,7 @@ final class P4CrossNode {
                 }
             }
             String vs = "P4 cross-node notify, " + users + " users on node B, " + redis.describe()
+                    + (settings.p4Cpus().active() ? ", " + settings.p4Cpus().describe() : "")
                     + " (peer: redis-benchmark " + envelope.command() + " of Herald's " + envelope.payload().length()
                     + "-character envelope, as many clients as sending threads)";
             JsonArrayBuilder runs = Json.createArrayBuilder();
@@ -117,6 +138,7 @@ final class P4CrossNode {
             report.scenario("P4", Json.createObjectBuilder()
                     .add("users", users).add("messageBytes", settings.messageSize()).add("rate", settings.p4Rate())
                     .add("durationMs", settings.p4DurationMs()).add("redis", redis.describe())
+                    .add("cpus", settings.p4Cpus().describe())
                     .add("envelope", Json.createObjectBuilder().add("command", envelope.command()).add("channel", envelope.channel())
                             .add("characters", envelope.payload().length()).add("capturedFromHerald", envelope.captured()))
                     .add("redisBenchmarkRequests", requests)

@@ -29,7 +29,7 @@ final class RedisUnderTest implements AutoCloseable {
     }
 
     private static final Pattern RPS = Pattern.compile("([0-9]+(?:\\.[0-9]+)?) requests per second");
-    private static final Pattern MONITOR_ARG = Pattern.compile("\"((?:[^\"\\\\]|\\\\.)*)\"");
+    private static final Pattern MONITOR_ARG = Pattern.compile("\"((?:[^\"\\\\]++|\\\\.)*+)\""); // possessive: a Lua script's text would overflow the stack
 
     private final List<Process> servers = new ArrayList<>();
     private final List<Integer> ports = new ArrayList<>();
@@ -93,6 +93,16 @@ final class RedisUnderTest implements AutoCloseable {
             properties.add("-Dherald.redis.cluster=true");
         }
         return properties;
+    }
+
+    /**
+     * @param cpus the CPUs every redis-server of it may run on ({@link CpuSplit})
+     * @throws IOException when taskset fails
+     */
+    void pin(String cpus) throws IOException, InterruptedException {
+        for (Process server : servers) {
+            CpuSplit.pin(server.pid(), cpus);
+        }
     }
 
     /** @return what the table says about it */
