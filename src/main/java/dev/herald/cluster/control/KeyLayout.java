@@ -25,6 +25,7 @@ final class KeyLayout {
     private final String prefix;
     private final int shards;
     private final String broadcastTag;
+    private final String[] shardBases; // built once: a notify names four keys of its shard
 
     /**
      * @param prefix {@code herald.redis.key-prefix}
@@ -37,6 +38,10 @@ final class KeyLayout {
         this.prefix = prefix;
         this.shards = shards;
         this.broadcastTag = "{" + prefix + ":b}";
+        this.shardBases = new String[shards];
+        for (int shard = 0; shard < shards; shard++) {
+            shardBases[shard] = prefix + ":{" + prefix + ":" + shard + "}:";
+        }
     }
 
     /** @return how many shards the users are spread over */
@@ -62,7 +67,7 @@ final class KeyLayout {
     }
 
     private String shardBase(int shard) {
-        return prefix + ":{" + prefix + ":" + shard + "}:";
+        return shardBases[shard];
     }
 
     /**

@@ -14,7 +14,6 @@ import jakarta.json.bind.JsonbException;
 import jakarta.json.stream.JsonParsingException;
 import java.io.StringReader;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Turns application objects into JSON text (once per call, whatever the number of receivers) and
@@ -71,21 +70,26 @@ public class MessageCodec {
     }
 
     /**
-     * Reads the top-level {@code "message"} field, the seed's message type (e.g. {@code MFA_REQUIRED}).
+     * Whether the top-level {@code "message"} field, the seed's message type, is {@code type} (e.g.
+     * {@code MFA_REQUIRED}). Text without a backslash (no JSON escapes) that does not contain the type
+     * cannot have it, so most messages are never parsed (in P4's JFR view the parse was 7 % of a
+     * notify's CPU on the sending node).
      *
      * @param message a serialized message
-     * @return the field's value when the message is an object with a string {@code "message"}
+     * @param type    the type, a string without a backslash or a double quote
+     * @return true when the message is a JSON object whose {@code "message"} is that string
      */
-    public Optional<String> messageType(OutboundMessage message) {
-        try {
-            JsonValue value = parse(message.json());
-            if (value instanceof JsonObject object && object.get("message") instanceof JsonString type) {
-                return Optional.of(type.getString());
-            }
-        } catch (RuntimeException notJson) {
-            // serialized by JSON-B or JSON-P: cannot happen; an OutboundMessage.of(..) with bad text has no type
+    public boolean hasType(OutboundMessage message, String type) {
+        String json = message.json();
+        if (json.indexOf('\\') < 0 && !json.contains(type)) {
+            return false;
         }
-        return Optional.empty();
+        try {
+            return parse(json) instanceof JsonObject object && object.get("message") instanceof JsonString found
+                    && found.getString().equals(type);
+        } catch (RuntimeException notJson) {
+            return false; // serialized by JSON-B or JSON-P: cannot happen; an OutboundMessage.of(..) with bad text has no type
+        }
     }
 
     @PreDestroy

@@ -6,15 +6,20 @@ import dev.herald.connections.control.RemotePresence;
 import dev.herald.connections.control.WebSocketManager;
 import dev.herald.messages.entity.OutboundMessage;
 import jakarta.ejb.Stateless;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 
 /**
  * The seed's {@code notify_frontend} as an enterprise bean: inject it anywhere in the application. In
- * cluster mode it reaches the user's sessions on every node.
+ * cluster mode it reaches the user's sessions on every node. Nothing it does is transactional, so it
+ * joins a caller's JTA transaction and opens none itself ({@code SUPPORTS}; the default, {@code
+ * REQUIRED}, began and committed one per notify).
  */
 @Stateless
+@TransactionAttribute(TransactionAttributeType.SUPPORTS)
 public class NotificationService {
 
     @Inject
@@ -56,7 +61,7 @@ public class NotificationService {
      */
     public Delivery notify(long userId, Object jsonData) {
         OutboundMessage message = codec.encode(jsonData);
-        boolean mfa = codec.messageType(message).filter(MfaRequiredException.CODE::equals).isPresent();
+        boolean mfa = codec.hasType(message, MfaRequiredException.CODE);
         if (mfa && !manager.isConnected(userId) && presence.sessionsElsewhere(userId) == 0) {
             throw new MfaRequiredException(userId); // checked before sending: a refused prompt is never recorded or replayed
         }
