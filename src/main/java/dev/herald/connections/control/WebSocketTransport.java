@@ -28,9 +28,17 @@ public final class WebSocketTransport implements Transport {
 
     /** @param session an open session */
     public WebSocketTransport(Session session) {
+        this(session, session.getClass().getName().startsWith("org.glassfish.tyrus."));
+    }
+
+    /**
+     * @param session an open session
+     * @param tyrus   true when it is a Tyrus session (whose sends re-arm the idle timer through the managed executor)
+     */
+    WebSocketTransport(Session session, boolean tyrus) {
         this.session = session;
         this.remote = session.getAsyncRemote();
-        this.tyrus = session.getClass().getName().startsWith("org.glassfish.tyrus.");
+        this.tyrus = tyrus;
     }
 
     @Override
