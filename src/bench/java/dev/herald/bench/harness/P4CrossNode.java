@@ -62,11 +62,11 @@ final class P4CrossNode {
                 ServerControl nodeB = new ServerControl(portB);
                 CpuSplit cpus = settings.p4Cpus();
                 String everyCpu = CpuSplit.all();
-                pin(cpus, redis, nodeProcessA, nodeProcessB); // at once: the threads the JVMs start from now on inherit it
-                nodeA.awaitReady(nodeProcessA, 300_000);
-                nodeB.awaitReady(nodeProcessB, 300_000);
-                pin(cpus, redis, nodeProcessA, nodeProcessB); // again: threads an unpinned thread started in between
-                try {
+                try { // the harness itself is pinned too: P5 and the rest run on every CPU again
+                    pin(cpus, redis, nodeProcessA, nodeProcessB); // at once: the threads the JVMs start from now on inherit it
+                    nodeA.awaitReady(nodeProcessA, 300_000);
+                    nodeB.awaitReady(nodeProcessB, 300_000);
+                    pin(cpus, redis, nodeProcessA, nodeProcessB); // again: threads an unpinned thread started in between
                     measure(clients, report, redis, nodeA, nodeB, portB);
                 } finally {
                     if (cpus.active()) {

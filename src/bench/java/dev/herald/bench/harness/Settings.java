@@ -16,7 +16,7 @@ record Settings(boolean smoke, ServerKind kind, List<ServerKind> servers, Path w
                 int p2StalledMaxRounds,
                 int p3Connections, int p3Step, long p3SettleMs, long p3IdleMs, boolean p3FreshServer,
                 int p4Users, long p4WarmupMs, long p4DurationMs, int p4Rate, List<Integer> p4Senders, boolean p4RedisCluster,
-                int p5Users, int p5WarmupRounds, int p5Rounds, int p5Joins, CpuSplit p4Cpus) {
+                CpuSplit p4Cpus, int p5Users, int p5WarmupRounds, int p5Rounds, int p5Joins) {
 
     static Settings fromSystemProperties() {
         boolean smoke = "smoke".equals(System.getProperty("bench.mode", "full"));
@@ -60,11 +60,11 @@ record Settings(boolean smoke, ServerKind kind, List<ServerKind> servers, Path w
                 java.util.Arrays.stream(System.getProperty("bench.p4.senders", "1,16").split(",")).map(String::trim)
                         .map(Integer::valueOf).toList(),
                 "cluster".equals(System.getProperty("bench.p4.redis", "single")),
+                CpuSplit.parse(System.getProperty("bench.p4.cpus", "")),
                 integer("bench.p5.users", smoke ? 40 : 5_000),
                 integer("bench.p5.warmup-rounds", smoke ? 1 : 5),
                 integer("bench.p5.rounds", smoke ? 3 : 20),
-                integer("bench.p5.joins", smoke ? 5 : 50),
-                CpuSplit.parse(System.getProperty("bench.p4.cpus", "")));
+                integer("bench.p5.joins", smoke ? 5 : 50));
     }
 
     /**
@@ -94,8 +94,8 @@ record Settings(boolean smoke, ServerKind kind, List<ServerKind> servers, Path w
                 p1Users, p1WarmupMs, p1DurationMs, p1Repetitions, p1Window,
                 p2Clients, p2Stalled, p2WarmupRounds, p2Rounds, p2Repetitions, p2RoundLimitMs, p2StalledMaxRounds,
                 p3Connections, p3Step, p3SettleMs, p3IdleMs, p3FreshServer,
-                p4Users, p4WarmupMs, p4DurationMs, p4Rate, p4Senders, p4RedisCluster,
-                p5Users, p5WarmupRounds, p5Rounds, p5Joins, p4Cpus);
+                p4Users, p4WarmupMs, p4DurationMs, p4Rate, p4Senders, p4RedisCluster, p4Cpus,
+                p5Users, p5WarmupRounds, p5Rounds, p5Joins);
     }
 
     boolean runs(String scenario) {
